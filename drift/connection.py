@@ -1,0 +1,75 @@
+"""Connecting to the inspected database: driver choice, redaction, read-only sessions.
+
+The tool never writes to the database it inspects: every session it opens is a
+READ ONLY transaction with a statement timeout and a lock timeout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from drift.errors import DriftError
+
+STATEMENT_TIMEOUT_MS = 60_000
+LOCK_TIMEOUT_MS = 5_000
+
+
+def parse_url(url: str) -> URL:
+    """Parse a database URL; plain ``postgresql://`` gets the psycopg2 driver we ship."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise DriftError("the database URL is not valid (expected postgresql://user@host/dbname)") from None
+    if parsed.get_backend_name() != "postgresql":
+        raise DriftError(f"only PostgreSQL is supported, not {parsed.get_backend_name()!r}")
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed
+
+
+def redact_url(url: str | URL) -> str:
+    """The URL as it may appear in output: never with its password."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except Exception:
+        return "<invalid URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def make_engine(url: str | URL) -> Engine:
+    parsed = parse_url(url) if isinstance(url, str) else url
+    return sa.create_engine(parsed, poolclass=sa.pool.NullPool)
+
+
+def connection_error(url: str | URL, exc: BaseException) -> DriftError:
+    """A one-line, password-free message for a failed connection or query."""
+    orig = getattr(exc, "orig", None) or exc
+    first_line = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.password:
+        first_line = first_line.replace(parsed.password, "***")
+    return DriftError(f"cannot read the database {redact_url(parsed)}: {first_line}")
+
+
+@contextmanager
+def read_only_connection(url: str | URL) -> Iterator[Connection]:
+    """A connection inside a READ ONLY transaction with statement and lock timeouts."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            # SQLAlchemy has begun the transaction; this must be its first statement.
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}")
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+    except sa.exc.DBAPIError as exc:
+        raise connection_error(url, exc) from None
+    finally:
+        engine.dispose()

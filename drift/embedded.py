@@ -1,0 +1,97 @@
+"""An embedded PostgreSQL server (pgserver) in a temporary directory.
+
+Used by ``drift demo``, by ``drift plan --verify`` for its scratch database and
+by the tests. The server is stopped and its directory removed on exit, on
+Ctrl-C and on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import signal
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+import sqlalchemy as sa
+
+from drift.connection import make_engine, parse_url
+from drift.errors import DriftError
+
+
+class EmbeddedPostgres:
+    """One embedded server; ``url(dbname)`` gives a psycopg2 URL to one of its databases."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        import pgserver  # imported late: it registers atexit handlers
+
+        self._own_dir = directory is None
+        base = Path(tempfile.mkdtemp(prefix="drift-pg-")) if directory is None else directory
+        self.directory = base
+        try:
+            self._server = pgserver.get_server(base / "pgdata", cleanup_mode="stop")
+        except Exception as exc:  # pgserver raises plain exceptions with initdb/pg_ctl output
+            raise DriftError(f"cannot start the embedded PostgreSQL: {exc}".splitlines()[0]) from None
+
+    def url(self, database: str = "postgres") -> str:
+        base = parse_url(self._server.get_uri())
+        return base.set(database=database).render_as_string(hide_password=False)
+
+    def create_database(self, name: str | None = None, template: str | None = None) -> str:
+        """Create a database (cheaply from ``template`` when given); return its URL."""
+        name = name or f"drift_{uuid.uuid4().hex[:12]}"
+        engine = make_engine(self.url())
+        try:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                ddl = f'CREATE DATABASE "{name}"'
+                if template:
+                    ddl += f' TEMPLATE "{template}"'
+                conn.exec_driver_sql(ddl)
+        finally:
+            engine.dispose()
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        engine = make_engine(self.url())
+        try:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            engine.dispose()
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self._server.cleanup()
+        if self._own_dir:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def embedded_postgres() -> Iterator[EmbeddedPostgres]:
+    """Start a server for the block; stop it on exit, on Ctrl-C and on SIGTERM."""
+    server = EmbeddedPostgres()
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield server
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop()
+
+
+def execute_script(url: str, sql: str) -> None:
+    """Run a multi-statement SQL script in one transaction (for demo and test fixtures)."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(sql)
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"SQL script failed: {str(exc.orig).splitlines()[0]}") from None
+    finally:
+        engine.dispose()

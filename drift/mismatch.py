@@ -1,0 +1,199 @@
+"""What the comparator produces and what classification adds to it.
+
+Differences are data: one record type with enums for the object kind, the
+change and the severity. Nothing downstream parses a message string; renderers
+and the planner read these fields. The JSON field names of ``Finding.to_dict``
+are a public contract (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from drift.schema import to_jsonable
+
+
+class ObjectType(str, Enum):
+    SCHEMA = "schema"
+    TABLE = "table"
+    COLUMN = "column"
+    PRIMARY_KEY = "primary_key"
+    FOREIGN_KEY = "foreign_key"
+    INDEX = "index"
+    UNIQUE_CONSTRAINT = "unique_constraint"
+    CHECK_CONSTRAINT = "check_constraint"
+    ENUM = "enum"
+    SEQUENCE = "sequence"
+    VIEW = "view"
+
+
+class Change(str, Enum):
+    ONLY_IN_MODELS = "only_in_models"  # declared, absent from the database
+    ONLY_IN_DATABASE = "only_in_database"  # present, not declared
+    DIFFERS = "differs"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Status(str, Enum):
+    EXPECTED = "expected"
+    UNEXPECTED = "unexpected"
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """One difference between the models and the database.
+
+    ``schema``/``table``/``name`` locate the object without parsing ``path``
+    (names may contain dots). ``models``/``database`` hold the value on each
+    side: for ``differs`` the attribute's normalised value; for
+    ``only_in_models``/``only_in_database`` the whole object (a snapshot record
+    such as ``schema.Column``) on the side that has it. ``models_raw`` and
+    ``database_raw`` hold the text as read where normalisation changed it, and
+    ``rule`` names the comparison rule that decided (for ``drift explain``).
+    """
+
+    object_type: ObjectType
+    change: Change
+    schema: str
+    table: str | None
+    name: str | None
+    attribute: str | None
+    models: Any
+    database: Any
+    severity: Severity
+    hint: str | None = None
+    models_raw: str | None = None
+    database_raw: str | None = None
+    rule: str = ""
+
+    @property
+    def path(self) -> str:
+        return ".".join(p for p in (self.schema, self.table, self.name) if p is not None)
+
+    @property
+    def id(self) -> str:
+        """Stable from run to run: only the kind, path, change and attribute go in."""
+        key = "|".join(
+            (self.object_type.value, self.path, self.change.value, self.attribute or "")
+        )
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, str, str]:
+        return (
+            self.schema,
+            self.table or "",
+            self.name or "",
+            self.object_type.value,
+            self.attribute or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    number: int
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """One entry of the expectations file; matches mismatches by glob and fields."""
+
+    path: str  # fnmatch-style glob over Mismatch.path
+    reason: str
+    object_type: ObjectType | None = None
+    change: Change | None = None
+    attribute: str | None = None
+    phase: int | None = None
+    ticket: str | None = None
+    owner: str | None = None
+    expires: date | None = None
+    source: str = ""  # "file:line", for messages and stale reports
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "object_type": self.object_type.value if self.object_type else None,
+            "change": self.change.value if self.change else None,
+            "attribute": self.attribute,
+            "reason": self.reason,
+            "phase": self.phase,
+            "ticket": self.ticket,
+            "owner": self.owner,
+            "expires": self.expires.isoformat() if self.expires else None,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A mismatch with its classification."""
+
+    mismatch: Mismatch
+    status: Status
+    expectation: Expectation | None = None
+    expired: bool = False  # matched an expectation whose `expires` date has passed
+
+    @property
+    def id(self) -> str:
+        return self.mismatch.id
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON contract of one mismatch (DESIGN.md)."""
+        m = self.mismatch
+        return {
+            "id": m.id,
+            "object_type": m.object_type.value,
+            "change": m.change.value,
+            "attribute": m.attribute,
+            "path": m.path,
+            "models": to_jsonable(m.models),
+            "database": to_jsonable(m.database),
+            "severity": m.severity.value,
+            "status": self.status.value,
+            "expectation": self.expectation.to_dict() if self.expectation else None,
+            "hint": m.hint,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    findings: tuple[Finding, ...]
+    stale: tuple[Expectation, ...] = ()
+    phases: tuple[Phase, ...] = ()
+
+    @property
+    def unexpected(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status is Status.UNEXPECTED)
+
+    @property
+    def expected(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status is Status.EXPECTED)
+
+    @property
+    def expired(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.expired)
+
+
+def summarize(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, Any]:
+    """The ``summary`` object of the JSON report."""
+    by_severity = {s.value: 0 for s in Severity}
+    for f in findings:
+        by_severity[f.mismatch.severity.value] += 1
+    return {
+        "total": len(findings),
+        "expected": sum(1 for f in findings if f.status is Status.EXPECTED),
+        "unexpected": sum(1 for f in findings if f.status is Status.UNEXPECTED),
+        "by_severity": by_severity,
+    }
+

@@ -1,0 +1,88 @@
+"""A real PostgreSQL for every test: one server per session, a fresh database per test.
+
+By default an embedded server (pgserver) is started once per test session (per
+xdist worker); with ``DRIFT_TEST_DATABASE_URL`` the tests use that server
+instead (its user must be allowed to CREATE DATABASE).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from drift.connection import make_engine, parse_url
+from drift.embedded import EmbeddedPostgres, execute_script
+
+
+class PostgresServer:
+    """The session's server: hands out fresh databases."""
+
+    def __init__(self, admin_url: str, embedded: EmbeddedPostgres | None) -> None:
+        self.admin_url = admin_url
+        self.embedded = embedded
+
+    def url(self, database: str) -> str:
+        return parse_url(self.admin_url).set(database=database).render_as_string(hide_password=False)
+
+    def _autocommit(self, ddl: str) -> None:
+        engine = make_engine(self.admin_url)
+        try:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(ddl)
+        finally:
+            engine.dispose()
+
+    def create_database(self) -> str:
+        name = f"drift_test_{uuid.uuid4().hex[:12]}"
+        # template0 copies are cheap and free of anything a test left in template1
+        self._autocommit(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        self._autocommit(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    external = os.environ.get("DRIFT_TEST_DATABASE_URL")
+    if external:
+        yield PostgresServer(external, None)
+        return
+    embedded = EmbeddedPostgres(tmp_path_factory.mktemp("pg"))
+    try:
+        yield PostgresServer(embedded.url(), embedded)
+    finally:
+        embedded.stop()
+
+
+@pytest.fixture
+def database_url(pg_server: PostgresServer) -> Iterator[str]:
+    """The URL of a fresh, empty database, dropped after the test."""
+    name = pg_server.create_database()
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture
+def run_sql(database_url: str):  # type: ignore[no-untyped-def]
+    """Run SQL in the test's database: ``run_sql("CREATE TABLE ...")``."""
+
+    def run(sql: str) -> None:
+        execute_script(database_url, sql)
+
+    return run
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    eng = make_engine(database_url)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
