@@ -25,10 +25,17 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def write_new(path: Path, text: str) -> None:
-    """Write a file that must not exist yet (migrations): refuse to overwrite."""
+    """Write a file that must not exist yet (migrations): atomic, and never overwrites."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # link() fails if the name exists, unlike replace(): no race with another writer
+        os.link(tmp, path)
     except FileExistsError:
         raise DriftError(f"{path} already exists; drift never overwrites it") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
