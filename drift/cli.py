@@ -7,12 +7,21 @@ stderr and no traceback.
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
+from drift import api
+from drift.config import config_from_options
 from drift.errors import DriftError
+from drift.files import write_atomic
+from drift.mismatch import Finding
+from drift.progress import StageLine
+from drift.render import FORMATS, render
 
 
 class DriftGroup(click.Group):
@@ -33,6 +42,211 @@ class DriftGroup(click.Group):
 @click.version_option(package_name="drift")
 def main() -> None:
     """Find schema drift between live PostgreSQL databases and SQLAlchemy models."""
+
+
+# --- shared options: every command that runs the pipeline uses these ----------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_PATH = click.Path(dir_okay=False, path_type=Path)  # existence is checked by drift, in one line
+
+
+def database_options(func: F) -> F:
+    """--url, --schema (repeatable), --config: what reading a database needs."""
+    for option in reversed(
+        (
+            click.option(
+                "--url",
+                metavar="URL",
+                help="Database URL (default: $DRIFT_DATABASE_URL, $DATABASE_URL, "
+                "[tool.drift] url).",
+            ),
+            click.option(
+                "--schema",
+                "schemas",
+                multiple=True,
+                metavar="NAME",
+                help="Schema to inspect; repeatable (default: public, quantum).",
+            ),
+            click.option(
+                "--config",
+                type=_PATH,
+                help="The pyproject.toml whose [tool.drift] to read (default: the nearest one).",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def pipeline_options(func: F) -> F:
+    """The options of every command that runs check's pipeline; pass them to config_from_options."""
+    for option in reversed(
+        (
+            click.option(
+                "--models",
+                "-m",
+                multiple=True,
+                metavar="MODULE[:ATTR]",
+                help="Where the models are declared (a MetaData, a declarative base or a "
+                "module); repeatable.",
+            ),
+            click.option("--expectations", "-e", type=_PATH, help="The expectations YAML file."),
+            click.option(
+                "--snapshot",
+                type=_PATH,
+                help="Compare with a saved snapshot (drift snapshot) instead of a live database.",
+            ),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="Stale or expired expectations fail the run too (exit status 1).",
+            ),
+        )
+    ):
+        func = option(func)
+    return database_options(func)
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(sorted(FORMATS)),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )(func)
+
+
+def run_pipeline(config: api.CheckConfig) -> api.CheckResult:
+    """api.run_check, with the running stage shown on a terminal's stderr."""
+    with StageLine() as progress:
+        return api.run_check(config, progress=progress)
+
+
+def use_color() -> bool | None:
+    """None lets click decide (colour only on a TTY); NO_COLOR (any value) turns it off."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it atomically to ``output`` and say so on stderr."""
+    if output is None:
+        click.echo(text, nl=False, color=use_color())
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        raise DriftError(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+# --- commands -------------------------------------------------------------------
+
+
+@main.command()
+@pipeline_options
+@format_option
+@click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
+@click.pass_context
+def check(ctx: click.Context, /, fmt: str, output: Path | None, **options: Any) -> None:
+    """Compare the database with the models; exit 1 on unexpected drift."""
+    result = run_pipeline(config_from_options(**options))
+    # colour only for a terminal: a file always gets the plain report
+    emit(render(result, fmt, color=output is None and use_color() is not False), output)
+    ctx.exit(result.exit_code)
+
+
+@main.command()
+@database_options
+@click.option("--output", "-o", type=_PATH, help="Write the snapshot to FILE instead of stdout.")
+def snapshot(output: Path | None, **options: Any) -> None:
+    """Save the database's schema as JSON, for `drift check --snapshot` later, offline."""
+    config = config_from_options(**options)
+    if not config.url:
+        raise DriftError("no database given: pass --url or set DRIFT_DATABASE_URL or DATABASE_URL")
+    with StageLine() as progress:
+        progress("reflect")
+        snap = api.reflect_database(config.url, config.schemas)
+    emit(snap.to_json() + "\n", output)
+
+
+@main.command()
+@pipeline_options
+@click.argument("mismatch_id", metavar="ID")
+def explain(mismatch_id: str, **options: Any) -> None:
+    """Show how one mismatch (ID or a unique prefix of it) was found and classified."""
+    result = run_pipeline(config_from_options(**options))
+    mismatch = api.find_by_id(result, mismatch_id)
+    finding = next(f for f in result.classification.findings if f.id == mismatch.id)
+    click.echo(explain_text(finding), nl=False)
+
+
+def explain_text(finding: Finding) -> str:
+    from drift.render.text import describe, describe_expectation
+
+    m = finding.mismatch
+    if finding.expectation is None:
+        status = finding.status.value + " (no expectation matches it)"
+    else:
+        word = "expired expectation" if finding.expired else "expectation"
+        status = f"{finding.status.value}, {word}: {describe_expectation(finding.expectation)}"
+    lines = [
+        ("id", m.id),
+        ("path", m.path),
+        ("object type", m.object_type.value),
+        ("change", m.change.value),
+        ("attribute", m.attribute or "-"),
+        ("severity", m.severity.value),
+        ("status", status),
+    ]
+    for side, raw in (("models", m.models_raw), ("database", m.database_raw)):
+        normalised = describe(getattr(m, side), m.attribute)
+        lines.append((f"{side} as read", raw if raw is not None else normalised))
+        lines.append((f"{side} normalised", normalised))
+    lines.append(("rule", m.rule or "-"))
+    lines.append(("hint", m.hint or "-"))
+    width = max(len(k) for k, _ in lines)
+    return "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
+
+
+@main.command()
+@pipeline_options
+@click.option("--output", "-o", type=_PATH, required=True, help="The expectations file to write.")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+def expect(output: Path, force: bool, **options: Any) -> None:
+    """Write an expectations file that accepts today's drift (to adopt drift on an old database)."""
+    from drift.expectations import render_expectations_yaml
+
+    if output.exists() and not force:
+        raise DriftError(f"{output} already exists; pass --force to overwrite it")
+    result = run_pipeline(config_from_options(**options))
+    emit(render_expectations_yaml(result), output)
+
+
+@main.command()
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports/demo"),
+    show_default=True,
+    help="Where to write the JSON report (drift.json).",
+)
+@click.option("--keep", is_flag=True, help="Keep the demo database up until Ctrl-C.")
+@click.pass_context
+def demo(ctx: click.Context, /, output_dir: Path, keep: bool) -> None:
+    """Run the whole pipeline on the example database (an embedded PostgreSQL); exits 1."""
+    from drift.demo import run_demo  # late: the demo is not needed by the other commands
+
+    result = run_demo(
+        output_dir,
+        keep=keep,
+        color=use_color() is not False,
+        echo=lambda text: click.echo(text, color=use_color()),
+        status=lambda text: click.echo(text, err=True),
+    )
+    ctx.exit(result.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,137 @@
+"""Where a run's settings come from: flags, then environment, then ``[tool.drift]``, then defaults.
+
+``[tool.drift]`` lives in a ``pyproject.toml`` found in the current directory or
+one of its parents (the nearest one that has the table, as ruff and black do).
+Relative paths in it are resolved from that file's directory, so the same
+settings work from any sub-directory of the project.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drift.api import DEFAULT_SCHEMAS, CheckConfig
+from drift.errors import DriftError
+
+PYPROJECT = "pyproject.toml"
+URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
+FILE_KEYS = ("url", "models", "schemas", "expectations")
+
+
+@dataclass(frozen=True, slots=True)
+class FileConfig:
+    """The ``[tool.drift]`` table of one pyproject.toml, validated."""
+
+    path: Path | None = None  # None: no pyproject.toml with [tool.drift] was found
+    url: str | None = None
+    models: tuple[str, ...] = ()
+    schemas: tuple[str, ...] = ()
+    expectations: Path | None = None
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` that has a ``[tool.drift]`` table."""
+    for directory in (start, *start.parents):
+        candidate = directory / PYPROJECT
+        if candidate.is_file() and "drift" in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def load_file_config(path: Path | None = None, start: Path | None = None) -> FileConfig:
+    """``[tool.drift]`` of ``path``, or of the pyproject.toml found from ``start`` (cwd)."""
+    if path is None:
+        path = find_pyproject(Path.cwd() if start is None else start)
+        if path is None:
+            return FileConfig()
+    elif not path.is_file():
+        raise DriftError(f"config file {path} does not exist")
+    table = _read_toml(path).get("tool", {}).get("drift")
+    if table is None:
+        raise DriftError(f"{path}: no [tool.drift] table")
+    return parse_file_config(path, table)
+
+
+def parse_file_config(path: Path, table: Any) -> FileConfig:
+    """Validate a ``[tool.drift]`` table; every message names the file."""
+    if not isinstance(table, Mapping):
+        raise DriftError(f"{path}: [tool.drift] must be a table")
+    unknown = sorted(set(table) - set(FILE_KEYS))
+    if unknown:
+        raise DriftError(
+            f"{path}: unknown key(s) in [tool.drift]: {', '.join(unknown)} "
+            f"(known: {', '.join(FILE_KEYS)})"
+        )
+    base = path.parent
+    expectations = _string(path, table, "expectations")
+    return FileConfig(
+        path=path,
+        url=_string(path, table, "url"),
+        models=_strings(path, table, "models"),
+        schemas=_strings(path, table, "schemas"),
+        # relative to the pyproject, not to wherever drift happens to be run from
+        expectations=(base / expectations) if expectations is not None else None,
+    )
+
+
+def environment_url(environ: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if environ is None else environ
+    for name in URL_ENVIRONMENT:
+        if env.get(name):
+            return env[name]
+    return None
+
+
+def config_from_options(
+    url: str | None = None,
+    models: tuple[str, ...] = (),
+    schemas: tuple[str, ...] = (),
+    expectations: Path | None = None,
+    snapshot: Path | None = None,
+    strict: bool = False,
+    config: Path | None = None,
+    **_other: Any,  # a command's own options pass through untouched
+) -> CheckConfig:
+    """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults."""
+    from_file = load_file_config(config)
+    return CheckConfig(
+        url=url or environment_url() or from_file.url,
+        snapshot=snapshot,
+        models=tuple(models) or from_file.models,
+        schemas=tuple(schemas) or from_file.schemas or DEFAULT_SCHEMAS,
+        expectations=expectations if expectations is not None else from_file.expectations,
+        strict=strict,
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise DriftError(f"cannot read {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DriftError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _string(path: Path, table: Mapping[str, Any], key: str) -> str | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise DriftError(f"{path}: [tool.drift] {key} must be a non-empty string")
+    return value
+
+
+def _strings(path: Path, table: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = table.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise DriftError(f"{path}: [tool.drift] {key} must be a list of non-empty strings")
+    return tuple(value)

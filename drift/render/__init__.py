@@ -1,0 +1,44 @@
+"""Output formats of ``drift check``: one function per format, registered by name.
+
+A format is a function ``CheckResult -> str``. To add one, write it in its own
+module of this package and add a line to ``FORMATS``; ``drift check --format``
+offers every registered name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from drift.errors import DriftError
+from drift.render.json import render_json
+from drift.render.text import render_text, render_text_plain
+
+if TYPE_CHECKING:
+    from drift.api import CheckResult
+
+Formatter = Callable[["CheckResult"], str]
+
+FORMATS: dict[str, Formatter] = {
+    "text": render_text_plain,
+    "json": render_json,
+}
+
+# Formats with a coloured variant for a terminal (click strips the colour when
+# stdout is not a TTY); files always get the plain one.
+COLORED: dict[str, Formatter] = {
+    "text": render_text,
+}
+
+
+def render(result: CheckResult, fmt: str, *, color: bool = False) -> str:
+    """``result`` in format ``fmt``; with ``color``, ANSI styles where the format has them."""
+    if color and fmt in COLORED:
+        return COLORED[fmt](result)
+    try:
+        formatter = FORMATS[fmt]
+    except KeyError:
+        raise DriftError(
+            f"unknown output format {fmt!r} (known: {', '.join(sorted(FORMATS))})"
+        ) from None
+    return formatter(result)

@@ -1,0 +1,323 @@
+"""The terminal report of ``drift check``: unexpected drift first, grouped by schema and table.
+
+``describe`` turns a snapshot record or attribute value into one compact line
+(a column as its type, NOT NULL and DEFAULT); other human-facing formats may
+reuse it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
+from functools import singledispatch
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from drift import schema as s
+from drift.connection import redact_url
+from drift.mismatch import Change, Expectation, Finding, Status
+
+if TYPE_CHECKING:
+    from drift.api import CheckResult
+
+ABSENT = "(absent)"
+NONE = "(none)"
+
+_SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+# --- values -----------------------------------------------------------------
+
+
+@singledispatch
+def describe(value: Any, attribute: str | None = None) -> str:
+    """One line for a value as it appears in a mismatch's ``models``/``database``."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = (f"{f.name}={describe(getattr(value, f.name))}" for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({', '.join(fields)})"
+    return str(value)
+
+
+@describe.register(type(None))
+def _none(value: None, attribute: str | None = None) -> str:
+    return NONE
+
+
+@describe.register
+def _bool(value: bool, attribute: str | None = None) -> str:
+    if attribute == "nullable":
+        return "NULL" if value else "NOT NULL"
+    return "true" if value else "false"
+
+
+@describe.register
+def _str(value: str, attribute: str | None = None) -> str:
+    return value
+
+
+@describe.register(tuple)
+@describe.register(list)
+def _sequence(value: Iterable[Any], attribute: str | None = None) -> str:
+    return "(" + ", ".join(describe(v) for v in value) + ")"
+
+
+@describe.register
+def _column(value: s.Column, attribute: str | None = None) -> str:
+    parts = [value.type]
+    if value.collation:
+        parts.append(f'COLLATE "{value.collation}"')
+    if value.serial:
+        parts.append("SERIAL")
+    if value.identity:
+        parts.append(f"GENERATED {value.identity.upper()} AS IDENTITY")
+    if value.computed:
+        parts.append(f"GENERATED ALWAYS AS ({value.computed}) STORED")
+    if not value.nullable:
+        parts.append("NOT NULL")
+    if value.default is not None:
+        parts.append(f"DEFAULT {value.default}")
+    if value.sequence:
+        parts.append(f"DEFAULT nextval('{value.sequence}')")
+    if value.comment:
+        parts.append(f"COMMENT {value.comment!r}")
+    return " ".join(parts)
+
+
+@describe.register
+def _table(value: s.Table, attribute: str | None = None) -> str:
+    text = f"table with {len(value.columns)} column(s)"
+    if value.partitioned_by:
+        text += f", partitioned by {value.partitioned_by}"
+    if value.declared_by:
+        text += f", declared by {value.declared_by}"
+    return text
+
+
+@describe.register
+def _primary_key(value: s.PrimaryKey, attribute: str | None = None) -> str:
+    return f"PRIMARY KEY {_names(value.columns)}"
+
+
+@describe.register
+def _foreign_key(value: s.ForeignKey, attribute: str | None = None) -> str:
+    text = (
+        f"FOREIGN KEY {_names(value.columns)} REFERENCES "
+        f"{value.referred_schema}.{value.referred_table}{_names(value.referred_columns)}"
+    )
+    if value.match != "SIMPLE":
+        text += f" MATCH {value.match}"
+    if value.on_delete != "NO ACTION":
+        text += f" ON DELETE {value.on_delete}"
+    if value.on_update != "NO ACTION":
+        text += f" ON UPDATE {value.on_update}"
+    if value.deferrable:
+        text += " DEFERRABLE" + (" INITIALLY DEFERRED" if value.initially_deferred else "")
+    return text
+
+
+@describe.register
+def _unique(value: s.UniqueConstraint, attribute: str | None = None) -> str:
+    nulls = " NULLS NOT DISTINCT" if value.nulls_not_distinct else ""
+    return f"UNIQUE{nulls} {_names(value.columns)}"
+
+
+@describe.register
+def _check(value: s.CheckConstraint, attribute: str | None = None) -> str:
+    return f"CHECK ({value.expression})"
+
+
+@describe.register
+def _index_element(value: s.IndexElement, attribute: str | None = None) -> str:
+    text = value.expression if value.is_column else f"({value.expression})"
+    if value.opclass:
+        text += f" {value.opclass}"
+    if value.descending:
+        text += " DESC"
+    if value.nulls_first is not None:
+        text += " NULLS FIRST" if value.nulls_first else " NULLS LAST"
+    return text
+
+
+@describe.register
+def _index(value: s.Index, attribute: str | None = None) -> str:
+    text = "UNIQUE INDEX" if value.unique else "INDEX"
+    if value.method != "btree":
+        text += f" USING {value.method}"
+    text += " " + describe(value.elements)
+    if value.include:
+        text += f" INCLUDE {_names(value.include)}"
+    if value.where:
+        text += f" WHERE {value.where}"
+    return text
+
+
+@describe.register
+def _view(value: s.View, attribute: str | None = None) -> str:
+    kind = "MATERIALIZED VIEW" if value.materialized else "VIEW"
+    return f"{kind} with {len(value.columns)} column(s)"
+
+
+@describe.register
+def _enum(value: s.EnumType, attribute: str | None = None) -> str:
+    return "ENUM (" + ", ".join(repr(label) for label in value.labels) + ")"
+
+
+@describe.register
+def _sequence_record(value: s.Sequence, attribute: str | None = None) -> str:
+    text = f"SEQUENCE {value.data_type} START {value.start} INCREMENT {value.increment}"
+    if value.min_value is not None:
+        text += f" MINVALUE {value.min_value}"
+    if value.max_value is not None:
+        text += f" MAXVALUE {value.max_value}"
+    return text + (" CYCLE" if value.cycle else "")
+
+
+@describe.register
+def _schema(value: s.Schema, attribute: str | None = None) -> str:
+    return f"schema with {len(value.tables)} table(s)"
+
+
+def _names(names: Iterable[str]) -> str:
+    return "(" + ", ".join(names) + ")"
+
+
+def side_value(finding: Finding, side: str) -> str:
+    """``side`` ("models" or "database") of a finding, as one line; absent objects say so."""
+    m = finding.mismatch
+    missing = Change.ONLY_IN_DATABASE if side == "models" else Change.ONLY_IN_MODELS
+    if m.change is missing:
+        return ABSENT
+    return describe(getattr(m, side), m.attribute)
+
+
+def describe_expectation(e: Expectation) -> str:
+    extras = [
+        f"phase {e.phase}" if e.phase is not None else "",
+        f"ticket {e.ticket}" if e.ticket else "",
+        f"owner {e.owner}" if e.owner else "",
+        f"expires {e.expires.isoformat()}" if e.expires else "",
+        e.source,
+    ]
+    details = ", ".join(x for x in extras if x)
+    return f"{e.reason} ({details})" if details else e.reason
+
+
+def source_label(result: CheckResult) -> str:
+    """Where the database side came from, never with a password."""
+    source = result.database.source
+    shown = redact_url(source) if source and "://" in source else (source or "?")
+    if result.config.snapshot is not None:
+        return f"snapshot {result.config.snapshot} (of {shown})"
+    return shown
+
+
+# --- the report ---------------------------------------------------------------
+
+
+def render_text(result: CheckResult) -> str:
+    """The report with ANSI styles (click strips them when stdout is not a terminal)."""
+    return "\n".join(_lines(result, color=True)) + "\n"
+
+
+def render_text_plain(result: CheckResult) -> str:
+    return "\n".join(_lines(result, color=False)) + "\n"
+
+
+Style = Callable[..., str]
+
+
+def _lines(result: CheckResult, color: bool) -> Iterator[str]:
+    def style(text: str, **kw: Any) -> str:
+        return click.style(text, **kw) if color else text
+
+    cls = result.classification
+    version = (
+        f" (PostgreSQL {result.database.server_version})" if result.database.server_version else ""
+    )
+    summary = result.to_dict()["summary"]
+    severities = ", ".join(f"{n} {name}" for name, n in summary["by_severity"].items() if n)
+    yield style("drift check", bold=True) + f": {source_label(result)}{version}"
+    yield f"schemas: {', '.join(result.config.schemas)}"
+    yield f"models: {', '.join(result.config.models) or NONE}"
+    yield f"expectations: {result.config.expectations or NONE}"
+    yield (
+        f"{summary['total']} mismatch(es): {summary['unexpected']} unexpected, "
+        f"{summary['expected']} expected" + (f" ({severities})" if severities else "")
+    )
+    for title, status, colour in (
+        ("UNEXPECTED", Status.UNEXPECTED, "red"),
+        ("EXPECTED", Status.EXPECTED, "green"),
+    ):
+        findings = [f for f in cls.findings if f.status is status]
+        if findings:
+            yield ""
+            yield style(f"{title} ({len(findings)})", fg=colour, bold=True)
+            yield from _grouped(findings, style)
+    if cls.stale:
+        yield ""
+        yield style(
+            f"STALE EXPECTATIONS ({len(cls.stale)}): matched nothing", fg="yellow", bold=True
+        )
+        for e in cls.stale:
+            what = _expectation_filter(e)
+            yield f"  {e.path}" + (f" [{what}]" if what else "") + f": {describe_expectation(e)}"
+    if cls.expired:
+        yield ""
+        yield style(
+            f"EXPIRED EXPECTATIONS ({len(cls.expired)}): counted as unexpected again",
+            fg="yellow",
+            bold=True,
+        )
+        for f in cls.expired:
+            reason = describe_expectation(f.expectation) if f.expectation else NONE
+            yield f"  {f.mismatch.path} [{f.id}]: {reason}"
+    yield ""
+    yield _verdict(result, style)
+
+
+def _expectation_filter(e: Expectation) -> str:
+    fields = (e.object_type.value if e.object_type else None, e.change.value if e.change else None)
+    return " ".join(x for x in (*fields, e.attribute) if x)
+
+
+def _grouped(findings: list[Finding], style: Style) -> Iterator[str]:
+    ordered = sorted(findings, key=lambda f: f.mismatch.sort_key)
+    for (schema_name, table), group in groupby(
+        ordered, key=lambda f: (f.mismatch.schema, f.mismatch.table)
+    ):
+        yield style(f"{schema_name}.{table}" if table else schema_name, bold=True)
+        for f in group:
+            yield from _finding(f, style)
+
+
+def _finding(f: Finding, style: Style) -> Iterator[str]:
+    m = f.mismatch
+    label = m.name or m.table or m.schema
+    change = m.change.value + (f": {m.attribute}" if m.attribute else "")
+    severity = style(m.severity.value, fg=_SEVERITY_COLOR[m.severity.value])
+    yield f"  {m.object_type.value.replace('_', ' ')} {label}  {change}  [{severity}]  id {m.id}"
+    yield f"      models:   {side_value(f, 'models')}"
+    yield f"      database: {side_value(f, 'database')}"
+    if f.expectation is not None:
+        word = "expired" if f.expired else "expected"
+        yield f"      {word}: {describe_expectation(f.expectation)}"
+    if m.hint:
+        yield "      " + style(f"hint: {m.hint}", fg="cyan")
+
+
+def _verdict(result: CheckResult, style: Style) -> str:
+    cls = result.classification
+    counts = [f"{len(cls.expected)} expected"]
+    if cls.stale:
+        counts.append(f"{len(cls.stale)} stale expectation(s)")
+    if cls.expired:
+        counts.append(f"{len(cls.expired)} expired expectation(s)")
+    tail = f" ({', '.join(counts)})"
+    if cls.unexpected:
+        verdict = f"FAIL: {len(cls.unexpected)} unexpected mismatch(es)"
+        return style(verdict, fg="red", bold=True) + tail
+    if result.failed:
+        return style("FAIL (--strict): stale or expired expectations", fg="red", bold=True) + tail
+    return style("OK: no unexpected drift", fg="green", bold=True) + tail
