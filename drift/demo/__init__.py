@@ -1,0 +1,124 @@
+"""``drift demo``: the example sports-odds backend on an embedded PostgreSQL.
+
+Starts a throw-away server, creates the example database (``legacy.sql``),
+checks it against the example models (the ``models`` package of the repository)
+with the example plan (``expectations.yaml``), prints the report and writes the
+JSON report. The database drifts from the models on purpose, partly as planned
+and partly not, so the demo exits 1 like ``drift check`` would.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+import drift
+from drift.api import CheckConfig, CheckResult, run_check
+from drift.connection import redact_url
+from drift.embedded import embedded_postgres, execute_script
+from drift.errors import DriftError
+from drift.files import write_atomic
+
+DEMO_DATABASE = "drift_demo"
+MODELS_PACKAGE = "models"
+DEMO_SCHEMAS = ("public", "quantum")
+REPORT_NAME = "drift.json"
+
+Echo = Callable[[str], None]
+
+
+def demo_sql() -> str:
+    """The example database: legacy ``public`` tables and the first ``quantum`` ones."""
+    return resources.files(__name__).joinpath("legacy.sql").read_text(encoding="utf-8")
+
+
+def locate_example_models(cwd: Path | None = None) -> Path:
+    """The directory holding the example ``models`` package.
+
+    The checkout next to the installed package comes first (an editable install,
+    run from anywhere); then the current directory (``pip install .`` run from
+    the repository root). The checkout wins so that an unrelated ``models``
+    package in the user's own project never stands in for the example.
+    """
+    checkout = Path(drift.__file__).resolve().parents[1]
+    candidates = [checkout, (cwd or Path.cwd()).resolve()]
+    for base in candidates:
+        if (base / MODELS_PACKAGE / "__init__.py").is_file() and (
+            base / MODELS_PACKAGE / "quantum.py"
+        ).is_file():
+            return base
+    raise DriftError(
+        "the example models are not found: run `drift demo` from the root of the drift "
+        "repository (the directory with the `models` package)"
+    )
+
+
+def import_example_models(cwd: Path | None = None) -> None:
+    """Import the example ``models`` so the pipeline's import of ``models`` finds this one."""
+    base = locate_example_models(cwd)
+    if str(base) not in sys.path:
+        sys.path.insert(0, str(base))
+    loaded = sys.modules.get(MODELS_PACKAGE)
+    if loaded is None:
+        try:
+            loaded = importlib.import_module(MODELS_PACKAGE)
+        except Exception as exc:  # the example must import; say why in one line if not
+            raise DriftError(f"cannot import the example models from {base}: {exc}") from None
+    origin = Path(getattr(loaded, "__file__", "") or "").resolve().parent
+    if origin != base / MODELS_PACKAGE:
+        raise DriftError(
+            f"a different package named {MODELS_PACKAGE!r} is already imported (from {origin})"
+        )
+
+
+def run_demo(
+    output_dir: Path,
+    *,
+    keep: bool = False,
+    color: bool = False,
+    echo: Echo = print,
+    status: Echo | None = None,
+) -> CheckResult:
+    """Run the demo; ``echo`` gets the report, ``status`` (stderr) the running commentary.
+
+    With ``keep`` the server stays up after the report until Ctrl-C or SIGTERM.
+    """
+    from drift.render import render
+
+    say = status or echo
+    import_example_models()
+    report = output_dir / REPORT_NAME
+    with resources.as_file(resources.files(__name__).joinpath("expectations.yaml")) as plan:
+        say("demo: starting an embedded PostgreSQL")
+        with embedded_postgres() as server:
+            say(f"demo: data directory {server.directory}")
+            url = server.create_database(DEMO_DATABASE)
+            say(f"demo: creating the example database {DEMO_DATABASE} (public, quantum)")
+            execute_script(url, demo_sql())
+            config = CheckConfig(
+                url=url, models=(MODELS_PACKAGE,), schemas=DEMO_SCHEMAS, expectations=plan
+            )
+            say("demo: checking it against the example models and expectations")
+            result = run_check(config)
+            echo(render(result, "text", color=color).rstrip("\n"))
+            try:
+                write_atomic(report, render(result, "json"))
+            except OSError as exc:
+                raise DriftError(f"cannot write {report}: {exc.strerror}") from None
+            say(f"demo: wrote {report}")
+            if keep:
+                _wait(redact_url(url), say)
+    return result
+
+
+def _wait(url: str, say: Echo) -> None:
+    say(f"demo: the database stays up at {url}; press Ctrl-C to stop it")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:  # SIGTERM arrives as KeyboardInterrupt too (drift.embedded)
+        say("demo: stopping the server")
