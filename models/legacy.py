@@ -35,7 +35,7 @@ from models.base import Base
 from models.mixins import AuditMixin, TimestampMixin
 
 
-class BetStatus(str, enum.Enum):
+class BetStatus(enum.StrEnum):
     pending = "pending"
     won = "won"
     lost = "lost"
@@ -43,14 +43,14 @@ class BetStatus(str, enum.Enum):
     cashed_out = "cashed_out"
 
 
-class MarketType(str, enum.Enum):
+class MarketType(enum.StrEnum):
     match_result = "1x2"
     over_under = "over_under"
     asian_handicap = "asian_handicap"
     btts = "btts"
 
 
-class MatchStatus(str, enum.Enum):
+class MatchStatus(enum.StrEnum):
     scheduled = "scheduled"
     live = "live"
     finished = "finished"

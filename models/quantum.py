@@ -24,7 +24,6 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
-    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -40,7 +39,7 @@ from models.mixins import AuditMixin, TimestampMixin
 SCHEMA = "quantum"
 
 
-class DnaKind(str, enum.Enum):
+class DnaKind(enum.StrEnum):
     style = "style"
     form = "form"
     market = "market"
