@@ -36,7 +36,7 @@ def demo_sql() -> str:
     return resources.files(__name__).joinpath("legacy.sql").read_text(encoding="utf-8")
 
 
-def locate_example_models(cwd: Path | None = None) -> Path:
+def locate_example_models(cwd: Path | None = None, checkout: Path | None = None) -> Path:
     """The directory holding the example ``models`` package.
 
     The checkout next to the installed package comes first (an editable install,
@@ -44,7 +44,8 @@ def locate_example_models(cwd: Path | None = None) -> Path:
     the repository root). The checkout wins so that an unrelated ``models``
     package in the user's own project never stands in for the example.
     """
-    checkout = Path(drift.__file__).resolve().parents[1]
+    if checkout is None:
+        checkout = Path(drift.__file__).resolve().parents[1]
     candidates = [checkout, (cwd or Path.cwd()).resolve()]
     for base in candidates:
         if (base / MODELS_PACKAGE / "__init__.py").is_file() and (
