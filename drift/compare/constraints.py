@@ -1,0 +1,141 @@
+"""Primary keys, foreign keys, unique and check constraints of one table.
+
+Matched by name where both sides have one, then by definition (see
+``definitions.py``). A matched pair is reported under the database's name; a
+name that the models give explicitly and the database spells differently is
+one ``info`` mismatch on ``name``. Compared attributes: ``columns`` (primary
+key, foreign key, unique), ``referred``, ``on_delete``, ``on_update``,
+``deferrable``, ``match`` (foreign key), ``nulls_not_distinct`` (unique),
+``expression`` (check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol, TypeVar
+
+from drift.compare.definitions import (
+    check_base_name,
+    check_key,
+    deferrable,
+    fk_base_name,
+    fk_key,
+    match_uniques_and_indexes,
+    referred,
+    taken_names,
+    unique_base_name,
+)
+from drift.compare.registry import (
+    Matching,
+    TablePair,
+    attribute_diffs,
+    match_objects,
+    mismatch,
+    only_in,
+    synthetic_names,
+    table_comparator,
+)
+from drift.mismatch import Change, Mismatch, ObjectType
+from drift.schema import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str | None: ...
+
+
+N = TypeVar("N", bound=Named)
+
+
+def report_matching(
+    kind: ObjectType,
+    pair: TablePair,
+    matching: Matching[N],
+    attributes: dict[str, Callable[[N], Any]],
+    base_name: Callable[[N], str],
+) -> Iterator[Mismatch]:
+    """Mismatches of one matched kind: only-in on either side, then attribute differences."""
+    schema, table = pair.schema, pair.name
+    unnamed = [(o, base_name(o)) for o in matching.only_models if o.name is None]
+    names = synthetic_names(unnamed, taken_names(pair))
+    for o in matching.only_models:
+        yield only_in(kind, Change.ONLY_IN_MODELS, schema, table, o.name or names[id(o)], o)
+    for o in matching.only_database:
+        yield only_in(kind, Change.ONLY_IN_DATABASE, schema, table, o.name, o)
+    for m, d in matching.pairs:
+        name = d.name or m.name or base_name(m)
+        if m.name is not None and d.name is not None and m.name != d.name:
+            yield mismatch(kind, Change.DIFFERS, schema, table, name, m.name, d.name,
+                           attribute="name")
+        yield from attribute_diffs(kind, schema, table, name, m, d, attributes,
+                                   models_raw=getattr(m, "raw", ()),
+                                   database_raw=getattr(d, "raw", ()))
+
+
+# ---------------------------------------------------------------- primary key
+
+_PK_ATTRIBUTES: dict[str, Callable[[PrimaryKey], Any]] = {"columns": lambda pk: pk.columns}
+
+
+@table_comparator(ObjectType.PRIMARY_KEY)
+def compare_primary_key(pair: TablePair) -> Iterator[Mismatch]:
+    m, d = pair.models.primary_key, pair.database.primary_key
+    # a table has at most one primary key: the two pair up whatever their names
+    matching: Matching[PrimaryKey] = Matching(
+        pairs=[(m, d)] if m is not None and d is not None else [],
+        only_models=[m] if m is not None and d is None else [],
+        only_database=[d] if d is not None and m is None else [],
+    )
+    yield from report_matching(ObjectType.PRIMARY_KEY, pair, matching, _PK_ATTRIBUTES,
+                               lambda pk: f"{pair.name}_pkey")
+
+
+# ---------------------------------------------------------------- foreign keys
+
+_FK_ATTRIBUTES: dict[str, Callable[[ForeignKey], Any]] = {
+    "columns": lambda fk: fk.columns,
+    "referred": referred,
+    "on_delete": lambda fk: fk.on_delete,
+    "on_update": lambda fk: fk.on_update,
+    "deferrable": deferrable,
+    "match": lambda fk: fk.match,
+}
+
+
+@table_comparator(ObjectType.FOREIGN_KEY)
+def compare_foreign_keys(pair: TablePair) -> Iterator[Mismatch]:
+    matching = match_objects(pair.models.foreign_keys, pair.database.foreign_keys,
+                             lambda fk: fk.name, fk_key)
+    yield from report_matching(ObjectType.FOREIGN_KEY, pair, matching, _FK_ATTRIBUTES,
+                               lambda fk: fk_base_name(pair.name, fk))
+
+
+# ---------------------------------------------------------------- unique constraints
+
+_UNIQUE_ATTRIBUTES: dict[str, Callable[[UniqueConstraint], Any]] = {
+    "columns": lambda u: u.columns,
+    "nulls_not_distinct": lambda u: u.nulls_not_distinct,
+}
+
+
+@table_comparator(ObjectType.UNIQUE_CONSTRAINT)
+def compare_unique_constraints(pair: TablePair) -> Iterator[Mismatch]:
+    matching = match_uniques_and_indexes(pair).uniques
+    yield from report_matching(ObjectType.UNIQUE_CONSTRAINT, pair, matching, _UNIQUE_ATTRIBUTES,
+                               lambda u: unique_base_name(pair.name, u))
+
+
+# ---------------------------------------------------------------- check constraints
+
+_CHECK_ATTRIBUTES: dict[str, Callable[[CheckConstraint], Any]] = {
+    "expression": lambda c: c.expression,
+}
+
+
+@table_comparator(ObjectType.CHECK_CONSTRAINT)
+def compare_check_constraints(pair: TablePair) -> Iterator[Mismatch]:
+    matching = match_objects(pair.models.check_constraints, pair.database.check_constraints,
+                             lambda c: c.name, check_key)
+    columns = frozenset(c.name for c in pair.models.columns)
+    yield from report_matching(ObjectType.CHECK_CONSTRAINT, pair, matching, _CHECK_ATTRIBUTES,
+                               lambda c: check_base_name(pair.name, c, columns))

@@ -1,0 +1,160 @@
+"""Definition keys, readable values and PostgreSQL-style names of constraints and indexes.
+
+Unnamed objects (SQLAlchemy leaves many unnamed; PostgreSQL then generates a
+name) are matched by these definition keys. An object unnamed in the models
+and absent from the database is reported under the name PostgreSQL would give
+it (``t_a_b_key``, ``t_a_fkey``, ``t_a_check``, ``t_a_idx``, ``t_pkey``).
+
+A unique constraint on one side and a plain unique index on the same columns
+on the other (``Column(unique=True)`` against ``CREATE UNIQUE INDEX``) enforce
+the same thing: they are paired here and give no mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from drift.compare.registry import Matching, TablePair, match_objects
+from drift.schema import CheckConstraint, ForeignKey, Index, IndexElement, UniqueConstraint
+
+# ---------------------------------------------------------------- readable values
+
+
+def referred(fk: ForeignKey) -> str:
+    return f"{fk.referred_schema}.{fk.referred_table}({', '.join(fk.referred_columns)})"
+
+
+def deferrable(fk: ForeignKey) -> str:
+    if not fk.deferrable:
+        return "NOT DEFERRABLE"
+    return "DEFERRABLE INITIALLY " + ("DEFERRED" if fk.initially_deferred else "IMMEDIATE")
+
+
+def element_text(e: IndexElement) -> str:
+    parts = [e.expression]
+    if e.opclass:
+        parts.append(e.opclass)
+    if e.descending:
+        parts.append("DESC")
+    if e.nulls_first is not None:
+        parts.append("NULLS FIRST" if e.nulls_first else "NULLS LAST")
+    return " ".join(parts)
+
+
+def index_expressions(index: Index) -> tuple[str, ...]:
+    return tuple(element_text(e) for e in index.elements)
+
+
+# ---------------------------------------------------------------- definition keys
+
+
+def fk_key(fk: ForeignKey) -> Hashable:
+    return (fk.columns, fk.referred_schema, fk.referred_table, fk.referred_columns)
+
+
+def unique_key(u: UniqueConstraint) -> Hashable:
+    return u.columns
+
+
+def check_key(c: CheckConstraint) -> Hashable:
+    return c.expression
+
+
+def index_key(i: Index) -> Hashable:
+    return (i.elements, i.unique, i.method, i.where, i.include)
+
+
+def _plain_unique_columns(i: Index) -> tuple[str, ...] | None:
+    """The columns of a unique index that a unique constraint could stand for."""
+    plain = (
+        i.unique
+        and i.method == "btree"
+        and i.where is None
+        and not i.include
+        and all(
+            e.is_column and not e.descending and e.nulls_first is None and e.opclass is None
+            for e in i.elements
+        )
+    )
+    return tuple(e.expression for e in i.elements) if plain else None
+
+
+# ---------------------------------------------------------------- PostgreSQL-style names
+
+
+def index_base_name(table: str, i: Index) -> str:
+    cols = "_".join(e.expression if e.is_column else "expr" for e in i.elements)
+    return f"{table}_{cols}_idx"
+
+
+def fk_base_name(table: str, fk: ForeignKey) -> str:
+    return f"{table}_{'_'.join(fk.columns)}_fkey"
+
+
+def unique_base_name(table: str, u: UniqueConstraint) -> str:
+    return f"{table}_{'_'.join(u.columns)}_key"
+
+
+_IDENT = re.compile(r'"((?:[^"]|"")+)"|\b([a-z_][a-z0-9_$]*)\b')
+
+
+def check_base_name(table: str, c: CheckConstraint, columns: frozenset[str]) -> str:
+    # PostgreSQL names a check after its column when it references exactly one
+    found = {(q.replace('""', '"') if q else w) for q, w in _IDENT.findall(c.expression)}
+    used = sorted(found & columns)
+    return f"{table}_{used[0]}_check" if len(used) == 1 else f"{table}_check"
+
+
+def taken_names(pair: TablePair) -> set[str]:
+    """Every constraint and index name of the table (one namespace in PostgreSQL)."""
+    names: set[str] = set()
+    for t in (pair.models, pair.database):
+        objs: list[object] = [*t.foreign_keys, *t.unique_constraints,
+                              *t.check_constraints, *t.indexes]
+        if t.primary_key is not None:
+            objs.append(t.primary_key)
+        names.update(n for o in objs if (n := getattr(o, "name", None)) is not None)
+    return names
+
+
+# ---------------------------------------------------------------- unique constraints and indexes
+
+
+@dataclass(slots=True)
+class UniquesAndIndexes:
+    uniques: Matching[UniqueConstraint]
+    indexes: Matching[Index]
+
+
+def match_uniques_and_indexes(pair: TablePair) -> UniquesAndIndexes:
+    """Match each kind alone, then pair leftover unique constraints with plain unique indexes."""
+    uniques = match_objects(pair.models.unique_constraints, pair.database.unique_constraints,
+                            lambda u: u.name, unique_key)
+    indexes = match_objects(pair.models.indexes, pair.database.indexes,
+                            lambda i: i.name, index_key)
+    uniques.only_models, indexes.only_database = _absorb(uniques.only_models,
+                                                         indexes.only_database)
+    uniques.only_database, indexes.only_models = _absorb(uniques.only_database,
+                                                         indexes.only_models)
+    return UniquesAndIndexes(uniques, indexes)
+
+
+def _absorb(
+    uniques: list[UniqueConstraint], indexes: list[Index]
+) -> tuple[list[UniqueConstraint], list[Index]]:
+    by_columns: dict[tuple[str, ...], list[Index]] = {}
+    for i in indexes:
+        cols = _plain_unique_columns(i)
+        if cols is not None:
+            by_columns.setdefault(cols, []).append(i)
+    absorbed: set[int] = set()
+    left: list[UniqueConstraint] = []
+    for u in uniques:
+        candidates = by_columns.get(u.columns) if not u.nulls_not_distinct else None
+        if candidates:
+            absorbed.add(id(candidates.pop(0)))
+        else:
+            left.append(u)
+    return left, [i for i in indexes if id(i) not in absorbed]

@@ -1,0 +1,35 @@
+"""The entry point: schemas matched by name, then every registered comparator on each.
+
+A schema only in the models is one ``schema`` mismatch plus everything
+declared in it (one ``table only_in_models`` per table, its enums, sequences):
+the planner needs the tables and expectations match them by glob
+(``quantum.*``). A schema only in the database is reported the same way,
+mirrored. Either way the other side is an empty ``Schema``, so the same
+comparators run.
+"""
+
+from __future__ import annotations
+
+from drift.compare.registry import SchemaPair, compare_schema, only_in
+from drift.mismatch import Change, Mismatch, ObjectType
+from drift.schema import Schema, Snapshot
+
+
+def compare_snapshots(models: Snapshot, database: Snapshot) -> list[Mismatch]:
+    """Every difference between two normalised snapshots, sorted by ``Mismatch.sort_key``."""
+    models_schemas = {s.name: s for s in models.schemas}
+    database_schemas = {s.name: s for s in database.schemas}
+    found: list[Mismatch] = []
+    for name in sorted(models_schemas.keys() | database_schemas.keys()):
+        m, d = models_schemas.get(name), database_schemas.get(name)
+        # the schema record alone (no tables): its contents are reported one by one
+        if m is None:
+            found.append(only_in(ObjectType.SCHEMA, Change.ONLY_IN_DATABASE, name, None, None,
+                                 Schema(name)))
+        elif d is None:
+            found.append(only_in(ObjectType.SCHEMA, Change.ONLY_IN_MODELS, name, None, None,
+                                 Schema(name)))
+        found.extend(compare_schema(SchemaPair(name, m or Schema(name), d or Schema(name))))
+    found.sort(key=lambda x: (x.sort_key, x.change.value))
+    return found
+
