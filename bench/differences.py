@@ -38,8 +38,11 @@ Maker = Callable[[Catalog, Table, random.Random], "Expected | None"]
 
 def _free_columns(t: Table) -> list[Column]:
     used = t.constrained()
-    return [c for c in t.columns if c.name not in used and c.kind not in ("key", "seq_key", "fk")
-            and c.sequence is None]
+    return [
+        c
+        for c in t.columns
+        if c.name not in used and c.kind not in ("key", "seq_key", "fk") and c.sequence is None
+    ]
 
 
 def column_type(cat: Catalog, t: Table, rng: random.Random) -> Expected | None:
@@ -116,7 +119,9 @@ def missing_check(cat: Catalog, t: Table, rng: random.Random) -> Expected | None
         return None
     ck = rng.choice(t.checks)
     t.checks.remove(ck)
-    return Expected("missing_check", "check_constraint", "only_in_database", f"{t.qualified}.{ck.name}")
+    return Expected(
+        "missing_check", "check_constraint", "only_in_database", f"{t.qualified}.{ck.name}"
+    )
 
 
 def table_comment(cat: Catalog, t: Table, rng: random.Random) -> Expected | None:
@@ -138,7 +143,9 @@ def missing_unique(cat: Catalog, t: Table, rng: random.Random) -> Expected | Non
         return None
     u = rng.choice(t.uniques)
     t.uniques.remove(u)
-    return Expected("missing_unique", "unique_constraint", "only_in_database", f"{t.qualified}.{u.name}")
+    return Expected(
+        "missing_unique", "unique_constraint", "only_in_database", f"{t.qualified}.{u.name}"
+    )
 
 
 def missing_table(cat: Catalog, t: Table, rng: random.Random) -> Expected | None:
@@ -151,7 +158,9 @@ def missing_table(cat: Catalog, t: Table, rng: random.Random) -> Expected | None
 
 def extra_table(cat: Catalog, t: Table, rng: random.Random) -> Expected | None:
     name = f"{t.name}_planned"
-    new = Table(schema=t.schema, name=name, class_name=f"{t.class_name}Planned", pk_name=f"pk_{name}")
+    new = Table(
+        schema=t.schema, name=name, class_name=f"{t.class_name}Planned", pk_name=f"pk_{name}"
+    )
     new.columns = [
         Column(name="id", kind="key", nullable=False, primary_key=True, serial=True),
         Column(name="label", kind="varchar", length=40, nullable=False),
@@ -161,9 +170,20 @@ def extra_table(cat: Catalog, t: Table, rng: random.Random) -> Expected | None:
 
 
 MAKERS: tuple[Maker, ...] = (
-    column_type, missing_column, extra_column, nullable, default, extra_index,
-    missing_index, on_delete, missing_check, table_comment, column_comment,
-    missing_unique, missing_table, extra_table,
+    column_type,
+    missing_column,
+    extra_column,
+    nullable,
+    default,
+    extra_index,
+    missing_index,
+    on_delete,
+    missing_check,
+    table_comment,
+    column_comment,
+    missing_unique,
+    missing_table,
+    extra_table,
 )
 
 
@@ -186,6 +206,8 @@ def apply_differences(base: Catalog, k: int, seed: int) -> tuple[Catalog, list[E
                 expected.append(result)
                 break
         else:
-            raise ValueError(f"no table left for difference {i + 1} ({maker.__name__}); "
-                             f"use more tables or fewer differences")
+            raise ValueError(
+                f"no table left for difference {i + 1} ({maker.__name__}); "
+                f"use more tables or fewer differences"
+            )
     return models, expected

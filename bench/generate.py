@@ -46,7 +46,9 @@ def counts(cat: Catalog) -> dict[str, int]:
         "indexes": sum(len(t.indexes) + len(t.uniques) for t in cat.tables),
         "checks": sum(len(t.checks) for t in cat.tables),
         "defaults": sum(
-            1 for t in cat.tables for c in t.columns
+            1
+            for t in cat.tables
+            for c in t.columns
             if c.default is not None or c.sequence is not None or c.serial
         ),
         "identity": sum(1 for t in cat.tables for c in t.columns if c.identity),
@@ -79,7 +81,9 @@ def generate(
         "counts": n,
         "expected": [e.to_dict() for e in expected],
     }
-    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    manifest_path.write_text(
+        json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return Generated(sql_path, models_path, manifest_path, module, tuple(expected), n)
 
 

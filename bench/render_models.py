@@ -48,8 +48,11 @@ SA_TYPES: dict[str, tuple[str, str]] = {  # kind -> (SQLAlchemy type, Python ann
     "int_array": ("ARRAY(sa.Integer)", "list[int]"),
     "text_array": ("ARRAY(sa.Text)", "list[str]"),
 }
-KEY_TYPES = {"integer": ("sa.Integer", "int"), "bigint": ("sa.BigInteger", "int"),
-             "uuid": ("sa.Uuid", "uuid.UUID")}
+KEY_TYPES = {
+    "integer": ("sa.Integer", "int"),
+    "bigint": ("sa.BigInteger", "int"),
+    "uuid": ("sa.Uuid", "uuid.UUID"),
+}
 
 # default key -> the spellings a models author uses for it
 DEFAULT_PY: dict[str, tuple[str, ...]] = {
@@ -111,8 +114,9 @@ def _column_py(t: Table, col: Column, rng: random.Random) -> str:
     fk = next((f for f in t.foreign_keys if f.column == col.name and f.inline), None)
     if fk is not None:
         ondelete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
-        args.append(f'sa.ForeignKey("{fk.schema}.{fk.table}.{fk.ref_column}", '
-                    f'name="{fk.name}"{ondelete})')
+        args.append(
+            f'sa.ForeignKey("{fk.schema}.{fk.table}.{fk.ref_column}", name="{fk.name}"{ondelete})'
+        )
     if col.primary_key:
         args.append("primary_key=True")
     default = _default_py(col, rng)
@@ -129,8 +133,10 @@ def _table_args(t: Table) -> list[str]:
     for fk in t.foreign_keys:
         if not fk.inline:
             ondelete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
-            out.append(f'sa.ForeignKeyConstraint(["{fk.column}"], '
-                       f'["{fk.schema}.{fk.table}.{fk.ref_column}"], name="{fk.name}"{ondelete})')
+            out.append(
+                f'sa.ForeignKeyConstraint(["{fk.column}"], '
+                f'["{fk.schema}.{fk.table}.{fk.ref_column}"], name="{fk.name}"{ondelete})'
+            )
     for u in t.uniques:
         cols = ", ".join(f'"{c}"' for c in u.columns)
         out.append(f'sa.UniqueConstraint({cols}, name="{u.name}")')
@@ -168,11 +174,15 @@ def render_models(catalog: Catalog, what: str) -> str:
     for schema, enums in catalog.enums.items():
         for name, labels in enums.items():
             values = ", ".join(repr(v) for v in labels)
-            out.append(f'{enum_var(f"{schema}.{name}")} = ENUM({values}, name="{name}", '
-                       f'schema="{schema}", metadata=metadata)')
+            out.append(
+                f'{enum_var(f"{schema}.{name}")} = ENUM({values}, name="{name}", '
+                f'schema="{schema}", metadata=metadata)'
+            )
     for seq in catalog.sequences:
-        out.append(f'{seq_var(seq.qualified)} = sa.Sequence("{seq.name}", '
-                   f'schema="{seq.schema}", metadata=metadata)')
+        out.append(
+            f'{seq_var(seq.qualified)} = sa.Sequence("{seq.name}", '
+            f'schema="{seq.schema}", metadata=metadata)'
+        )
     for t in catalog.tables + catalog.extra_tables:
         if t.qualified in catalog.dropped_tables:
             continue

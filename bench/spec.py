@@ -31,9 +31,29 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 NOUNS = (
-    "odds", "bet", "team", "match", "player", "league", "market", "season",
-    "fixture", "venue", "bookmaker", "ticket", "wallet", "payout", "profile",
-    "signal", "dna", "rating", "lineup", "injury", "transfer", "stat", "event",
+    "odds",
+    "bet",
+    "team",
+    "match",
+    "player",
+    "league",
+    "market",
+    "season",
+    "fixture",
+    "venue",
+    "bookmaker",
+    "ticket",
+    "wallet",
+    "payout",
+    "profile",
+    "signal",
+    "dna",
+    "rating",
+    "lineup",
+    "injury",
+    "transfer",
+    "stat",
+    "event",
 )
 
 # kind -> candidate column names (suffixed when a name repeats in a table)
@@ -245,9 +265,7 @@ def _key_column(rng: random.Random, schema: str, table: str) -> Column:
     return col
 
 
-def _add_foreign_key(
-    rng: random.Random, t: Table, target: Table, not_null: bool = False
-) -> Column:
+def _add_foreign_key(rng: random.Random, t: Table, target: Table, not_null: bool = False) -> Column:
     key = target.columns[0]
     col_name = f"{target.name}_id"
     on_delete = rng.choice((None, None, "CASCADE", "SET NULL", "RESTRICT"))
@@ -327,8 +345,11 @@ def _add_sequence_defaults(rng: random.Random, t: Table, sequences: list[Sequenc
         key.sequence = rng.choice(sequences).qualified
     if rng.random() < 0.12:
         names = {c.name for c in t.columns}
-        col = Column(name="ticket_no" if "ticket_no" not in names else "ticket_no_2",
-                     kind="bigint", nullable=False)
+        col = Column(
+            name="ticket_no" if "ticket_no" not in names else "ticket_no_2",
+            kind="bigint",
+            nullable=False,
+        )
         col.sequence = rng.choice(sequences).qualified
         t.columns.append(col)
 
@@ -349,7 +370,9 @@ def _add_checks(rng: random.Random, t: Table) -> None:
         elif col.kind == "varchar":
             sql = f"char_length({col.name}) > 0"
         elif col.kind == "date" and col.name == "valid_to":
-            sql = "valid_to >= valid_from" if any(c.name == "valid_from" for c in t.columns) else None
+            sql = (
+                "valid_to >= valid_from" if any(c.name == "valid_from" for c in t.columns) else None
+            )
         if sql is not None and rng.random() < 0.7:
             t.checks.append(Check(name=f"ck_{t.name}_{col.name}"[:63], sql=sql))
             count -= 1
@@ -363,23 +386,35 @@ def _add_indexes(rng: random.Random, t: Table) -> None:
         t.uniques.append(Unique(name=f"uq_{t.name}_{c.name}"[:63], columns=(c.name,)))
     if len(scalar) >= 2 and rng.random() < 0.3:
         a, b = rng.sample(scalar, 2)
-        t.indexes.append(Index(name=f"ix_{t.name}_{a.name}_{b.name}"[:63], columns=(a.name, b.name)))
+        t.indexes.append(
+            Index(name=f"ix_{t.name}_{a.name}_{b.name}"[:63], columns=(a.name, b.name))
+        )
     deleted = [c for c in t.columns if c.name == "deleted_at"]
     if deleted and scalar and rng.random() < 0.8:
         c = rng.choice(scalar)
-        t.indexes.append(Index(
-            name=f"ix_{t.name}_{c.name}_live"[:63], columns=(c.name,), where="deleted_at IS NULL",
-        ))
+        t.indexes.append(
+            Index(
+                name=f"ix_{t.name}_{c.name}_live"[:63],
+                columns=(c.name,),
+                where="deleted_at IS NULL",
+            )
+        )
     flags = [c for c in t.columns if c.kind == "boolean"]
     if flags and scalar and rng.random() < 0.2:
         c = rng.choice(scalar)
-        t.indexes.append(Index(
-            name=f"ux_{t.name}_{c.name}_on"[:63], columns=(c.name,), unique=True,
-            where=f"{flags[0].name}",
-        ))
+        t.indexes.append(
+            Index(
+                name=f"ux_{t.name}_{c.name}_on"[:63],
+                columns=(c.name,),
+                unique=True,
+                where=f"{flags[0].name}",
+            )
+        )
     for c in t.columns:
         if c.kind == "jsonb" and rng.random() < 0.5:
-            t.indexes.append(Index(name=f"gin_{t.name}_{c.name}"[:63], columns=(c.name,), method="gin"))
+            t.indexes.append(
+                Index(name=f"gin_{t.name}_{c.name}"[:63], columns=(c.name,), method="gin")
+            )
     if scalar and rng.random() < 0.15:
         c = rng.choice(scalar)
         name = f"ix_{t.name}_{c.name}"[:63]
