@@ -217,10 +217,10 @@ def explain_text(finding: Finding) -> str:
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def expect(output: Path, force: bool, **options: Any) -> None:
     """Write an expectations file that accepts today's drift (to adopt drift on an old database)."""
-    from drift.expectations import render_expectations_yaml
-
     if output.exists() and not force:
         raise DriftError(f"{output} already exists; pass --force to overwrite it")
+    from drift.expectations import render_expectations_yaml
+
     result = run_pipeline(config_from_options(**options))
     emit(render_expectations_yaml(result), output)
 
