@@ -1,0 +1,356 @@
+"""The expectations file: which drift is planned, and the classification of mismatches by it.
+
+Format (YAML, read with the safe loader; every error names the file and line)::
+
+    phases:                        # optional; the migration phases, in order
+      - number: 1                  # required, a positive integer, unique
+        name: current              # required
+        description: ...           # optional
+    expected:                      # optional; the planned drift
+      - path: "quantum.*"          # required: an fnmatch glob over the mismatch path
+        object_type: table         # optional: schema, table, column, primary_key, ...
+        change: only_in_models     # optional: only_in_models, only_in_database, differs
+        attribute: type            # optional: the attribute of a `differs` mismatch
+        reason: "Quantum DNA 2.0 tables are not created yet"   # required, non-empty
+        phase: 2                   # optional; a declared phase number when phases are given
+        ticket: QDNA-12            # optional
+        owner: data-platform       # optional
+        expires: 2027-03-31        # optional date; after it the drift is unexpected again
+
+Matching: an entry matches a mismatch when its ``path`` glob matches the
+mismatch's path (case-sensitive, as PostgreSQL names are; ``*`` also crosses
+dots, so ``quantum.*`` covers the schema's tables and their columns) and each
+of ``object_type``, ``change``, ``attribute`` it gives is equal. Entries are
+tried in file order and **the first matching entry wins**, so put narrow
+entries before broad ones. A match whose ``expires`` date is before today is
+``unexpected`` and flagged ``expired`` (the expectation stays attached). An
+entry that matched no mismatch is *stale*.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from drift.errors import DriftError
+from drift.files import write_atomic, write_new
+from drift.mismatch import (
+    Change,
+    Classification,
+    Expectation,
+    Finding,
+    Mismatch,
+    ObjectType,
+    Phase,
+    Status,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectationsFile:
+    phases: tuple[Phase, ...]
+    entries: tuple[Expectation, ...]
+    path: Path | None = None
+
+
+DEFAULT_PHASES: tuple[Phase, ...] = (
+    Phase(1, "current", "drift accepted as it is today"),
+    Phase(2, "short term", "to fix in the next few weeks"),
+    Phase(3, "medium term", "to fix in the next few months"),
+    Phase(4, "long term", "to fix when the legacy tables are retired"),
+)
+
+TODO_REASON = "TODO: say why this drift is expected"
+
+_TOP_KEYS = ("phases", "expected")
+_PHASE_KEYS = ("number", "name", "description")
+_ENTRY_KEYS = ("path", "object_type", "change", "attribute", "reason", "phase", "ticket",
+               "owner", "expires")
+
+# ---------------------------------------------------------------- reading, with line numbers
+
+
+class _Located(dict[Any, Any]):
+    """A mapping that remembers where it and each of its keys start (1-based lines)."""
+
+    line: int
+    key_lines: dict[Any, int]
+
+
+class _Loader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        result = _Located()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                raise _Invalid(line, f"a key must be text, not {key!r}")
+            if key in result:
+                raise _Invalid(line, f"duplicate key {key!r}")
+            result[key] = self.construct_object(value_node, deep=deep)
+            result.key_lines[key] = line
+        return result
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            # 2027-02-30 looks like a date to YAML but is none: let validation say where
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+class _Invalid(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def load_expectations(path: Path) -> ExpectationsFile:
+    """Read and validate an expectations file; any problem is a DriftError naming file:line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DriftError(f"cannot read expectations file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise DriftError(f"{path}: not UTF-8 text") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return _parse(path, data)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DriftError(f"{path}:{line}: YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise DriftError(f"{path}: YAML syntax error: {str(exc).splitlines()[0]}") from None
+    except _Invalid as exc:
+        raise DriftError(f"{path}:{exc.line}: {exc.message}") from None
+
+
+def _parse(path: Path, data: Any) -> ExpectationsFile:
+    if data is None:
+        return ExpectationsFile((), (), path)
+    if not isinstance(data, _Located):
+        raise _Invalid(1, "the file must be a mapping with 'phases' and 'expected'")
+    _check_keys(data, _TOP_KEYS, "the file")
+    phases: list[Phase] = []
+    for raw in _list(data, "phases"):
+        phase = _phase(raw)
+        if any(p.number == phase.number for p in phases):
+            raise _Invalid(raw.line, f"phase number {phase.number} is declared twice")
+        phases.append(phase)
+    numbers = {p.number for p in phases}
+    entries = tuple(_entry(path, e, numbers) for e in _list(data, "expected"))
+    return ExpectationsFile(tuple(phases), entries, path)
+
+
+def _list(data: _Located, key: str) -> list[_Located]:
+    value = data.get(key)
+    if value is None:
+        return []
+    line = data.key_lines[key]
+    if not isinstance(value, list):
+        raise _Invalid(line, f"'{key}' must be a list")
+    for item in value:
+        if not isinstance(item, _Located):
+            raise _Invalid(line, f"each item of '{key}' must be a mapping, not {item!r}")
+    return value
+
+
+def _check_keys(mapping: _Located, allowed: tuple[str, ...], what: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            raise _Invalid(mapping.key_lines[key],
+                           f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})")
+
+
+def _text(mapping: _Located, key: str, what: str, *, required: bool = False) -> str | None:
+    value = mapping.get(key)
+    line = mapping.key_lines.get(key, mapping.line)
+    if value is None:
+        if required:
+            raise _Invalid(line, f"{what} needs a non-empty '{key}'")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _Invalid(line, f"'{key}' must be text, not {value!r}")
+    text = str(value)
+    if required and not text.strip():
+        raise _Invalid(line, f"{what} needs a non-empty '{key}'")
+    return text
+
+
+def _number(mapping: _Located, key: str, *, required: bool) -> int | None:
+    value = mapping.get(key)
+    line = mapping.key_lines.get(key, mapping.line)
+    if value is None:
+        if required:
+            raise _Invalid(line, f"a phase needs a '{key}'")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _Invalid(line, f"'{key}' must be a positive whole number, not {value!r}")
+    return value
+
+
+def _phase(raw: _Located) -> Phase:
+    _check_keys(raw, _PHASE_KEYS, "a phase")
+    number = _number(raw, "number", required=True)
+    name = _text(raw, "name", "a phase", required=True)
+    assert number is not None and name is not None  # required=True raised otherwise
+    return Phase(number, name, _text(raw, "description", "a phase") or "")
+
+
+def _choice(raw: _Located, key: str, enum: type[ObjectType] | type[Change]) -> Any:
+    value = _text(raw, key, "an expected entry")
+    if value is None:
+        return None
+    allowed = [m.value for m in enum]
+    if value not in allowed:
+        raise _Invalid(raw.key_lines[key],
+                       f"{key} {value!r} is not one of: {', '.join(allowed)}")
+    return enum(value)
+
+
+def _expires(raw: _Located) -> date | None:
+    value = raw.get("expires")
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        raise _Invalid(raw.key_lines["expires"], f"expires {value!r} is a time, not a date")
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise _Invalid(raw.key_lines["expires"],
+                       f"expires {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _entry(path: Path, raw: _Located, phases: set[int]) -> Expectation:
+    _check_keys(raw, _ENTRY_KEYS, "expected entry")
+    what = "an expected entry"
+    glob = _text(raw, "path", what, required=True)
+    reason = _text(raw, "reason", what, required=True)
+    assert glob is not None and reason is not None  # required=True raised otherwise
+    phase = _number(raw, "phase", required=False)
+    if phase is not None and phases and phase not in phases:
+        raise _Invalid(raw.key_lines["phase"],
+                       f"phase {phase} is not declared (phases: "
+                       f"{', '.join(str(p) for p in sorted(phases))})")
+    return Expectation(
+        path=glob,
+        reason=reason,
+        object_type=_choice(raw, "object_type", ObjectType),
+        change=_choice(raw, "change", Change),
+        attribute=_text(raw, "attribute", what),
+        phase=phase,
+        ticket=_text(raw, "ticket", what),
+        owner=_text(raw, "owner", what),
+        expires=_expires(raw),
+        source=f"{path}:{raw.line}",
+    )
+
+
+# ---------------------------------------------------------------- classification
+
+
+def matches(expectation: Expectation, mismatch: Mismatch) -> bool:
+    e = expectation
+    return (
+        (e.object_type is None or e.object_type is mismatch.object_type)
+        and (e.change is None or e.change is mismatch.change)
+        and (e.attribute is None or e.attribute == mismatch.attribute)
+        and fnmatch.fnmatchcase(mismatch.path, e.path)
+    )
+
+
+def classify(
+    mismatches: Sequence[Mismatch], expectations: ExpectationsFile | None, today: date
+) -> Classification:
+    """Each mismatch with its status; the first matching entry (in file order) wins."""
+    entries = expectations.entries if expectations else ()
+    used: set[int] = set()
+    findings: list[Finding] = []
+    for m in sorted(mismatches, key=lambda x: (x.sort_key, x.change.value)):
+        hit = next((i for i, e in enumerate(entries) if matches(e, m)), None)
+        if hit is None:
+            findings.append(Finding(m, Status.UNEXPECTED))
+            continue
+        used.add(hit)
+        e = entries[hit]
+        expired = e.expires is not None and e.expires < today
+        findings.append(Finding(m, Status.UNEXPECTED if expired else Status.EXPECTED, e, expired))
+    stale = tuple(e for i, e in enumerate(entries) if i not in used)
+    return Classification(tuple(findings), stale, expectations.phases if expectations else ())
+
+
+# ---------------------------------------------------------------- writing (`drift expect`)
+
+_GLOB_SPECIAL = re.compile(r"([*?\[])")
+
+
+def exact_glob(path: str) -> str:
+    """A glob that matches only ``path`` (its ``*``, ``?`` and ``[`` taken literally)."""
+    return _GLOB_SPECIAL.sub(r"[\1]", path)
+
+
+def render_expectations_yaml(
+    mismatches: Sequence[Mismatch], phases: Sequence[Phase] | None = None
+) -> str:
+    """An expectations file that accepts exactly today's drift, one entry per mismatch."""
+    chosen = DEFAULT_PHASES if phases is None else tuple(phases)
+    entries = []
+    for m in sorted(mismatches, key=lambda x: (x.sort_key, x.change.value)):
+        entry: dict[str, Any] = {
+            "path": exact_glob(m.path),
+            "object_type": m.object_type.value,
+            "change": m.change.value,
+        }
+        if m.attribute is not None:
+            entry["attribute"] = m.attribute
+        entry["reason"] = TODO_REASON
+        entries.append(entry)
+    document = {
+        "phases": [
+            {"number": p.number, "name": p.name, "description": p.description} for p in chosen
+        ],
+        "expected": entries,
+    }
+    header = (
+        "# drift expectations: the drift this project plans to keep, for now.\n"
+        "# Written by `drift expect` to accept today's drift: replace each TODO reason,\n"
+        "# give each entry a phase (and a ticket, an owner, an expiry date if you like),\n"
+        "# and merge entries with globs such as \"quantum.*\".\n"
+    )
+    # safe_dump quotes whatever needs it (spaces, quotes, colons, leading *) in paths
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
+    return header + body
+
+
+def write_expectations(
+    path: Path,
+    mismatches: Sequence[Mismatch],
+    phases: Sequence[Phase] | None = None,
+    *,
+    overwrite: bool = False,
+) -> None:
+    """Write ``render_expectations_yaml``; refuses to replace a file unless ``overwrite``."""
+    text = render_expectations_yaml(mismatches, phases)
+    if overwrite:
+        write_atomic(path, text)
+    else:
+        write_new(path, text)
