@@ -1,0 +1,400 @@
+"""SQLAlchemy models -> Snapshot: what ``metadata.create_all()`` would build, normalised.
+
+Everything is compiled with SQLAlchemy's own PostgreSQL dialect (type compiler,
+DDL compiler, identifier preparer), so the snapshot mirrors the DDL SQLAlchemy
+would emit, then goes through ``normalize.py`` like the database side.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import registry as Registry
+from sqlalchemy.orm.mapper import _mapper_registries
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
+
+from drift import normalize as nz
+from drift.errors import DriftError
+from drift.schema import (
+    CheckConstraint,
+    Column,
+    EnumType,
+    ForeignKey,
+    Index,
+    IndexElement,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Snapshot,
+    Table,
+    UniqueConstraint,
+)
+
+_DIALECT = postgresql.dialect()
+# Operator classes PostgreSQL picks by itself: naming one changes nothing.
+_DEFAULT_OPCLASSES = frozenset(
+    {"jsonb_ops", "array_ops", "tsvector_ops", "text_ops", "varchar_ops", "int4_ops",
+     "int8_ops", "int2_ops", "uuid_ops", "numeric_ops", "timestamptz_ops", "timestamp_ops",
+     "date_ops", "bool_ops", "float8_ops", "float4_ops", "bpchar_ops", "inet_ops"}
+)
+
+
+# --- references ----------------------------------------------------------------------------
+
+
+def declare_snapshot(references: tuple[str, ...], schemas: tuple[str, ...]) -> Snapshot:
+    """Import each "module:attribute" (or "module" exposing Base / metadata) and merge them."""
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as an Alembic env.py would find the app's models
+    metadatas: list[sa.MetaData] = []
+    for ref in references:
+        md = _resolve(ref)
+        if all(md is not m for m in metadatas):
+            metadatas.append(md)
+    return _declare(metadatas, schemas, ", ".join(references))
+
+
+def declare_metadata(metadata: sa.MetaData, schemas: tuple[str, ...], source: str = "") -> Snapshot:
+    return _declare([metadata], schemas, source)
+
+
+def _resolve(ref: str) -> sa.MetaData:
+    module_name, _, attr = ref.partition(":")
+    module_name = module_name.strip()
+    if not module_name:
+        raise DriftError(f"models reference {ref!r} has no module (expected module:attribute)")
+    try:
+        module = importlib.import_module(module_name)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a models module may raise anything, even SystemExit
+        detail = (str(exc).strip().splitlines() or [""])[0]
+        raise DriftError(
+            f"cannot import models {module_name!r}: {type(exc).__name__}: {detail}".rstrip(": ")
+        ) from None
+    if attr:
+        obj: Any = module
+        for part in attr.split("."):
+            if not hasattr(obj, part):
+                raise DriftError(f"models {ref!r}: {module_name} has no attribute {attr!r}")
+            obj = getattr(obj, part)
+    else:
+        obj = getattr(module, "Base", None) or getattr(module, "metadata", None)
+        if obj is None:
+            raise DriftError(
+                f"models {ref!r}: module has no Base or metadata (pass module:attribute)"
+            )
+    if isinstance(obj, sa.MetaData):
+        return obj
+    if isinstance(obj, Registry):
+        return obj.metadata
+    if isinstance(obj, type) and isinstance(getattr(obj, "metadata", None), sa.MetaData):
+        return obj.metadata  # type: ignore[no-any-return]
+    raise DriftError(
+        f"models {ref!r} is a {type(obj).__name__}, not a declarative Base, registry or MetaData"
+    )
+
+
+def _declared_by(metadatas: list[sa.MetaData]) -> dict[sa.Table, str]:
+    """Table -> "module:Class" of the mapped class that declares it (the base-most one)."""
+    found: dict[sa.Table, str] = {}
+    for reg in list(_mapper_registries):
+        if all(reg.metadata is not m for m in metadatas):
+            continue
+        # base classes first: with single-table inheritance the base declares the table
+        mappers = sorted(reg.mappers, key=lambda m: len(list(m.iterate_to_root())))
+        for mapper in mappers:
+            local = mapper.local_table
+            if isinstance(local, sa.Table) and local not in found:
+                cls = mapper.class_
+                found[local] = f"{cls.__module__}:{cls.__qualname__}"
+    return found
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    schemas: tuple[str, ...]
+    ddl: Any = field(default_factory=lambda: _DIALECT.ddl_compiler(_DIALECT, None))
+    type_cache: dict[Any, tuple[str, str]] = field(default_factory=dict)
+    enums: dict[tuple[str, str], EnumType] = field(default_factory=dict)
+
+    def sql(self, clause: Any) -> str:
+        return str(self.ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
+
+    def name(self, constraint: Any) -> str | None:
+        if constraint.name is None:
+            return None
+        formatted = self.ddl.preparer.format_constraint(constraint)
+        return _unquote(formatted) if formatted is not None else None
+
+
+def _declare(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source: str) -> Snapshot:
+    ctx = _Context(schemas)
+    declared_by = _declared_by(metadatas)
+    tables: dict[str, dict[str, Table]] = defaultdict(dict)
+    sequences: dict[str, dict[str, Sequence]] = defaultdict(dict)
+    for md in metadatas:
+        for table in md.tables.values():
+            schema = table.schema or nz.DEFAULT_SCHEMA
+            converted = _table(table, ctx, declared_by.get(table))
+            if schema in schemas:
+                tables[schema].setdefault(converted.name, converted)
+        for seq in md._sequences.values():
+            if seq.optional:
+                continue  # only used where the database has no serial/identity; not PostgreSQL
+            schema = seq.schema or md.schema or nz.DEFAULT_SCHEMA
+            data_type = _type_text(seq.data_type, ctx)[0] if seq.data_type is not None else None
+            sequences[schema][seq.name] = nz.canonical_sequence(
+                nz.fold_identifier(seq.name, seq.name.quote), data_type, seq.start,
+                seq.increment, None if seq.nominvalue else seq.minvalue,
+                None if seq.nomaxvalue else seq.maxvalue, seq.cycle,
+            )
+    enums: dict[str, list[EnumType]] = defaultdict(list)
+    for (schema, _), enum in sorted(ctx.enums.items()):
+        enums[schema].append(enum)
+    present = sorted(set(tables) | {s for s in enums if s in schemas}
+                     | {s for s in sequences if s in schemas})
+    return Snapshot(
+        origin="models",
+        schemas=tuple(
+            Schema(
+                name=name,
+                tables=tuple(t for _, t in sorted(tables[name].items())),
+                enums=tuple(enums[name]),
+                sequences=tuple(s for _, s in sorted(sequences[name].items())),
+            )
+            for name in present
+        ),
+        source=source,
+    )
+
+
+def _type_key(t: Any) -> Any:
+    """A hashable key of a type's settings, so equal types compile once (80k columns)."""
+    items = []
+    for k, v in sorted(vars(t).items()):
+        if k.startswith("_") and k not in ("_variant_mapping",):
+            continue
+        if isinstance(v, sa.types.TypeEngine):
+            v = _type_key(v)
+        elif isinstance(v, list | dict | set):
+            v = repr(v)
+        items.append((k, v))
+    return (type(t), tuple(items))
+
+
+def _type_text(t: Any, ctx: _Context) -> tuple[str, str]:
+    """(canonical type, the type as SQLAlchemy compiles it)."""
+    try:
+        key = _type_key(t)
+        hash(key)
+    except TypeError:
+        key = None
+    if key is not None and key in ctx.type_cache:
+        return ctx.type_cache[key]
+    impl = t
+    if isinstance(impl, sa.types.TypeDecorator):
+        # Interval and friends turn native here; a user TypeDecorator yields its impl
+        impl = impl.dialect_impl(_DIALECT)
+        if isinstance(impl, sa.types.TypeDecorator):
+            impl = impl.impl_instance
+    if isinstance(impl, sa.Enum) and impl.native_enum and impl.name:
+        schema = impl.schema or nz.DEFAULT_SCHEMA
+        name = nz.fold_identifier(impl.name, impl.name.quote)
+        if schema in ctx.schemas:
+            ctx.enums.setdefault((schema, name), EnumType(name=name, labels=tuple(impl.enums)))
+        text = nz.qualified_name(schema, name)
+        result = (text, text)
+    elif isinstance(impl, postgresql.DOMAIN):
+        text = nz.qualified_name(impl.schema or nz.DEFAULT_SCHEMA, impl.name)
+        result = (text, text)
+    elif isinstance(impl, sa.ARRAY):
+        inner, inner_raw = _type_text(impl.item_type, ctx)
+        result = (inner + "[]", inner_raw + "[]")
+    else:
+        compiled = _DIALECT.type_compiler_instance.process(impl)
+        compiled = compiled.split(" COLLATE ")[0]  # the collation is its own attribute
+        result = (nz.canonical_type(compiled), compiled)
+    if key is not None and not isinstance(impl, sa.Enum):
+        ctx.type_cache[key] = result
+    return result
+
+
+def _is_serial(col: sa.Column[Any]) -> bool:
+    """SQLAlchemy's own rule for emitting SERIAL (PGDDLCompiler.get_column_specification)."""
+    return bool(
+        col.primary_key
+        and col is col.table._autoincrement_column
+        and col.identity is None
+        and (col.default is None or (isinstance(col.default, sa.Sequence) and col.default.optional))
+    )
+
+
+def _column(col: sa.Column[Any], ctx: _Context) -> Column:
+    type_, compiled = _type_text(col.type, ctx)
+    serial = _is_serial(col)
+    identity = None
+    if col.identity is not None:
+        identity = "always" if col.identity.always else "by default"
+    computed = read_default = default = sequence = None
+    raw_computed = None
+    if col.computed is not None:
+        raw_computed = ctx.sql(col.computed.sqltext)
+        computed = nz.canonical_expression(raw_computed)
+    elif not serial:
+        read_default = ctx.ddl.get_column_default_string(col)
+        default = nz.canonical_default(read_default, type_)
+        sequence = nz.sequence_of_default(default)
+        if sequence is not None:
+            default = None
+        elif isinstance(col.default, sa.Sequence) and default is None:
+            # SQLAlchemy calls nextval() itself: the database equivalent is a nextval() default
+            seq = col.default
+            schema = seq.schema or col.table.metadata.schema or nz.DEFAULT_SCHEMA
+            sequence = nz.qualified_name(schema, nz.fold_identifier(seq.name, seq.name.quote))
+    collation = getattr(col.type, "collation", None)
+    return Column(
+        name=_stored_name(col.name),
+        type=type_,
+        # PostgreSQL makes serial, identity and primary key columns NOT NULL
+        nullable=bool(col.nullable) and not serial and identity is None and not col.primary_key,
+        default=default,
+        serial=serial,
+        sequence=sequence,
+        identity=identity,
+        computed=computed,
+        comment=col.comment,
+        collation=nz.quote_ident(collation) if collation else None,
+        raw=nz.raw_of(type=(compiled, type_), default=(read_default, default),
+                      computed=(raw_computed, computed)),
+    )
+
+
+def _table(table: sa.Table, ctx: _Context, declared_by: str | None) -> Table:
+    columns = tuple(_column(c, ctx) for c in table.columns)
+    pk = table.primary_key
+    primary_key = (
+        PrimaryKey(name=ctx.name(pk), columns=tuple(c.name for c in pk.columns))
+        if pk is not None and len(pk.columns) else None
+    )
+    fks, uniques, checks = [], [], []
+    constraints = list(table.constraints) + [k for c in table.columns for k in c.constraints]
+    for con in constraints:
+        if isinstance(con, sa.ForeignKeyConstraint):
+            fks.append(_foreign_key(con, ctx))
+        elif isinstance(con, sa.UniqueConstraint):
+            uniques.append(UniqueConstraint(
+                name=ctx.name(con), columns=tuple(c.name for c in con.columns),
+                nulls_not_distinct=bool(con.dialect_options["postgresql"]["nulls_not_distinct"]),
+            ))
+        elif isinstance(con, sa.CheckConstraint):
+            text = ctx.sql(con.sqltext)
+            expression = nz.canonical_expression(text)
+            checks.append(CheckConstraint(name=ctx.name(con), expression=expression,
+                                          raw=nz.raw_of(expression=(text, expression))))
+    partition_by = table.dialect_options["postgresql"].get("partition_by")
+    return Table(
+        name=_stored_name(table.name),
+        columns=columns,
+        primary_key=primary_key,
+        foreign_keys=tuple(sorted(fks, key=_sort_key)),
+        unique_constraints=tuple(sorted(uniques, key=_sort_key)),
+        check_constraints=tuple(sorted(checks, key=_sort_key)),
+        indexes=tuple(sorted((_index(i, ctx) for i in table.indexes), key=_sort_key)),
+        comment=table.comment,
+        partitioned_by=_partition_by(partition_by) if partition_by else None,
+        declared_by=declared_by,
+    )
+
+
+def _sort_key(obj: Any) -> tuple[str, str]:
+    return (obj.name or "", repr(obj))
+
+
+def _partition_by(text: str) -> str:
+    method, _, rest = text.strip().partition(" ")
+    return f"{method.upper()} {' '.join(rest.split())}".strip()
+
+
+def _foreign_key(con: sa.ForeignKeyConstraint, ctx: _Context) -> ForeignKey:
+    target = con.elements[0].column.table
+    return ForeignKey(
+        name=ctx.name(con),
+        columns=tuple(c.name for c in con.columns),
+        referred_schema=target.schema or nz.DEFAULT_SCHEMA,
+        referred_table=target.name,
+        referred_columns=tuple(e.column.name for e in con.elements),
+        on_delete=(con.ondelete or "NO ACTION").upper(),
+        on_update=(con.onupdate or "NO ACTION").upper(),
+        deferrable=bool(con.deferrable),
+        initially_deferred=(con.initially or "").upper() == "DEFERRED",
+        match=(con.match or "SIMPLE").upper(),
+    )
+
+
+def _index(index: sa.Index, ctx: _Context) -> Index:
+    options = index.dialect_options["postgresql"]
+    ops: dict[str, str] = options["ops"] or {}
+    elements = []
+    raw_expressions = []
+    for expr in index.expressions:
+        descending, nulls_first = False, None
+        while isinstance(expr, UnaryExpression) and expr.modifier in (
+            operators.desc_op, operators.asc_op, operators.nulls_first_op, operators.nulls_last_op,
+        ):
+            if expr.modifier is operators.desc_op:
+                descending = True
+            elif expr.modifier is operators.nulls_first_op:
+                nulls_first = True
+            elif expr.modifier is operators.nulls_last_op:
+                nulls_first = False
+            expr = expr.element
+        opclass = ops.get(getattr(expr, "key", None) or "")
+        if opclass in _DEFAULT_OPCLASSES:
+            opclass = None
+        if isinstance(expr, sa.Column):
+            expression, is_column = expr.name, True
+        else:
+            text = ctx.sql(expr)
+            expression, is_column = nz.canonical_expression(text), False
+            if expression != text:
+                raw_expressions.append(text)
+        if nulls_first == descending:
+            nulls_first = None
+        elements.append(IndexElement(expression=expression, is_column=is_column,
+                                     descending=descending, nulls_first=nulls_first,
+                                     opclass=opclass))
+    where_text = ctx.sql(options["where"]) if options["where"] is not None else None
+    where = nz.canonical_expression(where_text) if where_text is not None else None
+    include = tuple(c if isinstance(c, str) else c.name for c in options["include"] or ())
+    return Index(
+        name=ctx.name(index),
+        elements=tuple(elements),
+        unique=bool(index.unique),
+        method=(options["using"] or "btree").lower(),
+        where=where,
+        include=include,
+        raw=nz.raw_of(where=(where_text, where),
+                      expressions=("; ".join(raw_expressions) or None, None)),
+    )
+
+
+def _stored_name(name: str) -> str:
+    return nz.fold_identifier(name, getattr(name, "quote", None))
+
+
+def _unquote(name: str) -> str:
+    if name.startswith('"') and name.endswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name

@@ -1,0 +1,204 @@
+"""One set of canonicalisation rules, used by both readers so the comparator can use ``==``.
+
+Types end up in PostgreSQL's ``format_type()`` spelling, defaults and
+expressions in the canonical form of ``drift.sqlexpr``, identifiers as
+PostgreSQL stores them, sequences with their type's defaults made explicit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS
+
+from drift import sqlexpr
+from drift.schema import Raw, Sequence
+
+DEFAULT_SCHEMA = "public"
+"""Where PostgreSQL puts what is created without a schema (the default search_path)."""
+
+_RESERVED = frozenset(RESERVED_WORDS)
+
+# --- identifiers ---------------------------------------------------------------------------
+
+
+def quote_ident(name: str) -> str:
+    """As PostgreSQL's quote_ident(): bare when lower case, legal and not reserved."""
+    return sqlexpr.quote_identifier(name, _RESERVED)
+
+
+def qualified_name(schema: str, name: str) -> str:
+    """``schema.name`` the way format_type()/regclass print a name outside the search_path."""
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def fold_identifier(name: str, quote: bool | None = None) -> str:
+    """The name PostgreSQL stores for a name SQLAlchemy emits.
+
+    SQLAlchemy quotes every name that has capitals, spaces or is reserved, so
+    those are stored verbatim; the rest is already lower case. Only an explicit
+    ``quote=False`` lets PostgreSQL fold it.
+    """
+    return name.lower() if quote is False else name
+
+
+def split_qualified(text: str, default_schema: str = DEFAULT_SCHEMA) -> tuple[str, str]:
+    """``'public."My Seq"'`` -> ("public", "My Seq"); unquoted parts fold to lower case."""
+    parts = [
+        m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2).lower()
+        for m in re.finditer(r'"((?:[^"]|"")*)"|([^."]+)', text.strip())
+    ]
+    if len(parts) == 1:
+        return default_schema, parts[0]
+    return parts[-2], parts[-1]
+
+
+# --- types ---------------------------------------------------------------------------------
+
+_TYPE_RE = re.compile(
+    r"^(?P<base>[a-z][a-z0-9_ ]*?)\s*(?:\((?P<args>[^)]*)\))?\s*"
+    r"(?P<tz>with(?:out)? time zone)?$"
+)
+_SIMPLE_SYNONYMS = {
+    "varchar": "character varying",
+    "int": "integer",
+    "int4": "integer",
+    "int8": "bigint",
+    "int2": "smallint",
+    "float8": "double precision",
+    "float4": "real",
+    "bool": "boolean",
+    "decimal": "numeric",
+    "varbit": "bit varying",
+    "bpchar": "character",
+    "char": "character",
+    "double": "double precision",
+}
+NUMERIC_TYPES = frozenset({"integer", "bigint", "smallint", "numeric", "real", "double precision"})
+
+
+def canonical_type(text: str) -> str:
+    """PostgreSQL's format_type() spelling of a type name as SQLAlchemy compiles it
+    (``VARCHAR(20)`` -> ``character varying(20)``) or as the catalog prints it."""
+    text = " ".join(text.split())
+    array = False
+    while text.endswith("]"):
+        text = text[: text.rindex("[")].rstrip()
+        array = True  # PostgreSQL ignores array dimensions: format_type() prints one []
+    suffix = "[]" if array else ""
+    if '"' in text or "." in text:
+        return text + suffix  # a schema-qualified user type: kept as printed
+    lowered = text.lower()
+    m = _TYPE_RE.match(lowered)
+    if m is None:
+        return lowered + suffix
+    base, args, tz = m.group("base"), m.group("args"), m.group("tz")
+    args = args.replace(" ", "") if args is not None else None
+    base = _SIMPLE_SYNONYMS.get(base, base)
+    if base == "float":
+        precision = int(args) if args and args.isdigit() else 53
+        return ("real" if precision <= 24 else "double precision") + suffix
+    if base in ("timestamptz", "timetz"):
+        base, tz = base[:-2], "with time zone"
+    if base in ("timestamp", "time"):
+        spelled = base + (f"({args})" if args else "") + " " + (tz or "without time zone")
+        return spelled + suffix
+    if base in ("character", "bit") and args is None:
+        args = "1"  # char and bit without a length are length 1
+    return base + (f"({args})" if args else "") + suffix
+
+
+def base_type(type_text: str) -> str:
+    """``numeric(10,2)`` -> ``numeric``; ``integer[]`` stays an array (not numeric)."""
+    if type_text.endswith("]"):
+        return "array"
+    return type_text.split("(")[0].split(" with")[0]
+
+
+# --- defaults and expressions --------------------------------------------------------------
+
+_TRUE = {"'t'", "'true'", "'y'", "'yes'", "'on'", "'1'"}
+_FALSE = {"'f'", "'false'", "'n'", "'no'", "'off'", "'0'"}
+
+
+def canonical_expression(text: str) -> str:
+    return sqlexpr.canonical_expression(text, _RESERVED)
+
+
+def canonical_default(text: str | None, type_text: str) -> str | None:
+    """A server default in canonical form, with literals coerced to the column's type
+    the way PostgreSQL does (``'0'`` on a numeric column is ``0``, ``'t'`` on a
+    boolean is ``true``)."""
+    if text is None:
+        return None
+    try:
+        node = sqlexpr.parse(text)
+    except sqlexpr.ParseError:
+        return canonical_expression(text)
+    base = base_type(type_text)
+    if node[0] == "str":
+        literal = node[1].lower()
+        if base in NUMERIC_TYPES and sqlexpr._is_number(node[1][1:-1]):
+            node = ("num", sqlexpr._canonical_number(node[1][1:-1]))
+        elif base == "boolean" and literal in _TRUE | _FALSE:
+            node = ("kw", "true" if literal in _TRUE else "false")
+    try:
+        return sqlexpr.render(node, _RESERVED)
+    except sqlexpr.ParseError:
+        return canonical_expression(text)
+
+
+def sequence_of_default(canonical: str | None) -> str | None:
+    """``nextval('s')`` -> ``public.s`` (qualified); None for any other default."""
+    if canonical is None:
+        return None
+    m = re.fullmatch(r"nextval\('((?:[^']|'')*)'\)", canonical)
+    if m is None:
+        return None
+    schema, name = split_qualified(m.group(1).replace("''", "'"))
+    return qualified_name(schema, name)
+
+
+# --- sequences -----------------------------------------------------------------------------
+
+_TYPE_RANGES = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+
+
+def canonical_sequence(
+    name: str,
+    data_type: str | None,
+    start: int | None,
+    increment: int | None,
+    min_value: int | None,
+    max_value: int | None,
+    cycle: bool | None,
+) -> Sequence:
+    """A Sequence with PostgreSQL's defaults applied: min/max None where they are the
+    defaults for the type and direction, start made explicit."""
+    dtype = canonical_type(data_type) if data_type else "bigint"
+    inc = increment or 1
+    lo, hi = _TYPE_RANGES.get(dtype, _TYPE_RANGES["bigint"])
+    default_min, default_max = (1, hi) if inc > 0 else (lo, -1)
+    lo_v = default_min if min_value is None else min_value
+    hi_v = default_max if max_value is None else max_value
+    return Sequence(
+        name=name,
+        data_type=dtype,
+        start=start if start is not None else (lo_v if inc > 0 else hi_v),
+        increment=inc,
+        min_value=None if lo_v == default_min else lo_v,
+        max_value=None if hi_v == default_max else hi_v,
+        cycle=bool(cycle),
+    )
+
+
+def raw_of(**read: tuple[Any, Any]) -> Raw:
+    """``raw`` entries: attribute -> text as read, for each (read, canonical) pair that differ."""
+    return tuple(
+        sorted((k, str(r)) for k, (r, c) in read.items() if r is not None and str(r) != str(c))
+    )

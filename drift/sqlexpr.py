@@ -1,0 +1,514 @@
+"""A small SQL expression canonicaliser, shared by both readers through ``normalize.py``.
+
+PostgreSQL does not keep the text of a CHECK, an index expression, a partial
+index predicate, a generated column or a default: it stores a parse tree and
+deparses it, adding parentheses and casts (``(status)::text = ANY
+((ARRAY['a'::character varying])::text[])`` for ``status IN ('a')``). The
+models side holds the text as written. Both are parsed here into a tiny tree
+and printed back in one canonical form:
+
+* unquoted identifiers and keywords folded to lower case (keywords printed upper);
+* redundant parentheses dropped (printing adds only those precedence needs);
+* casts dropped (PostgreSQL adds them to literals and columns; a string
+  literal cast to a numeric type becomes the number);
+* ``x = ANY (ARRAY[...])`` printed as ``x IN (...)``, ``<> ALL`` as ``NOT IN``;
+  ``BETWEEN`` as two comparisons; ``LIKE`` as ``~~``; ``!=`` as ``<>``;
+* ``now()``, ``CURRENT_TIMESTAMP`` and ``transaction_timestamp()`` as ``now()``;
+* ``public.`` and ``pg_catalog.`` dropped from function names.
+
+Dropping every cast is a deliberate trade: an explicit cast that changes the
+meaning is rarely the only difference between two expressions, while the casts
+PostgreSQL adds are in almost every one of them, and a false positive is what
+users hate most. Text this parser does not understand is only re-spaced and
+case-folded token by token (``ParseError`` is handled by ``canonical_expression``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMERIC_TYPES = frozenset(
+    {"integer", "bigint", "smallint", "numeric", "real", "double precision", "int", "int2",
+     "int4", "int8", "float4", "float8", "decimal"}
+)
+# Words that start a multi-word type name after "::".
+_MULTIWORD_TYPES = {
+    "character": ("varying",),
+    "double": ("precision",),
+    "bit": ("varying",),
+    "timestamp": ("with", "without", "time", "zone"),
+    "time": ("with", "without", "time", "zone"),
+}
+_SQL_VALUE_FUNCTIONS = frozenset(
+    {"current_date", "current_time", "current_timestamp", "localtime", "localtimestamp",
+     "current_user", "session_user", "current_role", "current_catalog", "current_schema", "user"}
+)
+_NOW_SPELLINGS = frozenset({"now", "current_timestamp", "transaction_timestamp"})
+_OP_CHARS = set("+-*/<>=~!@#%^&|`?")
+
+
+class ParseError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # "str" | "num" | "word" | "qident" | "op" | "punct"
+    text: str
+
+
+_TOKEN_RE = re.compile(
+    r"""\s+
+    |(?P<str>[eE]?'(?:[^']|'')*')
+    |(?P<qident>"(?:[^"]|"")*")
+    |(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    |(?P<word>[A-Za-z_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*)
+    |(?P<cast>::)
+    |(?P<punct>[(),\[\].;])
+    |(?P<op>[+\-*/<>=~!@\#%^&|`?]+)
+    """,
+    re.VERBOSE,
+)
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN_RE.match(text, pos)
+        if m is None:
+            raise ParseError(f"unexpected character {text[pos]!r}")
+        pos = m.end()
+        kind = m.lastgroup
+        if kind is None:
+            continue
+        value = m.group(kind)
+        if kind == "word":
+            tokens.append(Token("word", value.lower()))
+        elif kind == "cast":
+            tokens.append(Token("op", "::"))
+        elif kind == "op":
+            tokens.extend(Token("op", o) for o in _split_operator(value))
+        else:
+            tokens.append(Token(kind, value))
+    return tokens
+
+
+def _split_operator(run: str) -> list[str]:
+    """PostgreSQL's lexer rule: a multi-char operator may not end in + or -
+    unless it contains one of ~!@#%^&|`? (so ``=-1`` is ``=`` then ``-``)."""
+    out: list[str] = []
+    while run:
+        op = run
+        while len(op) > 1 and op[-1] in "+-" and not any(c in "~!@#%^&|`?" for c in op):
+            op = op[:-1]
+        out.append(op)
+        run = run[len(op):]
+    return out
+
+
+# --- the tree --------------------------------------------------------------------------------
+# Nodes are tuples: (kind, ...). Kept as plain tuples so equality is structural.
+
+Node = tuple  # type: ignore[type-arg]
+
+# binding powers (PostgreSQL's operator precedence, low to high)
+_P_OR, _P_AND, _P_NOT, _P_IS, _P_CMP, _P_IN, _P_OTHER, _P_ADD, _P_MUL, _P_EXP, _P_AT = (
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+)
+_P_UNARY, _P_POSTFIX, _P_ATOM = 12, 13, 14
+
+_CMP_OPS = {"=", "<", ">", "<=", ">=", "<>", "!="}
+_BINARY_WORDS = {"like": "~~", "ilike": "~~*"}
+_NOT_BINARY_WORDS = {"like": "!~~", "ilike": "!~~*"}
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token]) -> None:
+        self.toks = tokens
+        self.i = 0
+
+    def peek(self, offset: int = 0) -> Token | None:
+        j = self.i + offset
+        return self.toks[j] if j < len(self.toks) else None
+
+    def at(self, kind: str, text: str | None = None, offset: int = 0) -> bool:
+        t = self.peek(offset)
+        return t is not None and t.kind == kind and (text is None or t.text == text)
+
+    def take(self) -> Token:
+        t = self.peek()
+        if t is None:
+            raise ParseError("unexpected end")
+        self.i += 1
+        return t
+
+    def expect(self, kind: str, text: str | None = None) -> Token:
+        if not self.at(kind, text):
+            raise ParseError(f"expected {text or kind}")
+        return self.take()
+
+    def parse(self) -> Node:
+        node = self.expr(0)
+        if self.peek() is not None:
+            raise ParseError(f"unexpected {self.peek()}")
+        return node
+
+    def expr(self, min_bp: int) -> Node:
+        left = self.prefix()
+        while True:
+            nxt = self.infix(left, min_bp)
+            if nxt is None:
+                return left
+            left = nxt
+
+    def prefix(self) -> Node:
+        t = self.take()
+        if t.kind == "word" and t.text == "not":
+            return ("not", self.expr(_P_NOT))
+        if t.kind == "op" and t.text in ("-", "+"):
+            operand = self.expr(_P_UNARY)
+            if t.text == "-" and operand[0] == "num":
+                return ("num", _neg(operand[1]))
+            return operand if t.text == "+" else ("neg", operand)
+        if t.kind == "punct" and t.text == "(":
+            inner = self.expr(0)
+            if self.at("punct", ","):  # a row constructor (a, b)
+                items = [inner]
+                while self.at("punct", ","):
+                    self.take()
+                    items.append(self.expr(0))
+                self.expect("punct", ")")
+                return ("row", tuple(items))
+            self.expect("punct", ")")
+            return inner
+        if t.kind == "str":
+            return ("str", t.text)
+        if t.kind == "num":
+            return ("num", _canonical_number(t.text))
+        if t.kind == "qident":
+            return self.name_or_call(t.text[1:-1].replace('""', '"'))
+        if t.kind == "word":
+            return self.word(t.text)
+        raise ParseError(f"unexpected {t.text!r}")
+
+    def word(self, w: str) -> Node:
+        if w in ("true", "false", "null"):
+            return ("kw", w)
+        if w == "array" and self.at("punct", "["):
+            self.take()
+            return ("array", tuple(self.list_until("]")))
+        if w == "case":
+            return self.case()
+        if w in ("interval", "date", "timestamp", "time", "numeric") and self.at("str"):
+            return ("str", self.take().text)  # a typed literal: the type is dropped like a cast
+        if w in _SQL_VALUE_FUNCTIONS and not self.at("punct", "("):
+            return _now() if w in _NOW_SPELLINGS else ("call", w, ())
+        return self.name_or_call(w)
+
+    def name_or_call(self, first: str) -> Node:
+        parts = [first]
+        while self.at("punct", ".") and (self.at("word", offset=1) or self.at("qident", offset=1)):
+            self.take()
+            t = self.take()
+            parts.append(t.text if t.kind == "word" else t.text[1:-1].replace('""', '"'))
+        if self.at("punct", "("):
+            self.take()
+            name = ".".join(p for p in parts if True)
+            if len(parts) > 1 and parts[0] in ("public", "pg_catalog"):
+                name = ".".join(parts[1:])
+            if self.at("punct", ")"):
+                self.take()
+                args: list[Node] = []
+            else:
+                distinct = self.at("word", "distinct")
+                if distinct:
+                    raise ParseError("aggregate")
+                args = self.list_until(")")
+            if name in _NOW_SPELLINGS and not args:
+                return _now()
+            return ("call", name, tuple(args))
+        return ("name", tuple(parts))
+
+    def list_until(self, close: str) -> list[Node]:
+        items: list[Node] = []
+        if self.at("punct", close):
+            self.take()
+            return items
+        while True:
+            items.append(self.expr(0))
+            if self.at("punct", ","):
+                self.take()
+                continue
+            self.expect("punct", close)
+            return items
+
+    def case(self) -> Node:
+        subject = None if self.at("word", "when") else self.expr(0)
+        whens: list[tuple[Node, Node]] = []
+        while self.at("word", "when"):
+            self.take()
+            cond = self.expr(0)
+            self.expect("word", "then")
+            whens.append((cond, self.expr(0)))
+        other = None
+        if self.at("word", "else"):
+            self.take()
+            other = self.expr(0)
+        self.expect("word", "end")
+        return ("case", subject, tuple(whens), other)
+
+    def infix(self, left: Node, min_bp: int) -> Node | None:
+        t = self.peek()
+        if t is None:
+            return None
+        if t.kind == "op" and t.text == "::":
+            self.take()
+            type_name = self.type_name()
+            if left[0] == "str" and type_name in NUMERIC_TYPES and _is_number(left[1][1:-1]):
+                return ("num", _canonical_number(left[1][1:-1]))
+            return left  # casts are dropped (see the module docstring)
+        if t.kind == "punct" and t.text == "[":
+            self.take()
+            index = self.expr(0)
+            if self.at("punct", ":"):
+                raise ParseError("slice")
+            self.expect("punct", "]")
+            return ("subscript", left, index)
+        if t.kind == "word":
+            return self.word_infix(left, min_bp, t.text)
+        if t.kind != "op":
+            return None
+        op = "<>" if t.text == "!=" else t.text
+        bp = _P_CMP if op in _CMP_OPS else _P_ADD if op in "+-" else _P_MUL if op in ("*", "/", "%") \
+            else _P_EXP if op == "^" else _P_OTHER
+        if bp <= min_bp:
+            return None
+        self.take()
+        if self.at("word", "any") or self.at("word", "all") or self.at("word", "some"):
+            quant = "all" if self.take().text == "all" else "any"
+            self.expect("punct", "(")
+            inner = self.expr(0)
+            self.expect("punct", ")")
+            if inner[0] == "array" and (op, quant) in (("=", "any"), ("<>", "all")):
+                return ("in", left, inner[1], quant == "all")
+            return ("quant", op, quant, left, inner)
+        right = self.expr(bp)
+        return ("bin", op, left, right)
+
+    def word_infix(self, left: Node, min_bp: int, w: str) -> Node | None:
+        if w in ("and", "or"):
+            bp = _P_AND if w == "and" else _P_OR
+            if bp <= min_bp:
+                return None
+            self.take()
+            right = self.expr(bp)
+            items = (left[1] if left[0] == w else (left,)) + (right[1] if right[0] == w else (right,))
+            return (w, items)
+        if w == "is":
+            if _P_IS <= min_bp:
+                return None
+            self.take()
+            negated = self.at("word", "not")
+            if negated:
+                self.take()
+            if self.at("word", "distinct"):
+                self.take()
+                self.expect("word", "from")
+                right = self.expr(_P_IS)
+                return ("bin", "IS NOT DISTINCT FROM" if negated else "IS DISTINCT FROM", left, right)
+            what = self.take()
+            if what.kind != "word" or what.text not in ("null", "true", "false", "unknown"):
+                raise ParseError("IS ...")
+            return ("is", left, what.text, negated)
+        if w in ("isnull", "notnull"):
+            self.take()
+            return ("is", left, "null", w == "notnull")
+        negated = w == "not"
+        word = self.peek(1).text if negated and self.peek(1) is not None else w  # type: ignore[union-attr]
+        if word in ("in", "like", "ilike", "between"):
+            if _P_IN <= min_bp:
+                return None
+            self.take()
+            if negated:
+                self.take()
+            if word == "in":
+                self.expect("punct", "(")
+                return ("in", left, tuple(self.list_until(")")), negated)
+            if word == "between":
+                low = self.expr(_P_IN)
+                self.expect("word", "and")
+                high = self.expr(_P_IN)
+                both = ("and", (("bin", ">=", left, low), ("bin", "<=", left, high)))
+                return ("not", both) if negated else both
+            op = (_NOT_BINARY_WORDS if negated else _BINARY_WORDS)[word]
+            return ("bin", op, left, self.expr(_P_IN))
+        if w == "at" and self.at("word", "time", 1) and self.at("word", "zone", 2):
+            if _P_AT <= min_bp:
+                return None
+            self.i += 3
+            return ("bin", "AT TIME ZONE", left, self.expr(_P_AT))
+        return None
+
+    def type_name(self) -> str:
+        t = self.take()
+        if t.kind not in ("word", "qident"):
+            raise ParseError("type name")
+        words = [t.text]
+        follow = _MULTIWORD_TYPES.get(t.text, ())
+        while self.peek() is not None and self.at("word") and self.peek().text in follow:  # type: ignore[union-attr]
+            words.append(self.take().text)
+        while self.at("punct", ".") and (self.at("word", offset=1) or self.at("qident", offset=1)):
+            self.take()
+            words = [self.take().text]
+        if self.at("punct", "("):
+            self.take()
+            self.list_until(")")
+        while self.at("punct", "[") and self.at("punct", "]", 1):
+            self.i += 2
+            words.append("[]")
+        return " ".join(words)
+
+
+def _now() -> Node:
+    return ("call", "now", ())
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text.strip()) is not None
+
+
+def _canonical_number(text: str) -> str:
+    text = text.strip().lstrip("+")
+    if "." in text and "e" not in text.lower():
+        text = text.rstrip("0").rstrip(".") or "0"
+        if text.startswith("."):
+            text = "0" + text
+        if text.startswith("-."):
+            text = "-0" + text[1:]
+    return "0" if text in ("-0", "") else text
+
+
+def _neg(text: str) -> str:
+    return text[1:] if text.startswith("-") else "-" + text
+
+
+# --- printing --------------------------------------------------------------------------------
+
+_SAFE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+
+
+def quote_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """Quote a name the way PostgreSQL's quote_ident() would (lower case and legal: bare)."""
+    if _SAFE_IDENT.match(name) and name not in reserved:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _prec(node: Node) -> int:
+    kind = node[0]
+    if kind == "or":
+        return _P_OR
+    if kind == "and":
+        return _P_AND
+    if kind == "not":
+        return _P_NOT
+    if kind == "is":
+        return _P_IS
+    if kind == "in":
+        return _P_IN
+    if kind == "quant":
+        return _P_CMP
+    if kind == "bin":
+        op = node[1]
+        if op in _CMP_OPS or op.startswith("IS "):
+            return _P_CMP
+        if op in ("+", "-"):
+            return _P_ADD
+        if op in ("*", "/", "%"):
+            return _P_MUL
+        if op == "^":
+            return _P_EXP
+        if op == "AT TIME ZONE":
+            return _P_AT
+        return _P_OTHER
+    if kind == "neg":
+        return _P_UNARY
+    return _P_ATOM
+
+
+def render(node: Node, reserved: frozenset[str] = frozenset()) -> str:
+    def sub(child: Node, min_prec: int) -> str:
+        text = render(child, reserved)
+        return f"({text})" if _prec(child) < min_prec else text
+
+    kind = node[0]
+    if kind in ("str", "num"):
+        return str(node[1])
+    if kind == "kw":
+        return str(node[1])
+    if kind == "name":
+        return ".".join(quote_identifier(p, reserved) for p in node[1])
+    if kind == "call":
+        name = ".".join(quote_identifier(p, reserved) for p in node[1].split("."))
+        if node[1] in _SQL_VALUE_FUNCTIONS and not node[2]:
+            return node[1].upper()
+        return f"{name}({', '.join(render(a, reserved) for a in node[2])})"
+    if kind == "array":
+        return f"ARRAY[{', '.join(render(a, reserved) for a in node[1])}]"
+    if kind == "row":
+        return f"({', '.join(render(a, reserved) for a in node[1])})"
+    if kind in ("and", "or"):
+        p = _prec(node)
+        return f" {kind.upper()} ".join(sub(c, p + 1) for c in node[1])
+    if kind == "not":
+        return f"NOT {sub(node[1], _P_NOT)}"
+    if kind == "neg":
+        return f"-{sub(node[1], _P_UNARY)}"
+    if kind == "is":
+        return f"{sub(node[1], _P_IS + 1)} IS {'NOT ' if node[3] else ''}{node[2].upper()}"
+    if kind == "in":
+        items = ", ".join(render(a, reserved) for a in node[2])
+        return f"{sub(node[1], _P_IN + 1)} {'NOT IN' if node[3] else 'IN'} ({items})"
+    if kind == "quant":
+        _, op, quant, left, right = node
+        return f"{sub(left, _P_CMP + 1)} {op} {quant.upper()} ({render(right, reserved)})"
+    if kind == "bin":
+        _, op, left, right = node
+        p = _prec(node)
+        return f"{sub(left, p)} {op} {sub(right, p + 1)}"
+    if kind == "subscript":
+        return f"{sub(node[1], _P_ATOM)}[{render(node[2], reserved)}]"
+    if kind == "case":
+        _, subject, whens, other = node
+        parts = ["CASE"]
+        if subject is not None:
+            parts.append(render(subject, reserved))
+        for cond, value in whens:
+            parts += ["WHEN", render(cond, reserved), "THEN", render(value, reserved)]
+        if other is not None:
+            parts += ["ELSE", render(other, reserved)]
+        parts.append("END")
+        return " ".join(parts)
+    raise ParseError(f"cannot render {kind}")
+
+
+def parse(text: str) -> Node:
+    return _Parser(tokenize(text)).parse()
+
+
+def canonical_expression(text: str, reserved: frozenset[str] = frozenset()) -> str:
+    """The canonical spelling of a SQL expression (see the module docstring)."""
+    try:
+        return render(parse(text), reserved)
+    except ParseError:
+        return _respace(text)
+
+
+def _respace(text: str) -> str:
+    """The fallback: tokens case-folded and joined by single spaces."""
+    try:
+        return " ".join(t.text for t in tokenize(text))
+    except ParseError:
+        return " ".join(text.split())
