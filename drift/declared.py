@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import typing
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,7 @@ from drift.schema import (
     UniqueConstraint,
 )
 
-_DIALECT = postgresql.dialect()
+_DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 # Operator classes PostgreSQL picks by itself: naming one changes nothing.
 _DEFAULT_OPCLASSES = frozenset(
     {"jsonb_ops", "array_ops", "tsvector_ops", "text_ops", "varchar_ops", "int4_ops",
@@ -97,7 +98,7 @@ def _resolve(ref: str) -> sa.MetaData:
     if isinstance(obj, Registry):
         return obj.metadata
     if isinstance(obj, type) and isinstance(getattr(obj, "metadata", None), sa.MetaData):
-        return obj.metadata  # type: ignore[no-any-return]
+        return typing.cast(sa.MetaData, getattr(obj, "metadata"))  # noqa: B009
     raise DriftError(
         f"models {ref!r} is a {type(obj).__name__}, not a declarative Base, registry or MetaData"
     )
@@ -125,7 +126,10 @@ def _declared_by(metadatas: list[sa.MetaData]) -> dict[sa.Table, str]:
 @dataclass
 class _Context:
     schemas: tuple[str, ...]
-    ddl: Any = field(default_factory=lambda: _DIALECT.ddl_compiler(_DIALECT, None))
+    # no statement: used only for its helpers (default strings, names, SQL of clauses)
+    ddl: Any = field(
+        default_factory=lambda: _DIALECT.ddl_compiler(_DIALECT, None)  # type: ignore[arg-type]
+    )
     type_cache: dict[Any, tuple[str, str]] = field(default_factory=dict)
     enums: dict[tuple[str, str], EnumType] = field(default_factory=dict)
 
@@ -156,7 +160,7 @@ def _declare(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source: str
             schema = seq.schema or md.schema or nz.DEFAULT_SCHEMA
             data_type = _type_text(seq.data_type, ctx)[0] if seq.data_type is not None else None
             sequences[schema][seq.name] = nz.canonical_sequence(
-                nz.fold_identifier(seq.name, seq.name.quote), data_type, seq.start,
+                _stored_name(seq.name), data_type, seq.start,
                 seq.increment, None if seq.nominvalue else seq.minvalue,
                 None if seq.nomaxvalue else seq.maxvalue, seq.cycle,
             )
@@ -211,13 +215,13 @@ def _type_text(t: Any, ctx: _Context) -> tuple[str, str]:
             impl = impl.impl_instance
     if isinstance(impl, sa.Enum) and impl.native_enum and impl.name:
         schema = impl.schema or nz.DEFAULT_SCHEMA
-        name = nz.fold_identifier(impl.name, impl.name.quote)
+        name = _stored_name(impl.name)
         if schema in ctx.schemas:
             ctx.enums.setdefault((schema, name), EnumType(name=name, labels=tuple(impl.enums)))
         text = nz.qualified_name(schema, name)
         result = (text, text)
     elif isinstance(impl, postgresql.DOMAIN):
-        text = nz.qualified_name(impl.schema or nz.DEFAULT_SCHEMA, impl.name)
+        text = nz.qualified_name(impl.schema or nz.DEFAULT_SCHEMA, _stored_name(impl.name or ""))
         result = (text, text)
     elif isinstance(impl, sa.ARRAY):
         inner, inner_raw = _type_text(impl.item_type, ctx)
@@ -262,7 +266,7 @@ def _column(col: sa.Column[Any], ctx: _Context) -> Column:
             # SQLAlchemy calls nextval() itself: the database equivalent is a nextval() default
             seq = col.default
             schema = seq.schema or col.table.metadata.schema or nz.DEFAULT_SCHEMA
-            sequence = nz.qualified_name(schema, nz.fold_identifier(seq.name, seq.name.quote))
+            sequence = nz.qualified_name(schema, _stored_name(seq.name))
     collation = getattr(col.type, "collation", None)
     return Column(
         name=_stored_name(col.name),

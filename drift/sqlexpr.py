@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 NUMERIC_TYPES = frozenset(
     {"integer", "bigint", "smallint", "numeric", "real", "double precision", "int", "int2",
@@ -111,7 +112,7 @@ def _split_operator(run: str) -> list[str]:
 # --- the tree --------------------------------------------------------------------------------
 # Nodes are tuples: (kind, ...). Kept as plain tuples so equality is structural.
 
-Node = tuple  # type: ignore[type-arg]
+Node = tuple[Any, ...]
 
 # binding powers (PostgreSQL's operator precedence, low to high)
 _P_OR, _P_AND, _P_NOT, _P_IS, _P_CMP, _P_IN, _P_OTHER, _P_ADD, _P_MUL, _P_EXP, _P_AT = (
@@ -215,7 +216,7 @@ class _Parser:
             parts.append(t.text if t.kind == "word" else t.text[1:-1].replace('""', '"'))
         if self.at("punct", "("):
             self.take()
-            name = ".".join(p for p in parts if True)
+            name = ".".join(parts)
             if len(parts) > 1 and parts[0] in ("public", "pg_catalog"):
                 name = ".".join(parts[1:])
             if self.at("punct", ")"):
@@ -281,8 +282,7 @@ class _Parser:
         if t.kind != "op":
             return None
         op = "<>" if t.text == "!=" else t.text
-        bp = _P_CMP if op in _CMP_OPS else _P_ADD if op in "+-" else _P_MUL if op in ("*", "/", "%") \
-            else _P_EXP if op == "^" else _P_OTHER
+        bp = _prec(("bin", op))
         if bp <= min_bp:
             return None
         self.take()
@@ -304,10 +304,10 @@ class _Parser:
                 return None
             self.take()
             right = self.expr(bp)
-            items = (left[1] if left[0] == w else (left,)) + (right[1] if right[0] == w else (right,))
-            return (w, items)
+            # AND/OR chains are flat: (a AND b) AND c is a AND (b AND c)
+            return (w, _operands(w, left) + _operands(w, right))
         if w == "is":
-            if _P_IS <= min_bp:
+            if min_bp >= _P_IS:
                 return None
             self.take()
             negated = self.at("word", "not")
@@ -317,7 +317,8 @@ class _Parser:
                 self.take()
                 self.expect("word", "from")
                 right = self.expr(_P_IS)
-                return ("bin", "IS NOT DISTINCT FROM" if negated else "IS DISTINCT FROM", left, right)
+                op = "IS NOT DISTINCT FROM" if negated else "IS DISTINCT FROM"
+                return ("bin", op, left, right)
             what = self.take()
             if what.kind != "word" or what.text not in ("null", "true", "false", "unknown"):
                 raise ParseError("IS ...")
@@ -328,7 +329,7 @@ class _Parser:
         negated = w == "not"
         word = self.peek(1).text if negated and self.peek(1) is not None else w  # type: ignore[union-attr]
         if word in ("in", "like", "ilike", "between"):
-            if _P_IN <= min_bp:
+            if min_bp >= _P_IN:
                 return None
             self.take()
             if negated:
@@ -345,7 +346,7 @@ class _Parser:
             op = (_NOT_BINARY_WORDS if negated else _BINARY_WORDS)[word]
             return ("bin", op, left, self.expr(_P_IN))
         if w == "at" and self.at("word", "time", 1) and self.at("word", "zone", 2):
-            if _P_AT <= min_bp:
+            if min_bp >= _P_AT:
                 return None
             self.i += 3
             return ("bin", "AT TIME ZONE", left, self.expr(_P_AT))
@@ -369,6 +370,10 @@ class _Parser:
             self.i += 2
             words.append("[]")
         return " ".join(words)
+
+
+def _operands(kind: str, node: Node) -> tuple[Node, ...]:
+    return tuple(node[1]) if node[0] == kind else (node,)
 
 
 def _now() -> Node:
@@ -444,16 +449,14 @@ def render(node: Node, reserved: frozenset[str] = frozenset()) -> str:
         return f"({text})" if _prec(child) < min_prec else text
 
     kind = node[0]
-    if kind in ("str", "num"):
-        return str(node[1])
-    if kind == "kw":
+    if kind in ("str", "num", "kw"):
         return str(node[1])
     if kind == "name":
         return ".".join(quote_identifier(p, reserved) for p in node[1])
     if kind == "call":
         name = ".".join(quote_identifier(p, reserved) for p in node[1].split("."))
         if node[1] in _SQL_VALUE_FUNCTIONS and not node[2]:
-            return node[1].upper()
+            return str(node[1]).upper()
         return f"{name}({', '.join(render(a, reserved) for a in node[2])})"
     if kind == "array":
         return f"ARRAY[{', '.join(render(a, reserved) for a in node[1])}]"

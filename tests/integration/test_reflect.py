@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from drift.reflect import reflect_snapshot
 
 
