@@ -226,6 +226,54 @@ def expect(output: Path, force: bool, **options: Any) -> None:
 
 
 @main.command()
+@pipeline_options
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Where the dated report folders and the index go.",
+)
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The report's date, naming its folder (default: today).",
+)
+@click.pass_context
+def report(ctx: click.Context, /, output_dir: Path, day: Any, **options: Any) -> None:
+    """Write the dated HTML, Markdown and JSON report and update the index; exit like check."""
+    from drift.report import run_report
+
+    config = config_from_options(**options)
+    with StageLine() as progress:
+        outcome = run_report(config, output_dir, day.date() if day else None, progress=progress)
+    for path in outcome.written:
+        click.echo(str(path))
+    ctx.exit(outcome.result.exit_code)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def diff(ctx: click.Context, /, old: Path, new: Path, fmt: str) -> None:
+    """What changed in the database between two saved snapshots (files or report folders).
+
+    No database needed. Exit status 1 when something changed, 0 when nothing did.
+    """
+    from drift.history import SNAPSHOT_FILE, diff_snapshots, load_snapshot
+    from drift.render.changes import render_changes_json, render_changes_text
+
+    snaps = [load_snapshot(p / SNAPSHOT_FILE if p.is_dir() else p) for p in (old, new)]
+    changes = diff_snapshots(snaps[0], snaps[1])
+    render_changes = render_changes_json if fmt == "json" else render_changes_text
+    click.echo(render_changes(changes), nl=False)
+    ctx.exit(1 if changes else 0)
+
+
+@main.command()
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),

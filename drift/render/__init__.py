@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from drift.errors import DriftError
 from drift.render.json import render_json
+from drift.render.junit import render_junit
+from drift.render.markdown import render_markdown_summary
+from drift.render.sarif import render_sarif
 from drift.render.text import render_text, render_text_plain
 
 if TYPE_CHECKING:
@@ -22,6 +25,9 @@ Formatter = Callable[["CheckResult"], str]
 FORMATS: dict[str, Formatter] = {
     "text": render_text_plain,
     "json": render_json,
+    "markdown": render_markdown_summary,
+    "junit": render_junit,
+    "sarif": render_sarif,
 }
 
 # Formats with a coloured variant for a terminal (click strips the colour when

@@ -1,0 +1,278 @@
+"""Saved reports and what changed between them: week over week and the trend.
+
+A report folder (``reports/<YYYY-MM-DD>/``) holds ``drift.json`` (the JSON
+report contract) and ``snapshot.json`` (the live database snapshot).
+``drift.json`` is written last, so a folder without it is not a report yet.
+Drift is compared by the stable mismatch ``id``; the database itself by a
+deepdiff of the two snapshots, keyed by object name so that a dropped column
+reads as "column dropped", not as a shifted list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from drift.errors import DriftError
+from drift.schema import ForeignKey, Index, Snapshot, Table, UniqueConstraint, to_jsonable
+
+REPORT_FILE = "drift.json"
+SNAPSHOT_FILE = "snapshot.json"
+
+
+@dataclass(frozen=True, slots=True)
+class MismatchRef:
+    """A mismatch as a saved report records it (the fields week-over-week shows)."""
+
+    id: str
+    path: str
+    object_type: str
+    change: str
+    attribute: str | None
+    status: str
+    severity: str
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MismatchRef:
+        return cls(
+            id=data["id"],
+            path=data["path"],
+            object_type=data["object_type"],
+            change=data["change"],
+            attribute=data.get("attribute"),
+            status=data["status"],
+            severity=data["severity"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SavedReport:
+    date: date
+    directory: Path
+    expected: int
+    unexpected: int
+    total: int
+    stale: int
+    mismatches: tuple[MismatchRef, ...]
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.directory / SNAPSHOT_FILE
+
+    @classmethod
+    def from_report(cls, day: date, directory: Path, report: dict[str, Any]) -> SavedReport:
+        summary = report["summary"]
+        return cls(
+            date=day,
+            directory=directory,
+            expected=summary["expected"],
+            unexpected=summary["unexpected"],
+            total=summary["total"],
+            stale=len(report.get("stale_expectations", [])),
+            mismatches=tuple(MismatchRef.from_dict(m) for m in report["mismatches"]),
+        )
+
+
+def load_reports(output_dir: Path) -> list[SavedReport]:
+    """Every saved report under ``output_dir``, oldest first."""
+    reports = []
+    if not output_dir.is_dir():
+        return []
+    for entry in sorted(output_dir.iterdir()):
+        try:
+            day = date.fromisoformat(entry.name)
+        except ValueError:
+            continue  # not a report folder (index files, other notes)
+        path = entry / REPORT_FILE
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            reports.append(SavedReport.from_report(day, entry, data))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DriftError(f"{path}: not a drift report ({type(exc).__name__}: {exc})") from None
+    return reports
+
+
+class ObjectChangeKind(str, Enum):
+    ADDED = "added"
+    DROPPED = "dropped"
+    ALTERED = "altered"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectChange:
+    """One object of the database that changed between two snapshots."""
+
+    change: ObjectChangeKind
+    object_type: str
+    path: str
+    attribute: str | None = None  # for ALTERED: the attribute that changed
+    old: Any = None
+    new: Any = None
+
+
+# keyed collections of a schema and of a table, and the object type of their members
+_SCHEMA_PARTS = {"tables": "table", "views": "view", "enums": "enum", "sequences": "sequence"}
+_TABLE_PARTS = {
+    "columns": "column",
+    "foreign_keys": "foreign_key",
+    "unique_constraints": "unique_constraint",
+    "check_constraints": "check_constraint",
+    "indexes": "index",
+}
+
+
+def _plain(record: Any) -> Any:
+    data = to_jsonable(record)
+    if isinstance(data, dict):
+        # raw text and the declaring class are not part of what the database holds
+        return {k: v for k, v in data.items() if k not in ("raw", "name", "declared_by")}
+    return data
+
+
+def _key(record: Any) -> str:
+    """Unnamed constraints and indexes are keyed by their definition."""
+    name = getattr(record, "name", None)
+    if name:
+        return str(name)
+    if isinstance(record, Index):
+        return "(" + ", ".join(e.expression for e in record.elements) + ")"
+    if isinstance(record, ForeignKey | UniqueConstraint):
+        return "(" + ", ".join(record.columns) + ")"
+    return json.dumps(_plain(record), sort_keys=True)
+
+
+def _keyed_table(table: Table) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        part: {_key(item): _plain(item) for item in getattr(table, part)} for part in _TABLE_PARTS
+    }
+    out["primary_key"] = _plain(table.primary_key)
+    out["comment"] = table.comment
+    out["partitioned_by"] = table.partitioned_by
+    return out
+
+
+def _keyed(snapshot: Snapshot) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for schema in snapshot.schemas:
+        out[schema.name] = {
+            "tables": {t.name: _keyed_table(t) for t in schema.tables},
+            "views": {v.name: _plain(v) for v in schema.views},
+            "enums": {e.name: _plain(e) for e in schema.enums},
+            "sequences": {s.name: _plain(s) for s in schema.sequences},
+        }
+    return out
+
+
+def _object_at(keys: Sequence[Any]) -> tuple[int, str]:
+    """How many leading keys of a deepdiff path name an object, and that object's type."""
+    if len(keys) >= 5 and keys[1] == "tables" and keys[3] in _TABLE_PARTS:
+        return 5, _TABLE_PARTS[keys[3]]
+    if len(keys) >= 3 and keys[1] in _SCHEMA_PARTS:
+        return 3, _SCHEMA_PARTS[keys[1]]
+    return 1, "schema"
+
+
+def _walk(data: Any, keys: Iterable[Any]) -> Any:
+    for key in keys:
+        if not isinstance(data, dict | list):
+            return None
+        try:
+            data = data[key]
+        except (KeyError, IndexError):
+            return None
+    return data
+
+
+def diff_snapshots(old: Snapshot, new: Snapshot) -> tuple[ObjectChange, ...]:
+    """Objects added, dropped and altered from ``old`` to ``new``, sorted by path."""
+    before, after = _keyed(old), _keyed(new)
+    tree = DeepDiff(before, after, view="tree")
+    found: dict[tuple[str, str, str | None], ObjectChange] = {}
+    for report_type, levels in tree.items():
+        for level in levels:
+            keys = level.path(output_format="list")
+            depth, object_type = _object_at(keys)
+            # the object's path: schema, then its name (collection keys skipped)
+            names = [keys[0]] + [keys[i] for i in (2, 4) if i < depth]
+            path = ".".join(str(n) for n in names)
+            if len(keys) == depth and report_type == "dictionary_item_added":
+                change = ObjectChange(ObjectChangeKind.ADDED, object_type, path)
+            elif len(keys) == depth and report_type == "dictionary_item_removed":
+                change = ObjectChange(ObjectChangeKind.DROPPED, object_type, path)
+            else:
+                attr_keys = keys[: depth + 1]
+                attribute = str(keys[depth]) if len(keys) > depth else None
+                change = ObjectChange(
+                    ObjectChangeKind.ALTERED,
+                    object_type,
+                    path,
+                    attribute,
+                    _walk(before, attr_keys),
+                    _walk(after, attr_keys),
+                )
+            found.setdefault((change.path, change.object_type, change.attribute), change)
+    # keyed by name, a dropped table is one removed key: its columns are not listed again
+    return tuple(sorted(found.values(), key=lambda c: (c.path, c.object_type, c.attribute or "")))
+
+
+@dataclass(frozen=True, slots=True)
+class WeekOverWeek:
+    previous_date: date
+    new: tuple[MismatchRef, ...]
+    resolved: tuple[MismatchRef, ...]
+    reclassified: tuple[tuple[MismatchRef, MismatchRef], ...]  # (before, now): status changed
+    changed: tuple[ObjectChange, ...]  # objects changed in the database
+
+
+def compare_reports(
+    previous: SavedReport, current: Sequence[MismatchRef], current_snapshot: Snapshot | None
+) -> WeekOverWeek:
+    before = {m.id: m for m in previous.mismatches}
+    now = {m.id: m for m in current}
+    changed: tuple[ObjectChange, ...] = ()
+    if current_snapshot is not None and previous.snapshot_path.is_file():
+        changed = diff_snapshots(load_snapshot(previous.snapshot_path), current_snapshot)
+    return WeekOverWeek(
+        previous_date=previous.date,
+        new=tuple(sorted((now[i] for i in now.keys() - before.keys()), key=_ref_key)),
+        resolved=tuple(sorted((before[i] for i in before.keys() - now.keys()), key=_ref_key)),
+        reclassified=tuple(
+            (before[i], now[i])
+            for i in sorted(now.keys() & before.keys(), key=lambda i: _ref_key(now[i]))
+            if before[i].status != now[i].status
+        ),
+        changed=changed,
+    )
+
+
+def _ref_key(ref: MismatchRef) -> tuple[str, str, str]:
+    return (ref.path, ref.object_type, ref.attribute or "")
+
+
+def load_snapshot(path: Path) -> Snapshot:
+    try:
+        return Snapshot.load(path)
+    except OSError as exc:
+        raise DriftError(f"cannot read snapshot {path}: {exc.strerror}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DriftError(f"{path}: not a drift snapshot: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    date: date
+    expected: int
+    unexpected: int
+
+
+def trend(reports: Sequence[SavedReport]) -> tuple[TrendPoint, ...]:
+    return tuple(TrendPoint(r.date, r.expected, r.unexpected) for r in reports)

@@ -1,0 +1,100 @@
+"""Every template filter, in one place (the templates only format).
+
+HTML escaping is Jinja's autoescape; these filters handle the contexts it does
+not know about: Markdown table cells and inline text, Mermaid identifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+# Characters that start Markdown syntax inline; a backslash escape makes each literal.
+# ( ) ! only act after [ ] (escaped); # - + = and "1." only at the start of a line.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]~|])")
+_MD_LINE_START = re.compile(r"^([#\-+=])")
+_MD_ORDERED = re.compile(r"^(\d+)([.)])")
+_MD_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
+def md_inline(value: Any) -> str:
+    """Text for a Markdown paragraph, heading or list item: no markup, no HTML, one line."""
+    text = " ".join(str("" if value is None else value).split())
+    text = "".join(_MD_HTML.get(ch, ch) for ch in text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_ORDERED.sub(r"\1\\\2", _MD_LINE_START.sub(r"\\\1", text))
+
+
+def md_cell(value: Any, width: int | None = None) -> str:
+    """Text for a Markdown table cell: like ``md_inline`` (pipes escaped, so the row keeps its
+    cells), cut to ``width`` characters of the original text where given."""
+    text = " ".join(str("" if value is None else value).split())
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return md_inline(text) or " "
+
+
+def md_code(value: Any) -> str:
+    """A code span that holds any text: the fence is longer than any backtick run inside."""
+    text = " ".join(str("" if value is None else value).split())
+    if not text:
+        return ""
+    # a pipe ends a table cell even inside a code span (GFM), so it gets an entity
+    text = text.replace("|", "\\|")
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+_MERMAID_BAD = re.compile(r"[^A-Za-z0-9_]")
+
+
+def mermaid_id(value: Any) -> str:
+    """An identifier Mermaid accepts: letters, digits and underscores, not starting with a digit."""
+    ident = _MERMAID_BAD.sub("_", str(value))
+    return ident if ident[:1].isalpha() else f"x_{ident}"
+
+
+def mermaid_type(value: Any) -> str:
+    """A column type Mermaid's erDiagram grammar accepts (a word; brackets and commas dropped)."""
+    word = re.sub(r"[^A-Za-z0-9_]+", "_", str(value)).strip("_")
+    return word or "unknown"
+
+
+def mermaid_text(value: Any) -> str:
+    """Text inside a Mermaid double-quoted string: no quotes, no fences, one line."""
+    text = " ".join(str("" if value is None else value).split())
+    return re.sub(r"[\"`<>{}|\[\]]", "'", text)
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def dash(value: Any) -> str:
+    """Absent values shown as an em dash."""
+    return "—" if value is None or value == "" else str(value)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "md": md_inline,
+    "md_cell": md_cell,
+    "md_code": md_code,
+    "mermaid_id": mermaid_id,
+    "mermaid_type": mermaid_type,
+    "mermaid_text": mermaid_text,
+    "date": fmt_date,
+    "plural": plural,
+    "dash": dash,
+}

@@ -1,0 +1,108 @@
+"""JUnit XML for a CI's test tab: one test suite per schema, one test case per table.
+
+A table with unexpected drift is a failed test case (one <failure> listing its
+mismatches); expected drift goes to the case's <system-out>. Objects outside
+tables (enums, sequences, views, the schema) get a case each. Stale
+expectations are cases of their own suite: skipped, or failed under --strict.
+Built with ElementTree, so any text in a name is escaped by the library.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from drift.mismatch import Finding, ObjectType, Status
+from drift.render.describe import ABSENT, describe
+
+if TYPE_CHECKING:
+    from drift.api import CheckResult
+
+# XML 1.0 cannot carry most control characters, escaped or not
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text: object) -> str:
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def _case_of(f: Finding) -> str:
+    m = f.mismatch
+    if m.table is not None and m.object_type is not ObjectType.TABLE:
+        return m.table
+    if m.object_type is ObjectType.TABLE:
+        return m.table or m.name or ""
+    return f"{m.object_type.value} {m.name or m.schema}"
+
+
+def _line(f: Finding) -> str:
+    m = f.mismatch
+    what = f"{m.path}: {m.object_type.value} {m.change.value}" + (f" {m.attribute}" if m.attribute else "")
+    line = (
+        f"[{m.severity.value}] {what}: models {describe(m.models, absent=ABSENT)}"
+        f" / database {describe(m.database, absent=ABSENT)} (id {m.id})"
+    )
+    if f.expectation is not None:
+        line += f" - {'expired ' if f.expired else ''}expectation: {f.expectation.reason}"
+    return line
+
+
+def render_junit(result: CheckResult) -> str:
+    findings = sorted(result.classification.findings, key=lambda f: f.mismatch.sort_key)
+    cases: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for snap in (result.database, result.models):
+        for schema in snap.schemas:
+            for table in schema.tables:
+                cases[schema.name].setdefault(table.name, [])  # a clean table is a passing case
+    for f in findings:
+        cases[f.mismatch.schema][_case_of(f)].append(f)
+
+    root = ET.Element("testsuites", name="drift")
+    total = failures = 0
+    for schema in sorted(cases):
+        suite = ET.SubElement(root, "testsuite", name=_x(f"drift.{schema}"))
+        suite_failures = 0
+        for name in sorted(cases[schema]):
+            case = ET.SubElement(suite, "testcase", classname=_x(f"drift.{schema}"), name=_x(name), time="0")
+            found = cases[schema][name]
+            bad = [f for f in found if f.status is Status.UNEXPECTED]
+            if bad:
+                suite_failures += 1
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    message=_x(f"{len(bad)} unexpected mismatch(es) in {schema}.{name}"),
+                    type="drift.unexpected",
+                )
+                failure.text = _x("\n".join(_line(f) for f in bad))
+            good = [f for f in found if f.status is Status.EXPECTED]
+            if good:
+                ET.SubElement(case, "system-out").text = _x("\n".join(_line(f) for f in good))
+        suite.set("tests", str(len(cases[schema])))
+        suite.set("failures", str(suite_failures))
+        suite.set("errors", "0")
+        total += len(cases[schema])
+        failures += suite_failures
+    stale = result.classification.stale
+    if stale:
+        suite = ET.SubElement(root, "testsuite", name="drift.expectations")
+        for e in stale:
+            case = ET.SubElement(suite, "testcase", classname="drift.expectations", name=_x(e.path), time="0")
+            message = _x(f"stale expectation ({e.source}): matches no mismatch: {e.reason}")
+            if result.config.strict:
+                ET.SubElement(case, "failure", message=message, type="drift.stale")
+            else:
+                ET.SubElement(case, "skipped", message=message)
+        strict_failures = len(stale) if result.config.strict else 0
+        suite.set("tests", str(len(stale)))
+        suite.set("failures", str(strict_failures))
+        suite.set("skipped", str(len(stale) - strict_failures))
+        total += len(stale)
+        failures += strict_failures
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

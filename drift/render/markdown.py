@@ -1,0 +1,48 @@
+"""Markdown: the full report (for a repository) and the short PR summary.
+
+The PR summary must fit a pull-request comment (GitHub allows 65,536
+characters): rendered with every row first, then with fewer rows and shorter
+cells until it fits; the counts are always complete.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from drift.render.environment import render_template
+from drift.render.view import ReportView, build_view
+
+if TYPE_CHECKING:
+    from drift.api import CheckResult
+    from drift.history import SavedReport
+
+SUMMARY_LIMIT = 65_000
+# (rows listed per table, characters per cell): tried in order until the summary fits
+_STEPS = ((None, 400), (500, 200), (200, 120), (100, 80), (40, 60), (10, 60), (0, 60))
+_TRUNCATED = "\n\n_(summary cut to fit a pull-request comment)_\n"
+
+
+def render_markdown_summary(result: CheckResult, *, limit: int = SUMMARY_LIMIT) -> str:
+    """``drift check --format markdown``: counts, the unexpected mismatches, the expected ones folded."""
+    view = build_view(result, reference=False)
+    text = ""
+    for rows, width in _STEPS:
+        shown = len(view.unexpected) + view.expected_count + view.stale_count if rows is None else rows
+        text = render_template("summary.md.j2", v=view, limit=shown, width=width)
+        if len(text) <= limit:
+            return text
+    # only a pathological number of phases or breakdown values gets here
+    return text[: limit - len(_TRUNCATED)] + _TRUNCATED
+
+
+def render_markdown_view(view: ReportView) -> str:
+    return render_template("report.md.j2", v=view)
+
+
+def render_markdown_report(result: CheckResult) -> str:
+    """The full report (with the reference), without history (``drift report`` adds it)."""
+    return render_markdown_view(build_view(result))
+
+
+def render_index_markdown(reports: list[SavedReport]) -> str:
+    return render_template("index.md.j2", reports=list(reversed(reports)))

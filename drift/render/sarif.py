@@ -1,0 +1,173 @@
+"""SARIF 2.1.0 for code hosts: one result per unexpected mismatch, on the model's line.
+
+The location is found from the declaring class named by ``Table.declared_by``
+("module:Class", models side): its source file and the line of the column's
+attribute (searched through the class and its mixins, in MRO order), else the
+line of the class statement. Objects no model class declares (tables only in
+the database, enums, sequences) get a result without a location.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from drift.mismatch import Finding, Mismatch, ObjectType, Severity
+from drift.render.describe import ABSENT, describe
+
+if TYPE_CHECKING:
+    from drift.api import CheckResult
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    file: Path
+    line: int
+
+
+@cache
+def _class_source(declared_by: str) -> tuple[type, Path, list[str], int] | None:
+    module_name, _, qualname = declared_by.partition(":")
+    try:
+        obj: Any = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+        return _source_of(obj)
+    except (ImportError, AttributeError):
+        return None  # a class we cannot find again has no location; the result still stands
+
+
+def _source_of(cls: Any) -> tuple[type, Path, list[str], int] | None:
+    if not inspect.isclass(cls):
+        return None
+    try:
+        lines, start = inspect.getsourcelines(cls)
+        file = inspect.getsourcefile(cls)
+    except (OSError, TypeError):
+        return None  # built at run time, or from a zip: no source to point at
+    return (cls, Path(file), lines, start) if file else None
+
+
+def locate(declared_by: str, name: str | None = None) -> SourceLine | None:
+    """The source line of ``name`` (a column attribute or a quoted constraint/index name) in the
+    class ``declared_by`` or its bases; else the class's own line; None if it cannot be found."""
+    found = _class_source(declared_by)
+    if found is None:
+        return None
+    cls, file, _, start = found
+    if name:
+        attribute = re.compile(rf"^\s*{re.escape(name)}\s*[:=]")
+        quoted = re.compile(rf"""["']{re.escape(name)}["']""")
+        for pattern in (attribute, quoted):
+            for klass in cls.__mro__:
+                source = _source_of(klass)
+                if source is None or klass is object:
+                    continue
+                _, kfile, lines, kstart = source
+                for offset, text in enumerate(lines):
+                    if pattern.search(text):
+                        return SourceLine(kfile, kstart + offset)
+    return SourceLine(file, start)
+
+
+def _uri(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
+
+
+def _declared_by(result: CheckResult, m: Mismatch) -> str | None:
+    schema = result.models.schema(m.schema)
+    table = schema.table(m.table) if schema is not None and m.table is not None else None
+    return table.declared_by if table is not None else None
+
+
+def _result(f: Finding, rule_index: int, result: CheckResult, root: Path) -> dict[str, Any]:
+    m = f.mismatch
+    what = m.change.value.replace("_", " ") + (f" ({m.attribute})" if m.attribute else "")
+    text = (
+        f"{m.object_type.value} {m.path}: {what}; models: {describe(m.models, absent=ABSENT)}; "
+        f"database: {describe(m.database, absent=ABSENT)}"
+    )
+    if f.expired and f.expectation is not None:
+        text += f" (its expectation expired on {f.expectation.expires})"
+    if m.hint:
+        text += f". Hint: {m.hint}"
+    out: dict[str, Any] = {
+        "ruleId": _rule_id(m),
+        "ruleIndex": rule_index,
+        "level": LEVELS[m.severity],
+        "message": {"text": text},
+        "partialFingerprints": {"driftMismatchId/v1": m.id},
+        "properties": {
+            "id": m.id,
+            "path": m.path,
+            "object_type": m.object_type.value,
+            "change": m.change.value,
+            "attribute": m.attribute,
+            "severity": m.severity.value,
+        },
+    }
+    declared_by = _declared_by(result, m)
+    if declared_by:
+        name = m.name if m.object_type is not ObjectType.TABLE else None
+        where = locate(declared_by, name)
+        if where is not None:
+            out["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(where.file, root)},
+                        "region": {"startLine": where.line},
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": declared_by.replace(":", "."), "kind": "type"}],
+                }
+            ]
+    return out
+
+
+def _rule_id(m: Mismatch) -> str:
+    return f"{m.object_type.value}/{m.change.value}"
+
+
+def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
+    """SARIF 2.1.0; file paths relative to ``root`` (default: the working directory) where inside it."""
+    root = root or Path.cwd()
+    unexpected = sorted(result.classification.unexpected, key=lambda f: f.mismatch.sort_key)
+    rule_ids = sorted({_rule_id(f.mismatch) for f in unexpected})
+    rules = [
+        {
+            "id": rid,
+            "name": "".join(w.capitalize() for w in re.split(r"[/_]", rid)),
+            "shortDescription": {"text": rid.replace("/", " ").replace("_", " ")},
+        }
+        for rid in rule_ids
+    ]
+    index = {rid: i for i, rid in enumerate(rule_ids)}
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        tool_version = version("drift")
+    except PackageNotFoundError:
+        tool_version = "0"
+    doc = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "drift", "version": tool_version, "rules": rules}},
+                "results": [_result(f, index[_rule_id(f.mismatch)], result, root) for f in unexpected],
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

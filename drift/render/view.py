@@ -1,0 +1,379 @@
+"""The view object every report template formats: everything is decided here.
+
+Templates only format; sorting, grouping, counting, labels, the trend chart's
+coordinates and the reference's diagram layout are computed in Python, so the
+HTML and the Markdown reports show the same thing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from drift.history import MismatchRef, ObjectChange, TrendPoint, WeekOverWeek
+from drift.mismatch import Change, Expectation, Finding, Phase, Severity, Status
+from drift.render.describe import ABSENT, describe
+from drift.render.reference import ReferenceView, build_reference
+
+if TYPE_CHECKING:
+    from drift.api import CheckResult
+
+EXPIRY_WARNING = timedelta(days=30)
+NO_PHASE = "none"
+
+CHANGE_LABELS = {
+    Change.ONLY_IN_MODELS: "only in models",
+    Change.ONLY_IN_DATABASE: "only in database",
+    Change.DIFFERS: "differs",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectationView:
+    path: str
+    reason: str
+    phase: str
+    ticket: str
+    owner: str
+    expires: str
+    expiring_soon: bool  # within EXPIRY_WARNING of the report's day
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    id: str
+    path: str
+    schema: str
+    table_anchor: str | None  # the reference entry of its table, where there is one
+    object_type: str
+    change: str
+    change_label: str
+    attribute: str
+    severity: str
+    status: str
+    expired: bool
+    models: str
+    database: str
+    hint: str
+    phase_key: str  # the filter value: a phase number or NO_PHASE
+    expectation: ExpectationView | None
+    search: str  # lower-case text the browser search matches
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    label: str
+    value: int
+    key: str  # the filter value the count selects
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    title: str
+    filter: str  # the data-* attribute it filters on
+    counts: tuple[Count, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseGroup:
+    key: str
+    title: str
+    description: str
+    rows: tuple[FindingRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRow:
+    change: str
+    object_type: str
+    path: str
+    attribute: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefRow:
+    id: str
+    path: str
+    object_type: str
+    change: str
+    attribute: str
+    status: str
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryView:
+    previous_date: str
+    new: tuple[RefRow, ...]
+    resolved: tuple[RefRow, ...]
+    reclassified: tuple[tuple[RefRow, RefRow], ...]
+    changed: tuple[ChangeRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendMark:
+    x: float
+    y_expected: float
+    y_unexpected: float
+    label: str
+    expected: int
+    unexpected: int
+    show_label: bool  # at most about eight dates on the x axis
+
+
+@dataclass(frozen=True, slots=True)
+class TrendChart:
+    width: int
+    height: int
+    left: int
+    bottom: int
+    top: int
+    right: int
+    marks: tuple[TrendMark, ...]
+    expected_points: str  # an SVG polyline's points
+    unexpected_points: str
+    ticks: tuple[tuple[float, int], ...]  # (y, value) of the y axis
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    title: str
+    generated_at: datetime
+    today: date
+    database_url: str
+    server_version: str
+    schemas: tuple[str, ...]
+    total: int
+    expected_count: int
+    unexpected_count: int
+    expired_count: int
+    stale_count: int
+    failed: bool
+    breakdowns: tuple[Breakdown, ...]
+    unexpected: tuple[FindingRow, ...]
+    phase_groups: tuple[PhaseGroup, ...]
+    stale: tuple[ExpectationView, ...]
+    history: HistoryView | None
+    trend: TrendChart | None
+    reference: ReferenceView | None
+
+    @property
+    def expected_rows(self) -> tuple[FindingRow, ...]:
+        return tuple(r for g in self.phase_groups for r in g.rows)
+
+
+def _phase_label(number: int | None, phases: dict[int, Phase]) -> str:
+    if number is None:
+        return "No phase"
+    phase = phases.get(number)
+    return f"Phase {number}: {phase.name}" if phase else f"Phase {number}"
+
+
+def _expectation_view(e: Expectation, phases: dict[int, Phase], today: date) -> ExpectationView:
+    return ExpectationView(
+        path=e.path,
+        reason=e.reason,
+        phase=_phase_label(e.phase, phases),
+        ticket=e.ticket or "",
+        owner=e.owner or "",
+        expires=e.expires.isoformat() if e.expires else "",
+        expiring_soon=e.expires is not None and today <= e.expires <= today + EXPIRY_WARNING,
+        source=e.source,
+    )
+
+
+def finding_row(
+    f: Finding, phases: dict[int, Phase], today: date, anchors: dict[tuple[str, str], str]
+) -> FindingRow:
+    m = f.mismatch
+    only = m.change is not Change.DIFFERS
+    models = describe(m.models, absent=ABSENT if only else "(none)")
+    database = describe(m.database, absent=ABSENT if only else "(none)")
+    exp = _expectation_view(f.expectation, phases, today) if f.expectation else None
+    phase_key = (
+        str(f.expectation.phase)
+        if f.expectation is not None and f.expectation.phase is not None
+        else NO_PHASE
+    )
+    words = [m.path, m.object_type.value, m.attribute or "", models, database, m.hint or ""]
+    if exp:
+        words += [exp.reason, exp.ticket, exp.owner]
+    return FindingRow(
+        id=m.id,
+        path=m.path,
+        schema=m.schema,
+        table_anchor=anchors.get((m.schema, m.table)) if m.table else None,
+        object_type=m.object_type.value,
+        change=m.change.value,
+        change_label=CHANGE_LABELS[m.change],
+        attribute=m.attribute or "",
+        severity=m.severity.value,
+        status=f.status.value,
+        expired=f.expired,
+        models=models,
+        database=database,
+        hint=m.hint or "",
+        phase_key=phase_key,
+        expectation=exp,
+        search=" ".join(words).lower(),
+    )
+
+
+def _breakdown(title: str, attr: str, rows: Sequence[FindingRow], labels: dict[str, str]) -> Breakdown:
+    counts = Counter(getattr(r, attr) for r in rows)
+    order = [k for k in labels if k in counts] + sorted(k for k in counts if k not in labels)
+    return Breakdown(
+        title=title,
+        filter=attr.replace("_key", "").replace("_", "-"),
+        counts=tuple(Count(labels.get(k, k), counts[k], k) for k in order),
+    )
+
+
+def trend_chart(points: Sequence[TrendPoint]) -> TrendChart | None:
+    if not points:
+        return None
+    width, height, left, right, top, bottom = 640, 220, 44, 16, 16, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max(max(p.expected, p.unexpected) for p in points)
+    step = max(1, -(-peak // 4))  # four ticks, rounded up to whole counts
+    y_max = step * 4
+
+    def y(v: int) -> float:
+        return round(top + plot_h - plot_h * v / y_max, 1)
+
+    def x(i: int) -> float:
+        if len(points) == 1:
+            return left + plot_w / 2
+        return round(left + plot_w * i / (len(points) - 1), 1)
+
+    every = max(1, -(-len(points) // 8))
+    marks = tuple(
+        TrendMark(
+            x(i),
+            y(p.expected),
+            y(p.unexpected),
+            p.date.isoformat(),
+            p.expected,
+            p.unexpected,
+            i % every == 0 or i == len(points) - 1,
+        )
+        for i, p in enumerate(points)
+    )
+    return TrendChart(
+        width=width,
+        height=height,
+        left=left,
+        bottom=height - bottom,
+        top=top,
+        right=width - right,
+        marks=marks,
+        expected_points=" ".join(f"{m.x},{m.y_expected}" for m in marks),
+        unexpected_points=" ".join(f"{m.x},{m.y_unexpected}" for m in marks),
+        ticks=tuple((y(v), v) for v in range(0, y_max + 1, step)),
+    )
+
+
+def _ref_row(r: MismatchRef) -> RefRow:
+    return RefRow(
+        id=r.id,
+        path=r.path,
+        object_type=r.object_type,
+        change=r.change,
+        attribute=r.attribute or "",
+        status=r.status,
+        severity=r.severity,
+    )
+
+
+def change_row(c: ObjectChange) -> ChangeRow:
+    return ChangeRow(
+        change=c.change.value,
+        object_type=c.object_type,
+        path=c.path,
+        attribute=c.attribute or "",
+        old=describe(c.old) if c.attribute else "",
+        new=describe(c.new) if c.attribute else "",
+    )
+
+
+def history_view(week: WeekOverWeek) -> HistoryView:
+    return HistoryView(
+        previous_date=week.previous_date.isoformat(),
+        new=tuple(_ref_row(r) for r in week.new),
+        resolved=tuple(_ref_row(r) for r in week.resolved),
+        reclassified=tuple((_ref_row(a), _ref_row(b)) for a, b in week.reclassified),
+        changed=tuple(change_row(c) for c in week.changed),
+    )
+
+
+def build_view(
+    result: CheckResult,
+    *,
+    week: WeekOverWeek | None = None,
+    trend: Sequence[TrendPoint] = (),
+    reference: bool = True,
+    title: str = "Schema drift report",
+) -> ReportView:
+    c = result.classification
+    today = result.config.today
+    phases = {p.number: p for p in c.phases}
+    ref = build_reference(result.database, result.models) if reference else None
+    anchors = ref.anchors if ref else {}
+    rows = [finding_row(f, phases, today, anchors) for f in sorted(c.findings, key=_finding_key)]
+    unexpected = tuple(r for r in rows if r.status == Status.UNEXPECTED.value)
+    groups: dict[str, list[FindingRow]] = {}
+    for r in rows:
+        if r.status == Status.EXPECTED.value:
+            groups.setdefault(r.phase_key, []).append(r)
+    numbered = sorted((int(k) for k in groups if k != NO_PHASE))
+    phase_groups = tuple(
+        PhaseGroup(
+            key=str(n),
+            title=_phase_label(n, phases),
+            description=phases[n].description if n in phases else "",
+            rows=tuple(groups[str(n)]),
+        )
+        for n in numbered
+    )
+    if NO_PHASE in groups:
+        phase_groups += (PhaseGroup(NO_PHASE, "No phase", "", tuple(groups[NO_PHASE])),)
+    phase_labels = {str(n): _phase_label(n, phases) for n in sorted(phases)} | {NO_PHASE: "No phase"}
+    breakdowns = (
+        _breakdown("Status", "status", rows, {s.value: s.value for s in (Status.UNEXPECTED, Status.EXPECTED)}),
+        _breakdown("Severity", "severity", rows, {s.value: s.value for s in Severity}),
+        _breakdown("Schema", "schema", rows, {s: s for s in result.config.schemas}),
+        _breakdown("Object type", "object_type", rows, {}),
+        _breakdown("Phase", "phase_key", rows, phase_labels),
+    )
+    return ReportView(
+        title=title,
+        generated_at=result.generated_at,
+        today=today,
+        database_url=result.database.source or "",
+        server_version=result.database.server_version or "",
+        schemas=tuple(result.config.schemas),
+        total=len(rows),
+        expected_count=len(rows) - len(unexpected),
+        unexpected_count=len(unexpected),
+        expired_count=sum(1 for r in rows if r.expired),
+        stale_count=len(c.stale),
+        failed=result.failed,
+        breakdowns=breakdowns,
+        unexpected=unexpected,
+        phase_groups=phase_groups,
+        stale=tuple(_expectation_view(e, phases, today) for e in c.stale),
+        history=history_view(week) if week else None,
+        trend=trend_chart(trend),
+        reference=ref,
+    )
+
+
+def _finding_key(f: Finding) -> tuple[int, tuple[str, str, str, str, str], str]:
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    return (order[f.mismatch.severity], f.mismatch.sort_key, f.mismatch.change.value)

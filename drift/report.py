@@ -1,0 +1,93 @@
+"""``drift report``: the dated report folder and the index of all reports.
+
+``reports/<date>/`` gets drift.html, drift.md, snapshot.json and, last,
+drift.json (a folder without it is not a report yet, see ``history``); each
+file is written atomically. Then ``reports/index.html`` and ``index.md`` are
+rewritten from every saved report. Week over week compares with the newest
+report dated before this one; running twice on one day replaces that day's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from drift.api import CheckConfig, CheckResult, Progress, run_check
+from drift.errors import DriftError
+from drift.files import write_atomic
+from drift.history import (
+    REPORT_FILE,
+    SNAPSHOT_FILE,
+    MismatchRef,
+    TrendPoint,
+    compare_reports,
+    load_reports,
+    trend,
+)
+from drift.render.html import render_html_view, render_index_html
+from drift.render.json import render_json
+from drift.render.markdown import render_index_markdown, render_markdown_view
+from drift.render.view import build_view
+
+HTML_FILE = "drift.html"
+MARKDOWN_FILE = "drift.md"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOutcome:
+    result: CheckResult
+    directory: Path
+    written: tuple[Path, ...]  # in the order written; the two index files last
+
+
+def write_report(result: CheckResult, output_dir: Path, day: date | None = None) -> tuple[Path, ...]:
+    """Write the report of ``result`` dated ``day`` (default: the check's today) and the indexes."""
+    day = day or result.config.today
+    directory = output_dir / day.isoformat()
+    earlier = [r for r in load_reports(output_dir) if r.date < day]
+    report_json = render_json(result)
+    current = [MismatchRef.from_dict(f.to_dict()) for f in result.classification.findings]
+    week = compare_reports(earlier[-1], current, result.database) if earlier else None
+    summary = result.classification
+    points = (*trend(earlier), TrendPoint(day, len(summary.expected), len(summary.unexpected)))
+    view = build_view(result, week=week, trend=points)
+    outputs = (
+        (directory / HTML_FILE, render_html_view(view)),
+        (directory / MARKDOWN_FILE, render_markdown_view(view)),
+        (directory / SNAPSHOT_FILE, result.database.to_json() + "\n"),
+        (directory / REPORT_FILE, report_json),
+    )
+    written = []
+    for path, text in outputs:
+        _write(path, text)
+        written.append(path)
+    reports = load_reports(output_dir)
+    for path, text in (
+        (output_dir / "index.html", render_index_html(reports)),
+        (output_dir / "index.md", render_index_markdown(reports)),
+    ):
+        _write(path, text)
+        written.append(path)
+    return tuple(written)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise DriftError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def run_report(
+    config: CheckConfig,
+    output_dir: Path,
+    day: date | None = None,
+    progress: Progress | None = None,
+) -> ReportOutcome:
+    """Run the check and write its report; the caller exits with ``outcome.result.exit_code``."""
+    result = run_check(config, progress=progress)
+    if progress:
+        progress("report")
+    written = write_report(result, output_dir, day)
+    return ReportOutcome(result=result, directory=written[0].parent, written=written)

@@ -1,0 +1,117 @@
+"""The view object: counts, ordering, grouping, history and the trend chart's geometry."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from render_factory import TODAY, sample_result
+
+from drift.history import MismatchRef, TrendPoint, WeekOverWeek
+from drift.render.describe import describe
+from drift.render.filters import md_cell, md_code, md_inline, mermaid_id, mermaid_type
+from drift.render.view import NO_PHASE, build_view, trend_chart
+from drift.schema import Column, ForeignKey, Index, IndexElement
+
+
+def test_counts_and_breakdowns() -> None:
+    v = build_view(sample_result())
+    assert (v.total, v.unexpected_count, v.expected_count, v.expired_count, v.stale_count) == (6, 3, 3, 1, 1)
+    counts = {b.title: {c.key: c.value for c in b.counts} for b in v.breakdowns}
+    assert counts["Status"] == {"unexpected": 3, "expected": 3}
+    assert counts["Severity"] == {"error": 2, "warning": 3, "info": 1}
+    assert counts["Schema"] == {"public": 5, "quantum": 1}
+    assert counts["Object type"] == {"column": 3, "index": 1, "table": 2}
+    assert counts["Phase"] == {"1": 2, "2": 1, "3": 1, NO_PHASE: 2}
+    assert [b.filter for b in v.breakdowns] == ["status", "severity", "schema", "object-type", "phase"]
+
+
+def test_unexpected_first_by_severity_then_expected_grouped_by_phase() -> None:
+    v = build_view(sample_result())
+    assert [r.path for r in v.unexpected] == [
+        "public.odds.price",
+        "public.matches.ix_matches_played_at",
+        "public.matches.played_at",
+    ]
+    assert [(g.key, g.title, [r.path for r in g.rows]) for g in v.phase_groups] == [
+        ("1", "Phase 1: current", ["public.teams.name"]),
+        ("2", "Phase 2: short term", ["quantum.dna_profile"]),
+        ("3", "Phase 3: medium term", ["public.legacy_bets"]),
+    ]
+    dna = v.phase_groups[1].rows[0]
+    assert dna.expectation is not None and dna.expectation.expiring_soon
+    assert (dna.models, dna.database) == ("TABLE with 2 column(s)", "(absent)")
+    legacy = v.phase_groups[2].rows[0].expectation
+    assert legacy is not None and not legacy.expiring_soon and legacy.ticket == "ODDS-12"
+    assert v.unexpected[2].expired
+    assert [e.path for e in v.stale] == ["public.old_odds"]
+
+
+def test_expiry_highlight_is_within_thirty_days_only() -> None:
+    result = sample_result()  # the Quantum expectation expires 10 days after TODAY
+    assert build_view(result).phase_groups[1].rows[0].expectation.expiring_soon  # type: ignore[union-attr]
+    # seen 25 days earlier it expires in 35 days: no highlight
+    earlier = replace(result, config=replace(result.config, today=TODAY - timedelta(days=25)))
+    assert not build_view(earlier).phase_groups[1].rows[0].expectation.expiring_soon  # type: ignore[union-attr]
+
+
+def test_reference_tables_classes_and_relations() -> None:
+    ref = build_view(sample_result()).reference
+    assert ref is not None
+    public = {t.name: t for t in ref.schemas[0].tables}
+    assert list(public) == ["legacy_bets", "matches", "odds", "teams"]
+    teams = public["teams"]
+    assert (teams.declared_module, teams.declared_class, teams.comment) == ("models.public", "Team", "Football teams")
+    assert [r.text for r in teams.referenced_by] == ["public.matches", "public.matches", "quantum.dna_profile"]
+    assert public["legacy_bets"].presence == "database"
+    assert ref.schemas[1].tables[0].presence == "models"
+    assert [c.keys for c in public["matches"].columns] == ["PK", "FK", "FK", ""]
+    diagram = ref.schemas[0].diagram
+    assert diagram is not None and len(diagram.boxes) == 4 and len(diagram.edges) == 3
+
+
+def test_history_and_trend_in_view() -> None:
+    ref = MismatchRef("abc", "public.x", "table", "only_in_database", None, "unexpected", "error")
+    week = WeekOverWeek(date(2026, 11, 19), new=(ref,), resolved=(), reclassified=(), changed=())
+    points = (TrendPoint(date(2026, 11, 19), 4, 0), TrendPoint(date(2026, 11, 26), 3, 3))
+    v = build_view(sample_result(), week=week, trend=points)
+    assert v.history is not None and v.history.previous_date == "2026-11-19"
+    assert [r.path for r in v.history.new] == ["public.x"]
+    assert v.trend is not None and len(v.trend.marks) == 2
+
+
+def test_trend_chart_geometry() -> None:
+    chart = trend_chart([TrendPoint(date(2026, 1, d), d, 8 - d) for d in range(1, 5)])
+    assert chart is not None
+    xs = [m.x for m in chart.marks]
+    assert xs == sorted(xs) and xs[0] == chart.left and xs[-1] == chart.right
+    # the largest value sits at the top tick, zero on the baseline
+    assert max(v for _, v in chart.ticks) >= 7
+    assert chart.ticks[0] == (chart.bottom, 0)
+    assert len(chart.expected_points.split()) == 4
+    assert trend_chart([]) is None
+    single = trend_chart([TrendPoint(date(2026, 1, 1), 0, 0)])
+    assert single is not None and single.marks[0].y_expected == chart.bottom
+
+
+def test_describe_records() -> None:
+    assert describe(Column("x", "integer", False, default="0")) == "integer NOT NULL DEFAULT 0"
+    assert describe(ForeignKey("f", ("a",), "s", "t", ("id",), on_delete="CASCADE")) == (
+        "FOREIGN KEY (a) REFERENCES s.t (id) ON DELETE CASCADE"
+    )
+    assert describe(Index("i", (IndexElement("lower(x)", is_column=False),), unique=True, where="x > 0")) == (
+        "UNIQUE INDEX ((lower(x))) WHERE x > 0"
+    )
+    assert describe(None) == "(none)" and describe(False) == "false" and describe(("a", "b")) == "a, b"
+
+
+def test_markdown_and_mermaid_filters() -> None:
+    assert md_cell("a|b") == "a\\|b"
+    assert md_cell("") == " "
+    assert md_cell("x" * 50, 10) == "x" * 9 + "…"
+    assert md_inline("<b>`x`</b>") == "&lt;b&gt;\\`x\\`&lt;/b&gt;"
+    assert md_inline("line one\nline two") == "line one line two"
+    assert md_inline("# not a heading") == "\\# not a heading"
+    assert md_code("a `b` c") == "``a `b` c``"
+    assert mermaid_id("public.t-1") == "public_t_1" and mermaid_id("1x") == "x_1x"
+    assert mermaid_type("character varying(20)") == "character_varying_20"
