@@ -42,9 +42,26 @@ from drift.schema import (
 _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 # Operator classes PostgreSQL picks by itself: naming one changes nothing.
 _DEFAULT_OPCLASSES = frozenset(
-    {"jsonb_ops", "array_ops", "tsvector_ops", "text_ops", "varchar_ops", "int4_ops",
-     "int8_ops", "int2_ops", "uuid_ops", "numeric_ops", "timestamptz_ops", "timestamp_ops",
-     "date_ops", "bool_ops", "float8_ops", "float4_ops", "bpchar_ops", "inet_ops"}
+    {
+        "jsonb_ops",
+        "array_ops",
+        "tsvector_ops",
+        "text_ops",
+        "varchar_ops",
+        "int4_ops",
+        "int8_ops",
+        "int2_ops",
+        "uuid_ops",
+        "numeric_ops",
+        "timestamptz_ops",
+        "timestamp_ops",
+        "date_ops",
+        "bool_ops",
+        "float8_ops",
+        "float4_ops",
+        "bpchar_ops",
+        "inet_ops",
+    }
 )
 
 
@@ -160,15 +177,20 @@ def _declare(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source: str
             schema = seq.schema or md.schema or nz.DEFAULT_SCHEMA
             data_type = _type_text(seq.data_type, ctx)[0] if seq.data_type is not None else None
             sequences[schema][seq.name] = nz.canonical_sequence(
-                _stored_name(seq.name), data_type, seq.start,
-                seq.increment, None if seq.nominvalue else seq.minvalue,
-                None if seq.nomaxvalue else seq.maxvalue, seq.cycle,
+                _stored_name(seq.name),
+                data_type,
+                seq.start,
+                seq.increment,
+                None if seq.nominvalue else seq.minvalue,
+                None if seq.nomaxvalue else seq.maxvalue,
+                seq.cycle,
             )
     enums: dict[str, list[EnumType]] = defaultdict(list)
     for (schema, _), enum in sorted(ctx.enums.items()):
         enums[schema].append(enum)
-    present = sorted(set(tables) | {s for s in enums if s in schemas}
-                     | {s for s in sequences if s in schemas})
+    present = sorted(
+        set(tables) | {s for s in enums if s in schemas} | {s for s in sequences if s in schemas}
+    )
     return Snapshot(
         origin="models",
         schemas=tuple(
@@ -280,8 +302,11 @@ def _column(col: sa.Column[Any], ctx: _Context) -> Column:
         computed=computed,
         comment=col.comment,
         collation=nz.quote_ident(collation) if collation else None,
-        raw=nz.raw_of(type=(compiled, type_), default=(read_default, default),
-                      computed=(raw_computed, computed)),
+        raw=nz.raw_of(
+            type=(compiled, type_),
+            default=(read_default, default),
+            computed=(raw_computed, computed),
+        ),
     )
 
 
@@ -290,7 +315,8 @@ def _table(table: sa.Table, ctx: _Context, declared_by: str | None) -> Table:
     pk = table.primary_key
     primary_key = (
         PrimaryKey(name=ctx.name(pk), columns=tuple(c.name for c in pk.columns))
-        if pk is not None and len(pk.columns) else None
+        if pk is not None and len(pk.columns)
+        else None
     )
     fks, uniques, checks = [], [], []
     constraints = list(table.constraints) + [k for c in table.columns for k in c.constraints]
@@ -298,15 +324,25 @@ def _table(table: sa.Table, ctx: _Context, declared_by: str | None) -> Table:
         if isinstance(con, sa.ForeignKeyConstraint):
             fks.append(_foreign_key(con, ctx))
         elif isinstance(con, sa.UniqueConstraint):
-            uniques.append(UniqueConstraint(
-                name=ctx.name(con), columns=tuple(c.name for c in con.columns),
-                nulls_not_distinct=bool(con.dialect_options["postgresql"]["nulls_not_distinct"]),
-            ))
+            uniques.append(
+                UniqueConstraint(
+                    name=ctx.name(con),
+                    columns=tuple(c.name for c in con.columns),
+                    nulls_not_distinct=bool(
+                        con.dialect_options["postgresql"]["nulls_not_distinct"]
+                    ),
+                )
+            )
         elif isinstance(con, sa.CheckConstraint):
             text = ctx.sql(con.sqltext)
             expression = nz.canonical_expression(text)
-            checks.append(CheckConstraint(name=ctx.name(con), expression=expression,
-                                          raw=nz.raw_of(expression=(text, expression))))
+            checks.append(
+                CheckConstraint(
+                    name=ctx.name(con),
+                    expression=expression,
+                    raw=nz.raw_of(expression=(text, expression)),
+                )
+            )
     partition_by = table.dialect_options["postgresql"].get("partition_by")
     return Table(
         name=_stored_name(table.name),
@@ -355,7 +391,10 @@ def _index(index: sa.Index, ctx: _Context) -> Index:
     for expr in index.expressions:
         descending, nulls_first = False, None
         while isinstance(expr, UnaryExpression) and expr.modifier in (
-            operators.desc_op, operators.asc_op, operators.nulls_first_op, operators.nulls_last_op,
+            operators.desc_op,
+            operators.asc_op,
+            operators.nulls_first_op,
+            operators.nulls_last_op,
         ):
             if expr.modifier is operators.desc_op:
                 descending = True
@@ -376,9 +415,15 @@ def _index(index: sa.Index, ctx: _Context) -> Index:
                 raw_expressions.append(text)
         if nulls_first == descending:
             nulls_first = None
-        elements.append(IndexElement(expression=expression, is_column=is_column,
-                                     descending=descending, nulls_first=nulls_first,
-                                     opclass=opclass))
+        elements.append(
+            IndexElement(
+                expression=expression,
+                is_column=is_column,
+                descending=descending,
+                nulls_first=nulls_first,
+                opclass=opclass,
+            )
+        )
     where_text = ctx.sql(options["where"]) if options["where"] is not None else None
     where = nz.canonical_expression(where_text) if where_text is not None else None
     include = tuple(c if isinstance(c, str) else c.name for c in options["include"] or ())
@@ -389,8 +434,9 @@ def _index(index: sa.Index, ctx: _Context) -> Index:
         method=(options["using"] or "btree").lower(),
         where=where,
         include=include,
-        raw=nz.raw_of(where=(where_text, where),
-                      expressions=("; ".join(raw_expressions) or None, None)),
+        raw=nz.raw_of(
+            where=(where_text, where), expressions=("; ".join(raw_expressions) or None, None)
+        ),
     )
 
 

@@ -12,7 +12,8 @@ sequence and function schema-qualified, whatever the server's search_path is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence as Seq
+from collections.abc import Iterable
+from collections.abc import Sequence as Seq
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -252,8 +253,9 @@ def _index(row: Row[Any]) -> Index:
         method=row.method,
         where=where,
         include=tuple(_unquote(t) for t in row.elements[row.key_count :]),
-        raw=nz.raw_of(where=(row.predicate, where), expressions=(
-            "; ".join(raw_expressions) or None, None)),
+        raw=nz.raw_of(
+            where=(row.predicate, where), expressions=("; ".join(raw_expressions) or None, None)
+        ),
     )
 
 

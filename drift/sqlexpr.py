@@ -30,8 +30,21 @@ from dataclasses import dataclass
 from typing import Any
 
 NUMERIC_TYPES = frozenset(
-    {"integer", "bigint", "smallint", "numeric", "real", "double precision", "int", "int2",
-     "int4", "int8", "float4", "float8", "decimal"}
+    {
+        "integer",
+        "bigint",
+        "smallint",
+        "numeric",
+        "real",
+        "double precision",
+        "int",
+        "int2",
+        "int4",
+        "int8",
+        "float4",
+        "float8",
+        "decimal",
+    }
 )
 # Words that start a multi-word type name after "::".
 _MULTIWORD_TYPES = {
@@ -42,8 +55,19 @@ _MULTIWORD_TYPES = {
     "time": ("with", "without", "time", "zone"),
 }
 _SQL_VALUE_FUNCTIONS = frozenset(
-    {"current_date", "current_time", "current_timestamp", "localtime", "localtimestamp",
-     "current_user", "session_user", "current_role", "current_catalog", "current_schema", "user"}
+    {
+        "current_date",
+        "current_time",
+        "current_timestamp",
+        "localtime",
+        "localtimestamp",
+        "current_user",
+        "session_user",
+        "current_role",
+        "current_catalog",
+        "current_schema",
+        "user",
+    }
 )
 _NOW_SPELLINGS = frozenset({"now", "current_timestamp", "transaction_timestamp"})
 _OP_CHARS = set("+-*/<>=~!@#%^&|`?")
@@ -105,7 +129,7 @@ def _split_operator(run: str) -> list[str]:
         while len(op) > 1 and op[-1] in "+-" and not any(c in "~!@#%^&|`?" for c in op):
             op = op[:-1]
         out.append(op)
-        run = run[len(op):]
+        run = run[len(op) :]
     return out
 
 
@@ -116,7 +140,17 @@ Node = tuple[Any, ...]
 
 # binding powers (PostgreSQL's operator precedence, low to high)
 _P_OR, _P_AND, _P_NOT, _P_IS, _P_CMP, _P_IN, _P_OTHER, _P_ADD, _P_MUL, _P_EXP, _P_AT = (
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
 )
 _P_UNARY, _P_POSTFIX, _P_ATOM = 12, 13, 14
 

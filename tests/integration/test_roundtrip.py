@@ -45,7 +45,13 @@ def test_the_round_trip_is_not_vacuous(
     reflected = reflect_snapshot(database_url, SCHEMAS)
     public, quantum = reflected.schema("public"), reflected.schema("quantum")
     assert public is not None and quantum is not None
-    assert [t.name for t in public.tables] == ["Legacy Keyed", "matches", "players", "teams", "tickets"]
+    assert [t.name for t in public.tables] == [
+        "Legacy Keyed",
+        "matches",
+        "players",
+        "teams",
+        "tickets",
+    ]
     players = public.table("players")
     assert players is not None
     checks = {c.name: c.expression for c in players.check_constraints}

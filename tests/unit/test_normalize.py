@@ -118,7 +118,8 @@ def test_sequence_of_a_nextval_default(default: str, sequence: str | None) -> No
     ("database", "models"),
     [
         (
-            "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))",
+            "((status)::text = ANY "
+            "((ARRAY['a'::character varying, 'b'::character varying])::text[]))",
             "status IN ('a', 'b')",
         ),
         (
@@ -127,12 +128,15 @@ def test_sequence_of_a_nextval_default(default: str, sequence: str | None) -> No
         ),
         ("(price > (0)::numeric)", "price > 0"),
         ("(rating > 0.5)", "rating > 0.50"),
-        ("((rating >= (0)::numeric) AND (rating <= (100)::numeric))", "rating >= 0 AND rating <= 100"),
+        (
+            "((rating >= (0)::numeric) AND (rating <= (100)::numeric))",
+            "rating >= 0 AND rating <= 100",
+        ),
         ("((home_goals >= 0) AND (home_goals <= 99))", "home_goals BETWEEN 0 AND 99"),
         ("lower((email)::text)", "lower(email)"),
         ("(retired = false)", "retired = FALSE"),
         ("(home_team_id <> away_team_id)", "home_team_id != away_team_id"),
-        ("(\"Total Amount\" >= (0)::numeric)", '"Total Amount" >= 0'),
+        ('("Total Amount" >= (0)::numeric)', '"Total Amount" >= 0'),
         ("((name)::text ~~ 'a%'::text)", "name LIKE 'a%'"),
         ("((name)::text !~~* 'a%'::text)", "name NOT ILIKE 'a%'"),
         ("(deleted_at IS NULL)", "deleted_at is null"),
@@ -140,7 +144,10 @@ def test_sequence_of_a_nextval_default(default: str, sequence: str | None) -> No
         ("((a OR b) AND c)", "(a OR b) AND c"),
         ("(length((code)::text) = 3)", "LENGTH(code) = 3"),
         ("(x > '-1'::integer)", "x > -1"),
-        ("CASE WHEN (a > 0) THEN 'p'::text ELSE 'n'::text END", "case when a > 0 then 'p' else 'n' end"),
+        (
+            "CASE WHEN (a > 0) THEN 'p'::text ELSE 'n'::text END",
+            "case when a > 0 then 'p' else 'n' end",
+        ),
         ("(kind = ANY (ARRAY['a'::quantum.dna_kind]))", "kind IN ('a')"),
         ("(ts > (now() - '1 day'::interval))", "ts > now() - interval '1 day'"),
     ],
