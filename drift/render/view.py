@@ -29,6 +29,7 @@ CHANGE_LABELS = {
     Change.ONLY_IN_DATABASE: "only in database",
     Change.DIFFERS: "differs",
 }
+_CHANGE_BY_VALUE = {c.value: label for c, label in CHANGE_LABELS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +285,7 @@ def _ref_row(r: MismatchRef) -> RefRow:
         id=r.id,
         path=r.path,
         object_type=r.object_type,
-        change=r.change,
+        change=_CHANGE_BY_VALUE.get(r.change, r.change),
         attribute=r.attribute or "",
         status=r.status,
         severity=r.severity,

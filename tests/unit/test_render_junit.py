@@ -1,0 +1,63 @@
+"""JUnit XML: valid XML, one case per table, failures for unexpected drift only."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+from render_factory import HOSTILE, sample_result
+
+from drift.render import FORMATS
+from drift.render.junit import render_junit
+
+
+def _cases(root: ET.Element) -> dict[tuple[str, str], ET.Element]:
+    return {(c.get("classname", ""), c.get("name", "")): c for c in root.iter("testcase")}
+
+
+def test_structure() -> None:
+    assert FORMATS["junit"] is render_junit
+    root = ET.fromstring(render_junit(sample_result()))
+    assert root.tag == "testsuites"
+    assert [s.get("name") for s in root] == ["drift.public", "drift.quantum", "drift.expectations"]
+    assert (root.get("tests"), root.get("failures")) == ("6", "2")
+    cases = _cases(root)
+    assert sorted(cases) == [
+        ("drift.expectations", "public.old_odds"),
+        ("drift.public", "legacy_bets"),
+        ("drift.public", "matches"),
+        ("drift.public", "odds"),
+        ("drift.public", "teams"),
+        ("drift.quantum", "dna_profile"),
+    ]
+    failure = cases[("drift.public", "matches")].find("failure")
+    assert failure is not None and failure.get("message") == "2 unexpected mismatch(es) in public.matches"
+    assert "public.matches.ix_matches_played_at: index only_in_database" in (failure.text or "")
+    assert "expired expectation: Default moves to now()" in (failure.text or "")
+    # expected drift passes, with its details in system-out; a clean table passes bare
+    legacy = cases[("drift.public", "legacy_bets")]
+    assert legacy.find("failure") is None and "Legacy bet tracking" in (legacy.findtext("system-out") or "")
+    assert list(cases[("drift.public", "teams")]) == [cases[("drift.public", "teams")].find("system-out")]
+    assert cases[("drift.expectations", "public.old_odds")].find("skipped") is not None
+
+
+def test_strict_makes_stale_expectations_fail() -> None:
+    result = sample_result()
+    strict = replace(result, config=replace(result.config, strict=True))
+    root = ET.fromstring(render_junit(strict))
+    stale = _cases(root)[("drift.expectations", "public.old_odds")]
+    assert stale.find("failure") is not None and root.get("failures") == "3"
+
+
+def test_hostile_names_and_control_characters_give_valid_xml() -> None:
+    result = sample_result(hostile=True)
+    text = render_junit(result)
+    root = ET.fromstring(text)  # parses: nothing broke out of its attribute or element
+    names = [c.get("name") for c in root.iter("testcase")]
+    assert f"teams{HOSTILE}" in names
+    assert "<script>" not in text
+    bad = replace(result.classification.findings[0].mismatch, database="nul\x00 and bell\x07")
+    findings = (replace(result.classification.findings[0], mismatch=bad), *result.classification.findings[1:])
+    odd = replace(result, classification=replace(result.classification, findings=findings))
+    failure = _cases(ET.fromstring(render_junit(odd)))[("drift.public", "odds")].find("failure")
+    assert failure is not None and "nul\ufffd and bell\ufffd" in (failure.text or "")

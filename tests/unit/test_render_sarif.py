@@ -1,0 +1,108 @@
+"""SARIF 2.1.0: one result per unexpected mismatch, located on the model's line where known."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from render_factory import sample_result
+
+from drift.render import FORMATS
+from drift.render.sarif import locate, render_sarif
+from drift.schema import Schema, Snapshot
+
+MODELS = textwrap.dedent(
+    '''
+    from sqlalchemy import Index, Numeric
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class StampMixin:
+        created_at: Mapped[str] = mapped_column()
+
+
+    class Odds(StampMixin, Base):
+        """Odds of a match."""
+
+        __tablename__ = "odds"
+        __table_args__ = (Index("ix_odds_match", "match_id"),)
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        match_id: Mapped[int] = mapped_column()
+        price = mapped_column(Numeric(10, 2))
+    '''
+)
+
+
+@pytest.fixture
+def models_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A models package of its own per test (imported modules and located classes are cached)."""
+    package = tmp_path / f"sarif_models_{uuid.uuid4().hex[:8]}"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "odds.py").write_text(MODELS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    return package / "odds.py"
+
+
+def _ref(module: Path) -> str:
+    return f"{module.parent.name}.odds:Odds"
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_locate_column_mixin_index_and_class(models_module: Path) -> None:
+    ref = _ref(models_module)
+    assert locate(ref, "price").line == _line_of(models_module, "price = mapped_column")  # type: ignore[union-attr]
+    assert locate(ref, "match_id").line == _line_of(models_module, "match_id: Mapped")  # type: ignore[union-attr]
+    assert locate(ref, "created_at").line == _line_of(models_module, "created_at:")  # type: ignore[union-attr]
+    assert locate(ref, "ix_odds_match").line == _line_of(models_module, "__table_args__")  # type: ignore[union-attr]
+    assert locate(ref, None).line == _line_of(models_module, "class Odds")  # type: ignore[union-attr]
+    assert locate(ref, "no_such_column").line == _line_of(models_module, "class Odds")  # type: ignore[union-attr]
+    assert locate(f"{models_module.parent.name}.missing:Nope", "x") is None
+
+
+def test_results_rules_and_locations(models_module: Path) -> None:
+    result = sample_result()
+    # the sample's odds table is declared by the class in the module written above
+    public = result.models.schemas[0]
+    odds = replace(public.table("odds"), declared_by=_ref(models_module))  # type: ignore[arg-type]
+    tables = tuple(odds if t.name == "odds" else t for t in public.tables)
+    models = Snapshot("models", (replace(public, tables=tables), *result.models.schemas[1:]))
+    doc = json.loads(render_sarif(replace(result, models=models)))
+    assert FORMATS["sarif"] is render_sarif
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    run = doc["runs"][0]
+    assert run["tool"]["driver"]["name"] == "drift"
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["column/differs", "index/only_in_database"]
+    results = run["results"]
+    assert len(results) == 3  # the unexpected mismatches only
+    by_path = {r["properties"]["path"]: r for r in results}
+    price = by_path["public.odds.price"]
+    assert price["ruleId"] == "column/differs" and price["level"] == "error"
+    assert run["tool"]["driver"]["rules"][price["ruleIndex"]]["id"] == price["ruleId"]
+    location = price["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == f"{models_module.parent.name}/odds.py"
+    assert location["region"]["startLine"] == _line_of(models_module, "price = mapped_column")
+    assert "models: numeric(10,2); database: numeric" in price["message"]["text"]
+    assert price["partialFingerprints"]["driftMismatchId/v1"] == price["properties"]["id"]
+    # matches is declared by a class that cannot be imported here: no location, result kept
+    assert "locations" not in by_path["public.matches.ix_matches_played_at"]
+
+
+def test_database_only_objects_have_no_location() -> None:
+    result = sample_result()
+    bare = replace(result, models=Snapshot("models", (Schema("public"),)))
+    results = json.loads(render_sarif(bare))["runs"][0]["results"]
+    assert len(results) == 3 and all("locations" not in r for r in results)
