@@ -219,10 +219,16 @@ def expect(output: Path, force: bool, **options: Any) -> None:
     """Write an expectations file that accepts today's drift (to adopt drift on an old database)."""
     if output.exists() and not force:
         raise DriftError(f"{output} already exists; pass --force to overwrite it")
-    from drift.expectations import render_expectations_yaml
+    from drift.expectations import write_expectations
 
     result = run_pipeline(config_from_options(**options))
-    emit(render_expectations_yaml(result), output)
+    # the phases of the expectations file given, if any; else the default four
+    phases = result.classification.phases or None
+    try:
+        write_expectations(output, result.mismatches, phases, overwrite=force)
+    except OSError as exc:
+        raise DriftError(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command()
