@@ -1,0 +1,323 @@
+"""The builders registered in ``operations.BUILDERS``: one per object kind and change."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.operations import ops
+
+from drift import schema as s
+from drift.compare.definitions import check_key, fk_key, match_uniques_and_indexes
+from drift.compare.registry import TablePair, match_objects
+from drift.mismatch import Change, Finding, ObjectType
+from drift.plan import ddl
+from drift.plan.objects import sa_type, server_default
+from drift.plan.operations import (
+    PlanContext,
+    builder,
+    column_step,
+    constraint_step,
+    drop_step,
+    manual,
+    object_name,
+    table_steps,
+)
+from drift.plan.steps import Hazard, HazardKind, Step, StepKind
+
+_M, _D, _X = Change.ONLY_IN_MODELS, Change.ONLY_IN_DATABASE, Change.DIFFERS
+
+
+def _sql_step(kind: StepKind, pair: ddl.Pair, schema: str, table: str | None = None,
+              column: str | None = None) -> Step:
+    return Step(kind, pair[0], pair[1], schema=schema, table=table, column=column)
+
+
+# ---------------------------------------------------------------- schemas, enums, sequences, views
+
+
+@builder(ObjectType.SCHEMA, _M)
+def _schema_add(ctx: PlanContext, f: Finding) -> list[Step]:
+    return [_sql_step(StepKind.CREATE_SCHEMA, ddl.create_schema(f.mismatch.schema),
+                      f.mismatch.schema)]
+
+
+@builder(ObjectType.SCHEMA, _D)
+def _schema_drop(ctx: PlanContext, f: Finding) -> list[Step]:
+    return [_sql_step(StepKind.DROP_SCHEMA, ddl.drop_schema(f.mismatch.schema), f.mismatch.schema)]
+
+
+@builder(ObjectType.ENUM, _M)
+def _enum_add(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    return [_sql_step(StepKind.CREATE_ENUM, ddl.create_enum(m.schema, m.models), m.schema)]
+
+
+@builder(ObjectType.ENUM, _D)
+def _enum_drop(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    return [_sql_step(StepKind.DROP_ENUM, ddl.drop_enum(m.schema, m.database), m.schema)]
+
+
+def _enum(side: s.Snapshot, schema: str, name: str) -> s.EnumType | None:
+    sch = side.schema(schema)
+    return next((e for e in sch.enums if e.name == name), None) if sch else None
+
+
+@builder(ObjectType.ENUM, _X)
+def _enum_values(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    models, database = _enum(ctx.models, m.schema, object_name(m)), _enum(
+        ctx.database, m.schema, object_name(m))
+    if models is None or database is None:
+        return [manual(f, "enum not found in both snapshots")]
+    steps = [Step(StepKind.ALTER_ENUM, op, None, schema=m.schema, autocommit=True,
+                  hazards=(Hazard(HazardKind.IRREVERSIBLE,
+                                  "PostgreSQL cannot remove an enum label: no downgrade"),))
+             for op in ddl.add_enum_values(m.schema, models, database)]
+    gone = [x for x in database.labels if x not in models.labels]
+    if gone:
+        steps.append(manual(f, f"labels {gone!r} are not declared; PostgreSQL cannot drop "
+                               "enum labels (recreate the type by hand)"))
+    return steps
+
+
+def _sequence(side: s.Snapshot, schema: str, name: str) -> s.Sequence | None:
+    sch = side.schema(schema)
+    return next((q for q in sch.sequences if q.name == name), None) if sch else None
+
+
+@builder(ObjectType.SEQUENCE, _M)
+def _sequence_add(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    return [_sql_step(StepKind.CREATE_SEQUENCE, ddl.create_sequence(m.schema, m.models), m.schema)]
+
+
+@builder(ObjectType.SEQUENCE, _D)
+def _sequence_drop(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    return [_sql_step(StepKind.DROP_SEQUENCE, ddl.drop_sequence(m.schema, m.database), m.schema)]
+
+
+@builder(ObjectType.SEQUENCE, _X)
+def _sequence_alter(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    models = _sequence(ctx.models, m.schema, object_name(m))
+    database = _sequence(ctx.database, m.schema, object_name(m))
+    if models is None or database is None:
+        return [manual(f, "sequence not found in both snapshots")]
+    return [_sql_step(StepKind.ALTER_SEQUENCE, ddl.alter_sequence(m.schema, models, database),
+                      m.schema)]
+
+
+@builder(ObjectType.VIEW, _M)
+def _view_add(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    if not m.models.definition:
+        return [manual(f, "the models give no definition for this view")]
+    return [_sql_step(StepKind.CREATE_VIEW, ddl.create_view(m.schema, m.models), m.schema)]
+
+
+@builder(ObjectType.VIEW, _D)
+def _view_drop(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    return [_sql_step(StepKind.DROP_VIEW, ddl.drop_view(m.schema, m.database), m.schema)]
+
+
+# ---------------------------------------------------------------- tables
+
+
+@builder(ObjectType.TABLE, _M)
+def _table_add(ctx: PlanContext, f: Finding) -> list[Step]:
+    return table_steps(f.mismatch.schema, f.mismatch.models, ctx.enums)
+
+
+@builder(ObjectType.TABLE, _D)
+def _table_drop(ctx: PlanContext, f: Finding) -> list[Step]:
+    m, table = f.mismatch, f.mismatch.database
+    create = table_steps(m.schema, table, ctx.enums)[0]
+    return [Step(StepKind.DROP_TABLE, create.reverse, create.op, schema=m.schema,
+                 table=table.name, refers_to=create.refers_to)]
+
+
+@builder(ObjectType.TABLE, _X)
+def _table_alter(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    if m.attribute != "comment":
+        return [manual(f, f"the table's {m.attribute} differs: no automatic operation")]
+    if m.models is None:
+        op: ops.MigrateOperation = ops.DropTableCommentOp(m.table, schema=m.schema,
+                                                          existing_comment=m.database)
+    else:
+        op = ops.CreateTableCommentOp(m.table, m.models, schema=m.schema,
+                                      existing_comment=m.database)
+    return [Step(StepKind.ALTER_COMMENT, op, op.reverse(), schema=m.schema, table=m.table)]
+
+
+# ---------------------------------------------------------------- columns
+
+
+@builder(ObjectType.COLUMN, _M)
+def _column_add(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    table = ctx.table(ctx.models, m.schema, m.table) or s.Table(m.table or "")
+    return [column_step(m.schema, table, m.models, ctx.enums)]
+
+
+@builder(ObjectType.COLUMN, _D)
+def _column_drop(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    table = ctx.table(ctx.database, m.schema, m.table) or s.Table(m.table or "")
+    add = column_step(m.schema, table, m.database, ctx.enums)
+    return [dataclasses.replace(add, kind=StepKind.DROP_COLUMN, op=add.reverse, reverse=add.op)]
+
+
+def _columns(ctx: PlanContext, f: Finding) -> tuple[s.Column, s.Column] | None:
+    m = f.mismatch
+    mt = ctx.table(ctx.models, m.schema, m.table)
+    dt = ctx.table(ctx.database, m.schema, m.table)
+    mc = mt.column(m.name) if mt and m.name else None
+    dc = dt.column(m.name) if dt and m.name else None
+    return (mc, dc) if mc is not None and dc is not None else None
+
+
+def _alter(ctx: PlanContext, f: Finding, kind: StepKind, **kw: Any) -> list[Step]:
+    m = f.mismatch
+    cols = _columns(ctx, f)
+    if cols is None:
+        return [manual(f, "column not found in both snapshots")]
+    _, dc = cols
+    existing = sa_type(dc.type, ctx.enums)
+    op = ops.AlterColumnOp(m.table, dc.name, schema=m.schema, existing_type=existing,
+                           existing_nullable=dc.nullable,
+                           existing_server_default=_clause(server_default(dc)),
+                           existing_comment=dc.comment, **kw)
+    return [Step(kind, op, op.reverse(), schema=m.schema, table=m.table, column=dc.name)]
+
+
+def _column_type(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    pair = ddl.alter_type(m.schema, m.table or "", m.name or "", m.models, m.database, ctx.enums)
+    step = _sql_step(StepKind.ALTER_COLUMN_TYPE, pair, m.schema, m.table, m.name)
+    return [dataclasses.replace(step, record=(m.database, m.models))]  # (old, new) for hazards
+
+
+def _column_nullable(ctx: PlanContext, f: Finding) -> list[Step]:
+    kind = StepKind.DROP_NOT_NULL if f.mismatch.models else StepKind.SET_NOT_NULL
+    return _alter(ctx, f, kind, modify_nullable=bool(f.mismatch.models))
+
+
+def _column_default(ctx: PlanContext, f: Finding) -> list[Step]:
+    cols = _columns(ctx, f)
+    if cols is None:
+        return [manual(f, "column not found in both snapshots")]
+    mc, _ = cols
+    if mc.serial:
+        return [manual(f, "the models want a serial (owned sequence) default: create the "
+                          "sequence with OWNED BY and set the default by hand, or use identity")]
+    return _alter(ctx, f, StepKind.ALTER_COLUMN_DEFAULT,
+                  modify_server_default=_clause(server_default(mc)))
+
+
+def _clause(text: sa.TextClause | None) -> sa.DefaultClause | None:
+    # Alembic's renderer tests a default for truth: a DefaultClause can be, a TextClause cannot
+    return sa.DefaultClause(text) if text is not None else None
+
+
+def _column_comment(ctx: PlanContext, f: Finding) -> list[Step]:
+    return _alter(ctx, f, StepKind.ALTER_COMMENT, modify_comment=f.mismatch.models)
+
+
+def _column_identity(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    pair = ddl.alter_identity(m.schema, m.table or "", m.name or "", m.models, m.database)
+    return [_sql_step(StepKind.ALTER_IDENTITY, pair, m.schema, m.table, m.name)]
+
+
+_COLUMN_ATTRIBUTES: dict[str, Callable[[PlanContext, Finding], list[Step]]] = {
+    "type": _column_type,
+    "nullable": _column_nullable,
+    "default": _column_default,
+    "comment": _column_comment,
+    "identity": _column_identity,
+}
+
+
+@builder(ObjectType.COLUMN, _X)
+def _column_alter(ctx: PlanContext, f: Finding) -> list[Step]:
+    build = _COLUMN_ATTRIBUTES.get(f.mismatch.attribute or "")
+    if build is None:
+        return [manual(f, f"the column's {f.mismatch.attribute} differs: no automatic "
+                          "operation (drop and re-add the column by hand)")]
+    return build(ctx, f)
+
+
+# ---------------------------------------------------------------- keys, constraints, indexes
+
+_RECORDS: dict[ObjectType, Callable[[s.Table], list[Any]]] = {
+    ObjectType.PRIMARY_KEY: lambda t: [t.primary_key] if t.primary_key else [],
+    ObjectType.FOREIGN_KEY: lambda t: list(t.foreign_keys),
+    ObjectType.UNIQUE_CONSTRAINT: lambda t: list(t.unique_constraints),
+    ObjectType.CHECK_CONSTRAINT: lambda t: list(t.check_constraints),
+    ObjectType.INDEX: lambda t: list(t.indexes),
+}
+
+
+def _paired(kind: ObjectType, pair: TablePair, database: Any) -> Any:
+    """The models record the comparator paired with this database record."""
+    if kind is ObjectType.PRIMARY_KEY:
+        return pair.models.primary_key
+    if kind in (ObjectType.UNIQUE_CONSTRAINT, ObjectType.INDEX):
+        both = match_uniques_and_indexes(pair)
+        matching: Any = both.uniques if kind is ObjectType.UNIQUE_CONSTRAINT else both.indexes
+    elif kind is ObjectType.FOREIGN_KEY:
+        matching = match_objects(pair.models.foreign_keys, pair.database.foreign_keys,
+                                 lambda x: x.name, fk_key)
+    else:
+        matching = match_objects(pair.models.check_constraints, pair.database.check_constraints,
+                                 lambda x: x.name, check_key)
+    return next((mo for mo, do in matching.pairs if do is database), None)
+
+
+def _constraint_add(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    table = ctx.table(ctx.models, m.schema, m.table) or s.Table(m.table or "")
+    return [constraint_step(m.object_type, m.schema, table, m.models, m.name)]
+
+
+def _constraint_drop(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    table = ctx.table(ctx.database, m.schema, m.table) or s.Table(m.table or "")
+    return [drop_step(constraint_step(m.object_type, m.schema, table, m.database, m.name))]
+
+
+def _constraint_alter(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    mt = ctx.table(ctx.models, m.schema, m.table)
+    dt = ctx.table(ctx.database, m.schema, m.table)
+    if mt is None or dt is None:
+        return [manual(f, "table not found in both snapshots")]
+    found = [r for r in _RECORDS[m.object_type](dt) if (r.name or m.name) == m.name]
+    db_record = found[0] if found else None
+    models_record = _paired(m.object_type, TablePair(m.schema, mt, dt), db_record)
+    if db_record is None or models_record is None:
+        return [manual(f, "the pair of objects was not found in the snapshots")]
+    if m.attribute == "name":
+        pair = ddl.rename_constraint(m.schema, dt.name, m.database, m.models,
+                                     index=m.object_type is ObjectType.INDEX)
+        return [Step(StepKind.RENAME, pair[0], pair[1], schema=m.schema, table=dt.name)]
+    # one drop and one create, however many attributes differ
+    key = (m.object_type.value, m.schema, dt.name, m.name or "")
+    drop = drop_step(constraint_step(m.object_type, m.schema, dt, db_record, m.name))
+    create = constraint_step(m.object_type, m.schema, mt, models_record,
+                             models_record.name or m.name)
+    return [dataclasses.replace(drop, key=(*key, "drop")),
+            dataclasses.replace(create, key=(*key, "create"))]
+
+
+for _kind in _RECORDS:
+    builder(_kind, _M)(_constraint_add)
+    builder(_kind, _D)(_constraint_drop)
+    builder(_kind, _X)(_constraint_alter)

@@ -1,0 +1,169 @@
+"""SQL for the changes Alembic has no operation for, as ``ExecuteSQLOp`` pairs.
+
+CREATE SCHEMA, CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD VALUE, sequences,
+views, identity changes and column type changes with a USING cast. Every
+identifier is quoted by the PostgreSQL dialect (``objects.quote``), every
+string literal escaped by it; numbers are formatted from ints. Type changes are
+compiled from Alembic's own PostgreSQL DDL element, so the text is exactly what
+``op.alter_column(..., postgresql_using=...)`` would run (Alembic's renderer
+drops that keyword, hence the SQL form).
+"""
+
+from __future__ import annotations
+
+from alembic.ddl.postgresql import PostgresqlColumnType
+from alembic.operations import ops
+
+from drift import schema as s
+from drift.plan.objects import (
+    DIALECT,
+    EnumIndex,
+    literal,
+    qualified,
+    quote,
+    sa_type,
+    sequence_options,
+    serial_type,
+    type_sql,
+)
+
+Pair = tuple[ops.ExecuteSQLOp, ops.ExecuteSQLOp | None]
+
+
+def execute(sql: str) -> ops.ExecuteSQLOp:
+    return ops.ExecuteSQLOp(sql)
+
+
+def create_schema(name: str) -> Pair:
+    return execute(f"CREATE SCHEMA {quote(name)}"), execute(f"DROP SCHEMA {quote(name)}")
+
+
+def drop_schema(name: str) -> Pair:
+    up, down = create_schema(name)
+    return down or up, up
+
+
+def create_enum(schema: str, enum: s.EnumType) -> Pair:
+    labels = ", ".join(literal(label) for label in enum.labels)
+    name = qualified(schema, enum.name)
+    return execute(f"CREATE TYPE {name} AS ENUM ({labels})"), execute(f"DROP TYPE {name}")
+
+
+def drop_enum(schema: str, enum: s.EnumType) -> Pair:
+    up, down = create_enum(schema, enum)
+    assert down is not None
+    return down, up
+
+
+def add_enum_values(schema: str, models: s.EnumType,
+                    database: s.EnumType) -> list[ops.ExecuteSQLOp]:
+    """ALTER TYPE ... ADD VALUE for each label the database lacks, where the models place it."""
+    present = list(database.labels)
+    out = []
+    for i, label in enumerate(models.labels):
+        if label in present:
+            continue
+        before = [x for x in models.labels[:i] if x in present]
+        place = f" AFTER {literal(before[-1])}" if before else (
+            f" BEFORE {literal(present[0])}" if present else ""
+        )
+        out.append(execute(
+            f"ALTER TYPE {qualified(schema, models.name)} ADD VALUE {literal(label)}{place}"
+        ))
+        present.insert(present.index(before[-1]) + 1 if before else 0, label)
+    return out
+
+
+def create_sequence(schema: str, seq: s.Sequence) -> Pair:
+    name = qualified(schema, seq.name)
+    return (execute(f"CREATE SEQUENCE {name} {sequence_options(seq)}"),
+            execute(f"DROP SEQUENCE {name}"))
+
+
+def drop_sequence(schema: str, seq: s.Sequence) -> Pair:
+    up, down = create_sequence(schema, seq)
+    assert down is not None
+    return down, up
+
+
+def alter_sequence(schema: str, models: s.Sequence, database: s.Sequence) -> Pair:
+    name = qualified(schema, models.name)
+    return (execute(f"ALTER SEQUENCE {name} {sequence_options(models)}"),
+            execute(f"ALTER SEQUENCE {name} {sequence_options(database)}"))
+
+
+def create_view(schema: str, view: s.View) -> Pair:
+    kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
+    name = qualified(schema, view.name)
+    # the definition is a SELECT as pg_get_viewdef / the models give it: SQL by nature
+    return (execute(f"CREATE {kind} {name} AS {view.definition}"),
+            execute(f"DROP {kind} {name}"))
+
+
+def drop_view(schema: str, view: s.View) -> Pair:
+    up, down = create_view(schema, view)
+    assert down is not None
+    return down, (up if view.definition else None)
+
+
+def _alter_column(schema: str, table: str) -> str:
+    return f"ALTER TABLE {qualified(schema, table)} ALTER COLUMN"
+
+
+def identity_sql(schema: str, table: str, column: str, target: str | None,
+                 current: str | None) -> str:
+    head = f"{_alter_column(schema, table)} {quote(column)}"
+    generated = {"always": "ALWAYS", "by default": "BY DEFAULT"}
+    if target is None:
+        return f"{head} DROP IDENTITY"
+    if current is None:
+        return f"{head} ADD GENERATED {generated[target]} AS IDENTITY"
+    return f"{head} SET GENERATED {generated[target]}"
+
+
+def alter_identity(schema: str, table: str, column: str, models: str | None,
+                   database: str | None) -> Pair:
+    return (execute(identity_sql(schema, table, column, models, database)),
+            execute(identity_sql(schema, table, column, database, models)))
+
+
+def _type_change(schema: str, table: str, column: str, type_text: str, enums: EnumIndex) -> str:
+    target = sa_type(type_text, enums)
+    using = f"{quote(column)}::{type_sql(type_text, enums)}"
+    if target is None:
+        # a type SQLAlchemy has no class for: PostgreSQL's own spelling, already quoted
+        return (f"{_alter_column(schema, table)} {quote(column)} TYPE {type_text} "
+                f"USING {using}")
+    element = PostgresqlColumnType(table, column, target, schema=schema, using=using)
+    return str(element.compile(dialect=DIALECT))
+
+
+def alter_type(schema: str, table: str, column: str, models: str, database: str,
+               enums: EnumIndex) -> Pair:
+    return (execute(_type_change(schema, table, column, models, enums)),
+            execute(_type_change(schema, table, column, database, enums)))
+
+
+def add_column_sql(schema: str, table: str, column: s.Column, enums: EnumIndex) -> Pair:
+    """ADD COLUMN for a serial column or a type SQLAlchemy cannot name."""
+    type_text = serial_type(column) if column.serial else type_sql(column.type, enums)
+    parts = [f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {quote(column.name)} {type_text}"]
+    if column.default is not None and not column.serial:
+        parts.append(f"DEFAULT {column.default}")
+    if not column.nullable:
+        parts.append("NOT NULL")
+    drop = f"ALTER TABLE {qualified(schema, table)} DROP COLUMN {quote(column.name)}"
+    return execute(" ".join(parts)), execute(drop)
+
+
+def rename_constraint(schema: str, table: str, old: str, new: str, index: bool) -> Pair:
+    if index:
+        return (execute(f"ALTER INDEX {qualified(schema, old)} RENAME TO {quote(new)}"),
+                execute(f"ALTER INDEX {qualified(schema, new)} RENAME TO {quote(old)}"))
+    head = f"ALTER TABLE {qualified(schema, table)} RENAME CONSTRAINT"
+    return (execute(f"{head} {quote(old)} TO {quote(new)}"),
+            execute(f"{head} {quote(new)} TO {quote(old)}"))
+
+
+def validate_constraint(schema: str, table: str, name: str) -> ops.ExecuteSQLOp:
+    return execute(f"ALTER TABLE {qualified(schema, table)} VALIDATE CONSTRAINT {quote(name)}")

@@ -1,0 +1,218 @@
+"""Snapshot records -> SQLAlchemy objects and safely quoted SQL fragments.
+
+The planner needs two things from a neutral snapshot record: SQLAlchemy
+``Column``/``Table``/type objects that Alembic's operation objects carry (and
+its renderer turns into Python), and, where Alembic has no operation (CREATE
+TYPE, CREATE SEQUENCE, identity changes...), SQL text. Identifiers in that text
+are always quoted by the PostgreSQL dialect's identifier preparer and literals
+by its string literal processor, never pasted as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.base import ischema_names
+from sqlalchemy.sql import sqltypes
+from sqlalchemy.types import TypeEngine
+
+from drift import schema as s
+
+DIALECT = postgresql.dialect()
+_PREPARER = DIALECT.identifier_preparer
+_LITERAL = sa.String().literal_processor(DIALECT)
+
+# "timestamp(3) with time zone" -> base "timestamp with time zone", args "3"
+_ARGS = re.compile(r"\(([^()]*)\)")
+_ARRAY = re.compile(r"((?:\[\d*\])+)$")
+
+
+def quote(name: str) -> str:
+    """An identifier, always double-quoted (so any name, even a hostile one, stays one token)."""
+    return _PREPARER.quote_identifier(name)
+
+
+def qualified(schema: str | None, name: str) -> str:
+    return f"{quote(schema)}.{quote(name)}" if schema else quote(name)
+
+
+def literal(value: str) -> str:
+    """A string literal, escaped by the dialect."""
+    assert _LITERAL is not None
+    return str(_LITERAL(value))
+
+
+def split_qualified(text: str) -> tuple[str | None, str]:
+    """``quantum.dna_kind`` or ``"My Schema"."Kind"`` -> (schema, name), unquoted."""
+    tokens = list(sa.util.quoted_token_parser(text))
+    if len(tokens) == 1:
+        return None, tokens[0]
+    return ".".join(tokens[:-1]), tokens[-1]
+
+
+EnumIndex = Mapping[tuple[str, str], s.EnumType]
+"""(schema, name) -> enum, for turning a type name into postgresql.ENUM."""
+
+
+def enum_index(*snapshots: s.Snapshot) -> dict[tuple[str, str], s.EnumType]:
+    found: dict[tuple[str, str], s.EnumType] = {}
+    for snap in snapshots:
+        for sch in snap.schemas:
+            for enum in sch.enums:
+                found.setdefault((sch.name, enum.name), enum)
+    return found
+
+
+def sa_type(text: str, enums: EnumIndex) -> TypeEngine[object] | None:
+    """A canonical PostgreSQL type spelling -> a SQLAlchemy type; None when unknown."""
+    text = text.strip()
+    array = _ARRAY.search(text)
+    if array:
+        inner = sa_type(text[: array.start()], enums)
+        if inner is None:
+            return None
+        return postgresql.ARRAY(inner, dimensions=array.group(1).count("["))
+    match = _ARGS.search(text)
+    args = [a.strip() for a in match.group(1).split(",")] if match else []
+    base = re.sub(r"\s+", " ", _ARGS.sub("", text)).strip()
+    cls = ischema_names.get(base)
+    if cls is None:
+        schema, name = split_qualified(text)
+        enum = enums.get((schema or "public", name))
+        if enum is None:
+            return None
+        # create_type=False: the enum is created (and dropped) by its own step
+        return postgresql.ENUM(name=enum.name, schema=schema, create_type=False)
+    ints = [int(a) for a in args if a.isdigit()]
+    if base in ("character varying", "character", "bit", "bit varying"):
+        return cls(*ints) if base != "bit varying" else cls(*ints, varying=True)
+    if base == "numeric":
+        return sa.Numeric(*ints)
+    if base in ("timestamp with time zone", "time with time zone"):
+        return cls(timezone=True, precision=ints[0] if ints else None)
+    if base in ("timestamp without time zone", "time without time zone", "timestamp", "time"):
+        return cls(timezone=False, precision=ints[0] if ints else None)
+    if base == "interval":
+        return postgresql.INTERVAL(precision=ints[0] if ints else None)
+    if base == "double precision":
+        return postgresql.DOUBLE_PRECISION()
+    return cls() if ints == [] else None
+
+
+def type_sql(text: str, enums: EnumIndex) -> str:
+    """The type as DDL text: compiled by the dialect where known, else PostgreSQL's own spelling."""
+    type_ = sa_type(text, enums)
+    if type_ is None:
+        # format_type() output, which PostgreSQL already quotes where needed
+        return text
+    return str(DIALECT.type_compiler_instance.process(type_))
+
+
+def server_default(column: s.Column) -> sa.TextClause | None:
+    if column.sequence:
+        seq_schema, seq_name = split_qualified(column.sequence)
+        return sa.text(f"nextval({literal(qualified(seq_schema, seq_name))}::regclass)")
+    return sa.text(column.default) if column.default is not None else None
+
+
+class UnsupportedType(Exception):
+    """A type the planner cannot express as a SQLAlchemy type (a domain, an extension type)."""
+
+
+def sa_column(column: s.Column, enums: EnumIndex, *,
+              autoincrement: bool | Literal["auto"] = "auto") -> sa.Column[object]:
+    type_ = sa_type(column.type, enums)
+    if type_ is None:
+        raise UnsupportedType(column.type)
+    if column.collation and isinstance(type_, sqltypes.String):
+        type_.collation = column.collation
+    extra: list[sa.SchemaItem] = []
+    if column.identity:
+        extra.append(sa.Identity(always=column.identity == "always"))
+    if column.computed:
+        extra.append(sa.Computed(sa.text(column.computed), persisted=True))
+    return sa.Column(
+        column.name,
+        type_,
+        *extra,
+        nullable=column.nullable,
+        server_default=None if column.computed else server_default(column),
+        comment=column.comment,
+        autoincrement="auto" if column.identity else autoincrement,
+    )
+
+
+def serial_type(column: s.Column) -> str:
+    return {"bigint": "bigserial", "smallint": "smallserial"}.get(column.type, "serial")
+
+
+def default_name(table: s.Table, columns: Iterable[str], suffix: str) -> str:
+    """The name PostgreSQL gives an unnamed constraint (so the downgrade can drop it)."""
+    cols = list(columns)
+    if suffix == "pkey":
+        return f"{table.name}_pkey"
+    return "_".join([table.name, *cols, suffix])
+
+
+def fk_name(table: s.Table, fk: s.ForeignKey) -> str:
+    return fk.name or default_name(table, fk.columns, "fkey")
+
+
+def unique_name(table: s.Table, uc: s.UniqueConstraint) -> str:
+    return uc.name or default_name(table, uc.columns, "key")
+
+
+def check_name(table: s.Table, ck: s.CheckConstraint) -> str:
+    return ck.name or default_name(table, [], "check")
+
+
+def pk_name(table: s.Table, pk: s.PrimaryKey) -> str:
+    return pk.name or default_name(table, pk.columns, "pkey")
+
+
+def index_elements(index: s.Index) -> list[str | sa.TextClause]:
+    """Index elements as Alembic's create_index takes them: column names, or SQL text."""
+    out: list[str | sa.TextClause] = []
+    for el in index.elements:
+        plain = el.is_column and not el.descending and el.nulls_first is None and not el.opclass
+        if plain:
+            out.append(el.expression)
+            continue
+        text = quote(el.expression) if el.is_column else f"({el.expression})"
+        if el.opclass:
+            text += f" {el.opclass}"
+        if el.descending:
+            text += " DESC"
+        if el.nulls_first is not None:
+            text += " NULLS FIRST" if el.nulls_first else " NULLS LAST"
+        out.append(sa.text(text))
+    return out
+
+
+def index_kwargs(index: s.Index) -> dict[str, object]:
+    kw: dict[str, object] = {}
+    if index.method != "btree":
+        kw["postgresql_using"] = index.method
+    if index.where:
+        kw["postgresql_where"] = sa.text(index.where)
+    if index.include:
+        kw["postgresql_include"] = list(index.include)
+    return kw
+
+
+def sequence_options(seq: s.Sequence) -> str:
+    """The option clause of CREATE/ALTER SEQUENCE, from plain integers and a type."""
+    parts = [f"AS {seq.data_type}" if seq.data_type in _SEQUENCE_TYPES else ""]
+    parts.append(f"INCREMENT BY {int(seq.increment)}")
+    parts.append(f"MINVALUE {int(seq.min_value)}" if seq.min_value is not None else "NO MINVALUE")
+    parts.append(f"MAXVALUE {int(seq.max_value)}" if seq.max_value is not None else "NO MAXVALUE")
+    parts.append(f"START WITH {int(seq.start)}")
+    parts.append("CYCLE" if seq.cycle else "NO CYCLE")
+    return " ".join(p for p in parts if p)
+
+
+_SEQUENCE_TYPES = ("smallint", "integer", "bigint")

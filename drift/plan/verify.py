@@ -1,0 +1,200 @@
+"""Prove a plan on a scratch database: rebuild the live schema, upgrade, reflect, compare.
+
+1. A scratch database (a fresh one on the embedded server, or on the server of
+   ``scratch_url``) gets the live schema, structure only, built from the
+   reflected database Snapshot by the same step builders the plan uses, run
+   with Alembic's ``Operations``.
+2. It is stamped at the head the new revisions follow, then upgraded one new
+   revision at a time with ``alembic.command.upgrade``.
+3. After each revision the scratch database is reflected and compared with the
+   models: the findings the revisions so far should resolve must be gone, and
+   no new mismatch may appear. Drops left disabled and manual steps are
+   expected to remain.
+4. With ``downgrade``, ``alembic downgrade`` back to the start must run and
+   give back the rebuilt schema.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command, util
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+
+from drift import schema as s
+from drift.compare import compare_snapshots
+from drift.connection import make_engine, parse_url
+from drift.errors import DriftError
+from drift.mismatch import Mismatch
+from drift.plan import Plan
+from drift.plan.objects import enum_index, quote
+from drift.plan.operations import snapshot_steps
+from drift.plan.ordering import order_steps
+from drift.reflect import reflect_snapshot
+
+VERSION_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionVerdict:
+    key: str
+    message: str
+    rev_id: str
+    resolved: int  # findings this revision was to resolve, and did
+    unresolved: tuple[str, ...]  # paths of findings planned so far that remain
+    introduced: tuple[str, ...]  # paths of mismatches the plan created
+    left_disabled: int  # findings left on purpose (disabled drops, manual steps)
+    error: str | None = None
+
+    @property
+    def converged(self) -> bool:
+        return self.error is None and not self.unresolved and not self.introduced
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    scratch: str  # redacted description of where it ran
+    rebuild_differences: tuple[str, ...]  # where the rebuilt schema differs from the live one
+    revisions: tuple[RevisionVerdict, ...]
+    downgrade_ran: bool | None = None  # None: not asked
+    downgrade_differences: tuple[str, ...] = ()
+    downgrade_error: str | None = None
+
+    @property
+    def converged(self) -> bool:
+        return bool(self.revisions) and all(r.converged for r in self.revisions) and (
+            self.downgrade_error is None)
+
+
+def _describe(m: Mismatch) -> str:
+    attr = f" {m.attribute}" if m.attribute else ""
+    return f"{m.object_type.value} {m.path}{attr} ({m.change.value})"
+
+
+def _compare(models: s.Snapshot, database: s.Snapshot) -> dict[str, Mismatch]:
+    # the version table Alembic adds to the scratch database is no drift
+    return {m.id: m for m in compare_snapshots(models, database) if m.table != VERSION_TABLE}
+
+
+def rebuild(url: str, database: s.Snapshot) -> None:
+    """Create the snapshot's schemas, types, sequences, tables, keys and indexes (no data)."""
+    steps = order_steps(snapshot_steps(database), enum_index(database))
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            operations = Operations(MigrationContext.configure(conn))
+            for st in steps:
+                assert st.op is not None
+                operations.invoke(st.op)
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"cannot rebuild the live schema on the scratch database: "
+                         f"{str(exc.orig).splitlines()[0]}") from None
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def scratch_database(scratch_url: str | None) -> Iterator[str]:
+    """A fresh database for the block: on the given server, or on an embedded one."""
+    if scratch_url is None:
+        from drift.embedded import embedded_postgres
+
+        with embedded_postgres() as server:
+            yield server.create_database()
+        return
+    admin = parse_url(scratch_url)
+    name = f"drift_verify_{uuid.uuid4().hex[:12]}"
+    engine = make_engine(admin)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {quote(name)} TEMPLATE template0")
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"cannot create a scratch database: {str(exc.orig).splitlines()[0]}") \
+            from None
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+        engine.dispose()
+
+
+def _one_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+def verify_plan(
+    plan: Plan,
+    rev_ids: tuple[str, ...],
+    start: str | None,
+    migrations: Path,
+    database: s.Snapshot,
+    models: s.Snapshot,
+    schemas: tuple[str, ...],
+    *,
+    scratch_url: str | None = None,
+    downgrade: bool = False,
+) -> VerifyReport:
+    """Run the written revisions (``rev_ids``, in plan order) on a scratch copy of the schema."""
+    from drift.render.migration import load_config
+
+    with scratch_database(scratch_url) as url:
+        rebuild(url, database)
+        baseline = reflect_snapshot(url, schemas)
+        rebuild_diff = tuple(sorted(_describe(m) for m in compare_snapshots(database, baseline)))
+        before = _compare(models, baseline)
+        config = load_config(migrations, url)
+        if start is not None:
+            command.stamp(config, start)
+        verdicts: list[RevisionVerdict] = []
+        expected: set[str] = set()
+        left: set[str] = set()
+        failed = False
+        for revision, rev_id in zip(plan.revisions, rev_ids, strict=True):
+            expected.update(revision.converging_ids)
+            left.update(set(revision.finding_ids) - set(revision.converging_ids))
+            if failed:
+                break
+            try:
+                command.upgrade(config, rev_id)
+            except (sa.exc.DBAPIError, util.CommandError) as exc:
+                failed = True
+                verdicts.append(RevisionVerdict(revision.key, revision.message, rev_id, 0, (), (),
+                                                0, f"upgrade failed: {_one_line(exc)}"))
+                continue
+            after = _compare(models, reflect_snapshot(url, schemas))
+            unresolved = sorted(_describe(after[i]) for i in expected if i in after)
+            introduced = sorted(_describe(m) for i, m in after.items() if i not in before)
+            done = sum(1 for i in revision.converging_ids if i not in after)
+            verdicts.append(RevisionVerdict(revision.key, revision.message, rev_id, done,
+                                            tuple(unresolved), tuple(introduced),
+                                            len(left & after.keys())))
+        report = VerifyReport(redact(url), rebuild_diff, tuple(verdicts))
+        if not downgrade or failed:
+            return report
+        try:
+            command.downgrade(config, start or "base")
+        except (sa.exc.DBAPIError, util.CommandError) as exc:
+            return _with_downgrade(report, False, (), f"downgrade failed: {_one_line(exc)}")
+        back = compare_snapshots(baseline, reflect_snapshot(url, schemas))
+        diff = tuple(sorted(_describe(m) for m in back if m.table != VERSION_TABLE))
+        return _with_downgrade(report, True, diff, None)
+
+
+def _with_downgrade(report: VerifyReport, ran: bool, diff: tuple[str, ...],
+                    error: str | None) -> VerifyReport:
+    return VerifyReport(report.scratch, report.rebuild_differences, report.revisions, ran, diff,
+                        error)
+
+
+def redact(url: str) -> str:
+    from drift.connection import redact_url
+
+    return redact_url(url)

@@ -1,0 +1,254 @@
+"""A Plan -> Alembic revision files, written by Alembic itself.
+
+Each Step becomes a ``PlannedOp``: a MigrateOperation wrapping the step's
+Alembic operation, rendered by Alembic's renderer (``render_op``), with the
+step's hazards as comments above it, and commented out when disabled. Python
+source is never assembled here: operations are rendered by Alembic, whose
+renderer repr()-quotes every identifier; the comments hold only plain text in
+which names come from repr() as well, and every comment line is prefixed.
+
+Revisions are created by ``alembic.command.revision`` with
+``process_revision_directives`` (one ``MigrationScript`` per revision, chained
+by ``head``), running the environment in offline mode (``revision_environment``
+and ``sql``), so no connection is opened. Alembic writes them into a temporary
+version location; drift then moves each file into the migrations' versions
+folder with ``write_new``, which never overwrites.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command, util
+from alembic.autogenerate.api import AutogenContext
+from alembic.autogenerate.render import render_op, renderers
+from alembic.config import Config
+from alembic.operations import ops
+from alembic.script import ScriptDirectory
+
+from drift.errors import DriftError
+from drift.files import write_new
+from drift.plan import Plan, Revision
+from drift.plan.steps import Hazard, HazardKind, Step
+
+# ---------------------------------------------------------------- the wrapping operation
+
+
+class PlannedOp(ops.MigrateOperation):
+    """One step as Alembic sees it: an operation, its hazards, and whether it is disabled."""
+
+    def __init__(self, op: ops.MigrateOperation | None, reverse_op: ops.MigrateOperation | None,
+                 hazards: Sequence[Hazard] = (), disabled: bool = False, note: str = "",
+                 path: str = "", autocommit: bool = False) -> None:
+        self.op = op
+        self.reverse_op = reverse_op
+        self.hazards = tuple(hazards)
+        self.disabled = disabled
+        self.note = note
+        self.path = path
+        self.autocommit = autocommit
+
+    @classmethod
+    def from_step(cls, step: Step) -> PlannedOp:
+        return cls(step.op, step.reverse, step.hazards, step.disabled, step.note, step.path,
+                   step.autocommit)
+
+    @property
+    def active(self) -> bool:
+        return self.op is not None and not self.disabled
+
+    def reverse(self) -> PlannedOp:
+        if self.op is None:
+            return PlannedOp(None, None, (), False, self.note, self.path)
+        if self.reverse_op is None:
+            why = next((h.message for h in self.hazards if h.kind is HazardKind.IRREVERSIBLE),
+                       f"{type(self.op).__name__.removesuffix('Op')} has no inverse")
+            return PlannedOp(None, self.op, (), False, f"cannot be undone: {why}", self.path)
+        return PlannedOp(self.reverse_op, self.op, (), self.disabled, "", self.path,
+                         self.autocommit)
+
+
+class PassOp(ops.MigrateOperation):
+    """Keeps a function body valid when every step in it is a comment."""
+
+    def reverse(self) -> PassOp:
+        return PassOp()
+
+
+# a comment line ending like "with x:" would make Alembic's printer indent what follows
+_OPENS_BLOCK = re.compile(r":[ \t]*(?:#.*)?$")
+
+
+def comment_lines(text: str, indent: str = "") -> list[str]:
+    """Plain text as '#' lines: every line break of any kind starts a new comment line."""
+    out = []
+    for line in text.replace("\x00", "").splitlines() or [""]:
+        line = f"# {indent}{line}".rstrip()
+        if _OPENS_BLOCK.search(line):
+            line += " ."
+        out.append(line)
+    return out
+
+
+def _code_as_comment(lines: list[str], indent: str = "") -> list[str]:
+    return [c for line in lines for c in comment_lines(line, indent)]
+
+
+@renderers.dispatch_for(PlannedOp)
+def _render_planned(autogen_context: AutogenContext, op: PlannedOp) -> list[str]:
+    lines: list[str] = []
+    for hazard in op.hazards:
+        lines += comment_lines(f"HAZARD ({hazard.kind.value}): {hazard.message}")
+        if hazard.alternative:
+            lines += comment_lines(f"  safer: {hazard.alternative_note}")
+            rendered = [text for alt in hazard.alternative
+                        for text in render_op(autogen_context, alt)]
+            if getattr(hazard.alternative[0], "kw", {}).get("postgresql_concurrently"):
+                # one line, so the commented form stays valid Python once uncommented
+                rendered = [f"with op.get_context().autocommit_block(): {rendered[0]}"]
+            lines += _code_as_comment(rendered, "    ")
+    if op.op is None:
+        lines += comment_lines(f"MANUAL ({op.path!r}): {op.note}")
+        return lines
+    if op.note:
+        lines += comment_lines(op.note)
+    rendered = render_op(autogen_context, op.op)
+    if op.disabled:
+        lines += comment_lines("DISABLED - a drop of an object the models do not declare; "
+                               "rerun drift plan with --allow-destructive to enable it")
+        return lines + _code_as_comment([part for r in rendered for part in r.split("\n")])
+    if op.autocommit:
+        # as Alembic renders a batch block: the opening line, the body, an empty line closing it
+        return [*lines, "with op.get_context().autocommit_block():", *rendered, ""]
+    return lines + rendered
+
+
+@renderers.dispatch_for(PassOp)
+def _render_pass(autogen_context: AutogenContext, op: PassOp) -> list[str]:
+    return ["pass"]
+
+
+# ---------------------------------------------------------------- revisions
+
+
+def _safe_message(text: str) -> str:
+    """The message goes into the template's docstring: one line, no quotes or backslashes."""
+    text = " ".join(text.split())
+    return text.replace("\\", "/").replace('"', "'")
+
+
+def migration_script(revision: Revision, rev_id: str, head: str | None,
+                     version_path: str) -> ops.MigrationScript:
+    upgrade = ops.UpgradeOps([PlannedOp.from_step(st) for st in revision.steps])
+    downgrade = ops.DowngradeOps([])
+    upgrade.reverse_into(downgrade)
+    for container in (upgrade, downgrade):
+        if not any(isinstance(o, PlannedOp) and o.active for o in container.ops):
+            container.ops.append(PassOp())
+    return ops.MigrationScript(rev_id, upgrade, downgrade, message=_safe_message(revision.message),
+                               head=head or "base", version_path=version_path)
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenRevision:
+    key: str
+    rev_id: str
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    start: str | None  # the head the first new revision follows (None: base)
+    revisions: tuple[WrittenRevision, ...]
+
+
+def load_config(migrations: Path, url: str | None = None) -> Config:
+    """The Alembic Config of a migrations folder (its alembic.ini, or the one beside it)."""
+    migrations = migrations.resolve()
+    if not (migrations / "env.py").is_file() or not (migrations / "script.py.mako").is_file():
+        raise DriftError(f"{migrations} is not an Alembic environment (no env.py or "
+                         "script.py.mako): create one with `alembic init`")
+    ini = next((p for p in (migrations / "alembic.ini", migrations.parent / "alembic.ini")
+                if p.is_file()), None)
+    # quiet: Alembic's "Generating ..." lines would mix with drift's output
+    config = Config(str(ini) if ini else None, output_buffer=io.StringIO(),
+                    cmd_opts=argparse.Namespace(quiet=True, x=[]))
+    config.set_main_option("script_location", str(migrations))
+    config.attributes["configure_logger"] = False
+    if url:
+        # configparser interpolates %: a URL's percent-escapes must be doubled
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+        config.attributes["drift_url"] = url
+    return config
+
+
+def version_locations(config: Config) -> list[Path]:
+    script = ScriptDirectory.from_config(config)
+    listed = config.get_version_locations_list()
+    if listed:
+        return [Path(p) for p in listed]
+    return [Path(script.dir) / "versions"]
+
+
+def current_head(config: Config) -> str | None:
+    script = ScriptDirectory.from_config(config)
+    try:
+        return script.get_current_head()
+    except util.CommandError as exc:
+        raise DriftError(f"{script.dir}: {exc}") from None
+
+
+def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
+                    rev_ids: Sequence[str] | None = None) -> WriteResult:
+    """Write one revision per planned revision, chained to the current head; never overwrite."""
+    config = load_config(migrations, url)
+    start = current_head(config)
+    targets = version_locations(config)
+    target = targets[0]
+    ids = list(rev_ids) if rev_ids else [util.rev_id() for _ in plan.revisions]
+    if len(ids) != len(plan.revisions):
+        raise DriftError("one revision id per planned revision is needed")
+    with tempfile.TemporaryDirectory(prefix="drift-revisions-") as tmp:
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations",
+                               _pathsep().join(str(p) for p in [*targets, Path(tmp)]))
+        config.set_main_option("revision_environment", "true")
+
+        def directives(context: Any, revision: Any, scripts: list[Any]) -> None:
+            heads = [start, *ids[:-1]]
+            scripts[:] = [migration_script(r, rid, head, tmp)
+                          for r, rid, head in zip(plan.revisions, ids, heads, strict=True)]
+
+        by_id: dict[str, Path] = {}
+        if plan.revisions:
+            try:
+                scripts = command.revision(config, message="drift", sql=True,
+                                           process_revision_directives=directives)
+            except util.CommandError as exc:
+                raise DriftError(f"alembic: {exc}") from None
+            for script in scripts if isinstance(scripts, list) else [scripts]:
+                assert script is not None
+                by_id[script.revision] = Path(script.path)
+        written = []
+        pending = [(r, rid, by_id[rid]) for r, rid in zip(plan.revisions, ids, strict=True)]
+        for _, _, source in pending:
+            if (target / source.name).exists():
+                raise DriftError(f"{target / source.name} already exists; drift never "
+                                 "overwrites it")
+        for r, rid, source in pending:
+            path = target / source.name
+            write_new(path, source.read_text(encoding="utf-8"))
+            written.append(WrittenRevision(r.key, rid, path))
+    return WriteResult(start, tuple(written))
+
+
+def _pathsep() -> str:
+    return os.pathsep

@@ -1,0 +1,39 @@
+"""drift plan end to end: revisions per phase, run by Alembic on a scratch database, converge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_plan_fixtures import (
+    LIVE_SQL,
+    SCHEMAS,
+    example_classification,
+    init_migrations,
+)
+
+from drift.plan import PlanOptions, build_plan, measure
+from drift.plan.verify import verify_plan
+from drift.render.migration import write_revisions
+
+
+def test_example_plan_converges(run_sql, database_url: str, tmp_path: Path) -> None:
+    run_sql(LIVE_SQL)
+    classification, models, database = example_classification(database_url)
+    findings = classification.findings
+    draft = build_plan(findings, classification.phases, models, database)
+    stats = measure(database_url, draft.steps, SCHEMAS)
+    plan = build_plan(findings, classification.phases, models, database, PlanOptions(), stats)
+    assert [r.key for r in plan.revisions] == ["unexpected", "phase-1", "phase-2", "phase-3"]
+
+    migrations = init_migrations(tmp_path / "migrations")
+    written = write_revisions(plan, migrations, url=database_url)
+    assert len(written.revisions) == 4
+    report = verify_plan(plan, tuple(w.rev_id for w in written.revisions), written.start,
+                         migrations, database, models, SCHEMAS, scratch_url=database_url,
+                         downgrade=True)
+    assert report.rebuild_differences == ()
+    assert report.converged, report
+    assert [r.left_disabled for r in report.revisions] == [1, 2, 2, 2]
+    # PostgreSQL cannot drop an enum label: the one irreversible step of the plan
+    assert report.downgrade_ran
+    assert report.downgrade_differences == ("enum public.mood values (differs)",)
