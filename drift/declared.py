@@ -168,8 +168,8 @@ def _declare(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source: str
     for md in metadatas:
         for table in md.tables.values():
             schema = table.schema or nz.DEFAULT_SCHEMA
-            converted = _table(table, ctx, declared_by.get(table))
             if schema in schemas:
+                converted = _table(table, ctx, declared_by.get(table))
                 tables[schema].setdefault(converted.name, converted)
         for seq in md._sequences.values():
             if seq.optional:
@@ -268,7 +268,10 @@ def _is_serial(col: sa.Column[Any]) -> bool:
 
 
 def _column(col: sa.Column[Any], ctx: _Context) -> Column:
-    type_, compiled = _type_text(col.type, ctx)
+    try:
+        type_, compiled = _type_text(col.type, ctx)
+    except sa.exc.CompileError as exc:
+        raise DriftError(f"models: column {col.table.name}.{col.name}: {exc}") from None
     serial = _is_serial(col)
     identity = None
     if col.identity is not None:
@@ -368,7 +371,11 @@ def _partition_by(text: str) -> str:
 
 
 def _foreign_key(con: sa.ForeignKeyConstraint, ctx: _Context) -> ForeignKey:
-    target = con.elements[0].column.table
+    try:
+        target = con.elements[0].column.table
+    except (sa.exc.NoReferencedTableError, sa.exc.NoReferencedColumnError) as exc:
+        # create_all() would fail the same way: the models are incomplete
+        raise DriftError(f"models: {str(exc).splitlines()[0]}") from None
     return ForeignKey(
         name=ctx.name(con),
         columns=tuple(c.name for c in con.columns),
@@ -410,8 +417,13 @@ def _index(index: sa.Index, ctx: _Context) -> Index:
             expression, is_column = expr.name, True
         else:
             text = ctx.sql(expr)
-            expression, is_column = nz.canonical_expression(text), False
-            if expression != text:
+            expression = nz.canonical_expression(text)
+            # a bare name (desc("score"), text("score")) is a column to PostgreSQL too
+            name = nz.bare_identifier(expression)
+            is_column = name is not None
+            if is_column:
+                expression = typing.cast(str, name)
+            elif expression != text:
                 raw_expressions.append(text)
         if nulls_first == descending:
             nulls_first = None

@@ -43,6 +43,14 @@ def fold_identifier(name: str, quote: bool | None = None) -> str:
     return name.lower() if quote is False else name
 
 
+def bare_identifier(canonical: str) -> str | None:
+    """The name, if a canonical expression is nothing but one (maybe quoted) identifier."""
+    m = re.fullmatch(r'([a-z_][a-z0-9_$]*)|"((?:[^"]|"")*)"', canonical)
+    if m is None or canonical in ("true", "false", "null"):
+        return None
+    return m.group(1) if m.group(1) is not None else m.group(2).replace('""', '"')
+
+
 def split_qualified(text: str, default_schema: str = DEFAULT_SCHEMA) -> tuple[str, str]:
     """``'public."My Seq"'`` -> ("public", "My Seq"); unquoted parts fold to lower case."""
     parts = [

@@ -201,7 +201,7 @@ class _Parser:
     def prefix(self) -> Node:
         t = self.take()
         if t.kind == "word" and t.text == "not":
-            return ("not", self.expr(_P_NOT))
+            return _negate(self.expr(_P_NOT))
         if t.kind == "op" and t.text in ("-", "+"):
             operand = self.expr(_P_UNARY)
             if t.text == "-" and operand[0] == "num":
@@ -376,7 +376,7 @@ class _Parser:
                 self.expect("word", "and")
                 high = self.expr(_P_IN)
                 both = ("and", (("bin", ">=", left, low), ("bin", "<=", left, high)))
-                return ("not", both) if negated else both
+                return _negate(both) if negated else both
             op = (_NOT_BINARY_WORDS if negated else _BINARY_WORDS)[word]
             return ("bin", op, left, self.expr(_P_IN))
         if w == "at" and self.at("word", "time", 1) and self.at("word", "zone", 2):
@@ -404,6 +404,17 @@ class _Parser:
             self.i += 2
             words.append("[]")
         return " ".join(words)
+
+
+def _negate(node: Node) -> Node:
+    """NOT (a = b) is a <> b, NOT (x IS NULL) is x IS NOT NULL (also under NULLs)."""
+    if node[0] == "bin" and node[1] in ("=", "<>"):
+        return ("bin", "<>" if node[1] == "=" else "=", node[2], node[3])
+    if node[0] == "is":
+        return ("is", node[1], node[2], not node[3])
+    if node[0] == "in":
+        return ("in", node[1], node[2], not node[3])
+    return ("not", node)
 
 
 def _operands(kind: str, node: Node) -> tuple[Node, ...]:
