@@ -184,7 +184,7 @@ def explain(mismatch_id: str, **options: Any) -> None:
 
 
 def explain_text(finding: Finding) -> str:
-    from drift.render.text import describe, describe_expectation
+    from drift.render.text import describe_expectation, side_value
 
     m = finding.mismatch
     if finding.expectation is None:
@@ -202,7 +202,7 @@ def explain_text(finding: Finding) -> str:
         ("status", status),
     ]
     for side, raw in (("models", m.models_raw), ("database", m.database_raw)):
-        normalised = describe(getattr(m, side), m.attribute)
+        normalised = side_value(finding, side)
         lines.append((f"{side} as read", raw if raw is not None else normalised))
         lines.append((f"{side} normalised", normalised))
     lines.append(("rule", m.rule or "-"))
@@ -301,6 +301,39 @@ def demo(ctx: click.Context, /, output_dir: Path, keep: bool) -> None:
         status=lambda text: click.echo(text, err=True),
     )
     ctx.exit(result.exit_code)
+
+
+@main.command()
+@pipeline_options
+@click.option("--migrations", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("migrations"), show_default=True,
+              help="The Alembic environment (its alembic.ini, or the one beside it, is read).")
+@click.option("--allow-destructive", is_flag=True,
+              help="Enable the drops of objects the models do not declare (else commented out).")
+@click.option("--expected-only", is_flag=True, help="Leave unexpected drift out of the plan.")
+@click.option("--phase", type=int, help="Plan this phase's revision only.")
+@click.option("--verify", is_flag=True, help="Run the revisions on a scratch database and "
+              "check that they converge (exit 1 if not).")
+@click.option("--scratch-url", metavar="URL", help="Server for --verify (a database is created "
+              "there and dropped); default: an embedded PostgreSQL.")
+@click.option("--downgrade", is_flag=True, help="With --verify, also downgrade back to the start.")
+@click.option("--summary", "summary_path", type=_PATH, help="Also write the summary as Markdown.")
+@click.pass_context
+def plan(ctx: click.Context, /, migrations: Path, allow_destructive: bool, expected_only: bool,
+         phase: int | None, verify: bool, scratch_url: str | None, downgrade: bool,
+         summary_path: Path | None, **options: Any) -> None:
+    """Write Alembic revisions, one per phase, that bring the database to the models."""
+    from drift.plan import PlanOptions
+    from drift.plan.run import run_plan
+    from drift.render.migration import render_plan_summary
+
+    result = run_pipeline(config_from_options(**options))
+    outcome = run_plan(result, migrations, PlanOptions(allow_destructive, expected_only, phase),
+                       verify=verify, scratch_url=scratch_url, downgrade=downgrade)
+    click.echo(render_plan_summary(outcome), nl=False)
+    if summary_path is not None:
+        emit(render_plan_summary(outcome, "markdown"), summary_path)
+    ctx.exit(outcome.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

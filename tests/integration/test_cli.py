@@ -1,0 +1,541 @@
+"""The command line on a real PostgreSQL: exit codes, formats, config, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner, Result
+
+from drift.cli import main
+from drift.connection import make_engine, parse_url
+from drift.progress import StageLine
+
+TEAMS_SQL = """
+CREATE TABLE public.teams (
+    id integer PRIMARY KEY,
+    name character varying(50) NOT NULL
+);
+"""
+
+MODELS_BODY = """
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    __table_args__ = {"schema": "public"}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(50))
+"""
+
+MISMATCH_KEYS = [
+    "id",
+    "object_type",
+    "change",
+    "attribute",
+    "path",
+    "models",
+    "database",
+    "severity",
+    "status",
+    "expectation",
+    "hint",
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No URL from the environment, no pyproject.toml of the repository, no colour setting."""
+    for name in ("DRIFT_DATABASE_URL", "DATABASE_URL", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
+def write_models(tmp_path: Path, body: str = MODELS_BODY) -> str:
+    """A models module with a name no other test uses (imported modules stay cached)."""
+    name = f"cli_models_{uuid.uuid4().hex[:10]}"
+    (tmp_path / f"{name}.py").write_text(body, encoding="utf-8")
+    return name
+
+
+def invoke(*args: str | Path, env: dict[str, str] | None = None, color: bool = False) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], env=env, color=color)
+
+
+def assert_one_line_error(result: Result, *fragments: str, secret: str | None = None) -> None:
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("drift: error: ")
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+    if secret is not None:
+        assert secret not in result.stderr
+    # a DriftError, not an exception that escaped: click reports those as result.exception
+    assert isinstance(result.exception, SystemExit)
+
+
+@pytest.fixture
+def teams_db(database_url: str, run_sql: Any) -> str:
+    run_sql(TEAMS_SQL)
+    return database_url
+
+
+@pytest.fixture
+def drifted_db(teams_db: str, run_sql: Any) -> str:
+    """teams has a column the models do not declare."""
+    run_sql("ALTER TABLE public.teams ADD COLUMN legacy_code text")
+    return teams_db
+
+
+def check(url: str, models: str, *extra: str | Path) -> Result:
+    return invoke("check", "--url", url, "--models", f"{models}:Base", "--schema", "public", *extra)
+
+
+# --- exit codes -----------------------------------------------------------------
+
+
+def test_no_drift_exits_0(teams_db: str, tmp_path: Path) -> None:
+    result = check(teams_db, write_models(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("OK: no unexpected drift")
+    assert "0 mismatch(es)" in result.stdout
+    assert result.stderr == ""
+
+
+def test_unexpected_drift_exits_1(drifted_db: str, tmp_path: Path) -> None:
+    result = check(drifted_db, write_models(tmp_path))
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert "UNEXPECTED (1)" in out
+    assert "public.teams\n  column legacy_code  only_in_database" in out
+    assert "      database: text\n" in out
+    assert out.splitlines()[-1].startswith("FAIL: 1 unexpected mismatch(es)")
+
+
+def write_expectations(path: Path, *entries: str) -> Path:
+    path.write_text("expected:\n" + "".join(entries), encoding="utf-8")
+    return path
+
+
+LEGACY_EXPECTED = (
+    "  - path: public.teams.legacy_code\n"
+    "    object_type: column\n"
+    "    change: only_in_database\n"
+    "    reason: dropped after the archive is retired\n"
+    "    phase: 4\n"
+    "    ticket: QDNA-9\n"
+)
+STALE_ENTRY = "  - path: public.nothing_here\n    reason: this matches nothing\n"
+
+
+def test_expected_drift_exits_0_and_shows_the_reason(drifted_db: str, tmp_path: Path) -> None:
+    exp = write_expectations(tmp_path / "drift.yaml", LEGACY_EXPECTED)
+    result = check(drifted_db, write_models(tmp_path), "--expectations", exp)
+    assert result.exit_code == 0, result.output
+    assert "EXPECTED (1)" in result.stdout
+    assert "expected: dropped after the archive is retired (phase 4, ticket QDNA-9" in result.stdout
+
+
+def test_stale_expectation_fails_only_under_strict(drifted_db: str, tmp_path: Path) -> None:
+    exp = write_expectations(tmp_path / "drift.yaml", LEGACY_EXPECTED, STALE_ENTRY)
+    models = write_models(tmp_path)
+    lenient = check(drifted_db, models, "--expectations", exp)
+    assert lenient.exit_code == 0, lenient.output
+    assert "STALE EXPECTATIONS (1): matched nothing" in lenient.stdout
+    assert "public.nothing_here" in lenient.stdout
+    strict = check(drifted_db, models, "--expectations", exp, "--strict")
+    assert strict.exit_code == 1, strict.output
+    assert strict.stdout.splitlines()[-1].startswith("FAIL (--strict)")
+
+
+# --- formats and outputs --------------------------------------------------------
+
+
+def test_json_report_follows_the_contract(drifted_db: str, tmp_path: Path) -> None:
+    exp = write_expectations(tmp_path / "drift.yaml", STALE_ENTRY)
+    secret_url = drifted_db  # the fixture URL may carry a password; none may appear
+    result = check(secret_url, write_models(tmp_path), "--expectations", exp, "--format", "json")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == [
+        "format_version",
+        "generated_at",
+        "database",
+        "schemas",
+        "summary",
+        "mismatches",
+        "stale_expectations",
+    ]
+    assert data["format_version"] == 1
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", data["generated_at"])
+    assert list(data["database"]) == ["url", "server_version"]
+    assert data["database"]["url"].startswith("postgresql")
+    assert str(data["database"]["server_version"]).startswith("16")
+    assert data["schemas"] == ["public"]
+    assert data["summary"] == {
+        "total": 1,
+        "expected": 0,
+        "unexpected": 1,
+        "by_severity": {
+            "error": sum(m["severity"] == "error" for m in data["mismatches"]),
+            "warning": sum(m["severity"] == "warning" for m in data["mismatches"]),
+            "info": sum(m["severity"] == "info" for m in data["mismatches"]),
+        },
+    }
+    [mismatch] = data["mismatches"]
+    assert list(mismatch) == MISMATCH_KEYS
+    assert re.fullmatch(r"[0-9a-f]{12}", mismatch["id"])
+    assert mismatch["object_type"] == "column"
+    assert mismatch["change"] == "only_in_database"
+    assert mismatch["attribute"] is None
+    assert mismatch["path"] == "public.teams.legacy_code"
+    assert mismatch["models"] is None
+    assert mismatch["database"]["name"] == "legacy_code"
+    assert mismatch["database"]["type"] == "text"
+    assert mismatch["severity"] in ("error", "warning", "info")
+    assert mismatch["status"] == "unexpected"
+    assert mismatch["expectation"] is None
+    assert mismatch["hint"] is None or isinstance(mismatch["hint"], str)
+    [stale] = data["stale_expectations"]
+    assert stale["path"] == "public.nothing_here"
+    assert stale["reason"] == "this matches nothing"
+    # no progress or colour mixed into the machine-readable output
+    assert "\x1b" not in result.stdout
+    assert result.stderr == ""
+
+
+def test_json_is_byte_stable_apart_from_the_time(drifted_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    first = json.loads(check(drifted_db, models, "--format", "json").stdout)
+    second = json.loads(check(drifted_db, models, "--format", "json").stdout)
+    first.pop("generated_at")
+    second.pop("generated_at")
+    assert first == second
+
+
+def test_output_file_is_written_and_announced(drifted_db: str, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.json"
+    result = check(drifted_db, write_models(tmp_path), "--format", "json", "--output", target)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"wrote {target}\n"
+    assert json.loads(target.read_text())["summary"]["unexpected"] == 1
+    assert [p.name for p in target.parent.iterdir()] == ["report.json"]  # no temp file left
+
+
+def test_text_output_file_has_no_colour(drifted_db: str, tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    models = write_models(tmp_path)
+    result = invoke(
+        "check",
+        "--url",
+        drifted_db,
+        "-m",
+        f"{models}:Base",
+        "--schema",
+        "public",
+        "-o",
+        target,
+        color=True,
+    )
+    assert result.exit_code == 1, result.output
+    text = target.read_text()
+    assert "\x1b" not in text
+    assert "UNEXPECTED (1)" in text
+
+
+def test_colour_on_a_terminal_unless_no_color(drifted_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    args = ("check", "--url", drifted_db, "-m", f"{models}:Base", "--schema", "public")
+    assert "\x1b[" in invoke(*args, color=True).stdout
+    assert "\x1b[" not in invoke(*args, color=True, env={"NO_COLOR": "1"}).stdout
+    assert "\x1b[" not in invoke(*args).stdout
+
+
+# --- snapshot -------------------------------------------------------------------
+
+
+def test_snapshot_round_trip_gives_the_same_findings(drifted_db: str, tmp_path: Path) -> None:
+    snap = tmp_path / "snap.json"
+    saved = invoke("snapshot", "--url", drifted_db, "--schema", "public", "-o", snap)
+    assert saved.exit_code == 0, saved.output
+    assert saved.stderr == f"wrote {snap}\n"
+    assert json.loads(snap.read_text())["snapshot"]["origin"] == "database"
+    models = write_models(tmp_path)
+    online = json.loads(check(drifted_db, models, "--format", "json").stdout)
+    offline_run = invoke(
+        "check",
+        "--snapshot",
+        snap,
+        "-m",
+        f"{models}:Base",
+        "--schema",
+        "public",
+        "--format",
+        "json",
+    )
+    assert offline_run.exit_code == 1, offline_run.output
+    offline = json.loads(offline_run.stdout)
+    assert offline["mismatches"] == online["mismatches"]
+    assert offline["database"] == online["database"]
+
+
+def test_snapshot_to_stdout_and_without_url(teams_db: str) -> None:
+    result = invoke("snapshot", "--url", teams_db, "--schema", "public")
+    assert result.exit_code == 0, result.output
+    tables = json.loads(result.stdout)["snapshot"]["schemas"][0]["tables"]
+    assert [t["name"] for t in tables] == ["teams"]
+    assert_one_line_error(invoke("snapshot", "--schema", "public"), "no database given")
+
+
+# --- config ---------------------------------------------------------------------
+
+
+def test_url_from_the_environment(drifted_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    args = ("check", "-m", f"{models}:Base", "--schema", "public")
+    assert invoke(*args, env={"DATABASE_URL": drifted_db}).exit_code == 1
+    # DRIFT_DATABASE_URL wins over DATABASE_URL
+    both = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x", "DRIFT_DATABASE_URL": drifted_db}
+    assert invoke(*args, env=both).exit_code == 1
+
+
+def test_settings_from_pyproject(
+    drifted_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models = write_models(tmp_path)
+    (tmp_path / "conf").mkdir()
+    write_expectations(tmp_path / "conf" / "drift.yaml", LEGACY_EXPECTED)
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.drift]\n"
+        f"url = {json.dumps(drifted_db)}\n"
+        f'models = ["{models}:Base"]\n'
+        'schemas = ["public"]\n'
+        'expectations = "conf/drift.yaml"\n',
+        encoding="utf-8",
+    )
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    monkeypatch.chdir(sub)  # found in a parent; the expectations path is relative to it
+    result = invoke("check")
+    assert result.exit_code == 0, result.output
+    assert "EXPECTED (1)" in result.stdout
+
+
+def test_unknown_key_in_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.drift]\nmodel = "x"\n', encoding="utf-8")
+    assert_one_line_error(invoke("check"), str(tmp_path / "pyproject.toml"), "model")
+
+
+# --- explain and expect ---------------------------------------------------------
+
+
+def test_explain_by_id_prefix(drifted_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    data = json.loads(check(drifted_db, models, "--format", "json").stdout)
+    mismatch_id = data["mismatches"][0]["id"]
+    result = invoke(
+        "explain",
+        mismatch_id[:6],
+        "--url",
+        drifted_db,
+        "-m",
+        f"{models}:Base",
+        "--schema",
+        "public",
+    )
+    assert result.exit_code == 0, result.output
+    fields = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    fields = {k: v.strip() for k, v in fields.items()}
+    assert fields["id"] == mismatch_id
+    assert fields["path"] == "public.teams.legacy_code"
+    assert fields["object type"] == "column"
+    assert fields["change"] == "only_in_database"
+    assert fields["status"].startswith("unexpected")
+    assert fields["database normalised"] == "text"
+    assert fields["database as read"] == "text"
+    assert fields["models normalised"] == "(absent)"
+    assert fields["models as read"] == "(absent)"
+    assert "rule" in fields
+    missing = invoke(
+        "explain",
+        "ffffffffffff",
+        "--url",
+        drifted_db,
+        "-m",
+        f"{models}:Base",
+        "--schema",
+        "public",
+    )
+    assert_one_line_error(missing, "no mismatch with id 'ffffffffffff'")
+
+
+def test_expect_accepts_todays_drift(drifted_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    target = tmp_path / "expectations.yaml"
+    args = ("--url", drifted_db, "-m", f"{models}:Base", "--schema", "public")
+    written = invoke("expect", "-o", target, *args)
+    assert written.exit_code == 0, written.output
+    assert written.stderr == f"wrote {target}\n"
+    assert "public.teams.legacy_code" in target.read_text()
+    assert check(drifted_db, models, "--expectations", target).exit_code == 0
+    before = target.read_text()
+    assert_one_line_error(invoke("expect", "-o", target, *args), "already exists", "--force")
+    assert target.read_text() == before
+    assert invoke("expect", "-o", target, "--force", *args).exit_code == 0
+
+
+# --- bad inputs: one line on stderr, exit 2, no traceback, no password --------------
+
+
+def test_unreachable_host(tmp_path: Path) -> None:
+    url = "postgresql://someone:hunter2-secret@127.0.0.1:1/nowhere"
+    result = check(url, write_models(tmp_path))
+    assert_one_line_error(result, "127.0.0.1", secret="hunter2-secret")
+
+
+@pytest.fixture
+def password_role(pg_server: Any) -> Any:
+    """A role that must log in with a password, even on the embedded (trust) server."""
+    role = f"drift_pw_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg_server.admin_url)
+    hba_line = f"local all {role} scram-sha-256\nhost all {role} all scram-sha-256\n"
+    hba_file: Path | None = None
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD 'right-password'")
+            if pg_server.embedded is not None:
+                hba_file = Path(conn.exec_driver_sql("SHOW hba_file").scalar_one())
+                hba_file.write_text(hba_line + hba_file.read_text())
+                conn.execute(sa.text("SELECT pg_reload_conf()"))
+        yield role
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if hba_file is not None:
+                hba_file.write_text(hba_file.read_text().replace(hba_line, "", 1))
+                conn.execute(sa.text("SELECT pg_reload_conf()"))
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        admin.dispose()
+
+
+def test_wrong_password(teams_db: str, password_role: str, tmp_path: Path) -> None:
+    url = parse_url(teams_db).set(username=password_role, password="wrong-pass-XYZ")
+    result = check(url.render_as_string(hide_password=False), write_models(tmp_path))
+    assert_one_line_error(result, "password authentication failed", secret="wrong-pass-XYZ")
+
+
+def test_none_of_the_schemas_exists(teams_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    result = invoke("check", "--url", teams_db, "-m", f"{models}:Base", "--schema", "nope")
+    assert_one_line_error(result, "nope")
+
+
+def test_models_module_raising_import_error(teams_db: str, tmp_path: Path) -> None:
+    broken = write_models(tmp_path, "import a_module_that_is_not_installed_anywhere\n")
+    result = check(teams_db, broken)
+    assert_one_line_error(result, broken)
+
+
+def test_models_module_that_does_not_exist(teams_db: str) -> None:
+    result = check(teams_db, "no_such_package_xyz.models")
+    assert_one_line_error(result, "no_such_package_xyz")
+
+
+def test_malformed_yaml_names_file_and_line(teams_db: str, tmp_path: Path) -> None:
+    exp = tmp_path / "bad.yaml"
+    exp.write_text("expected:\n  - path: public.x\n    reason: [unclosed\n", encoding="utf-8")
+    result = check(teams_db, write_models(tmp_path), "--expectations", exp)
+    assert_one_line_error(result, str(exp))
+    assert re.search(r"line \d+|:\d+", result.stderr)
+
+
+def test_unknown_key_in_expectations(teams_db: str, tmp_path: Path) -> None:
+    exp = write_expectations(
+        tmp_path / "drift.yaml", "  - path: public.teams\n    reason: r\n    colour: blue\n"
+    )
+    result = check(teams_db, write_models(tmp_path), "--expectations", exp)
+    assert_one_line_error(result, str(exp), "colour")
+
+
+def test_no_models_given(teams_db: str) -> None:
+    result = invoke("check", "--url", teams_db, "--schema", "public")
+    assert_one_line_error(result, "no models given")
+
+
+def test_no_url_given(tmp_path: Path) -> None:
+    result = invoke("check", "-m", f"{write_models(tmp_path)}:Base")
+    assert_one_line_error(result, "no database given")
+
+
+# --- a real process -------------------------------------------------------------
+
+
+def run_drift(*args: str | Path, cwd: Path, **kw: Any) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DRIFT_DATABASE_URL", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "-m", "drift", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        **kw,
+    )
+
+
+def test_python_m_drift_exit_status_and_no_traceback(drifted_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    found = run_drift(
+        "check", "--url", drifted_db, "-m", f"{models}:Base", "--schema", "public", cwd=tmp_path
+    )
+    assert found.returncode == 1, found.stderr
+    assert "UNEXPECTED (1)" in found.stdout
+    assert found.stderr == ""  # stderr is a pipe: no progress line
+    failed = run_drift(
+        "check",
+        "--url",
+        "postgresql://u:pw-secret-1@127.0.0.1:1/x",
+        "-m",
+        f"{models}:Base",
+        cwd=tmp_path,
+    )
+    assert failed.returncode == 2
+    assert failed.stdout == ""
+    assert len(failed.stderr.splitlines()) == 1
+    assert "Traceback" not in failed.stderr
+    assert "pw-secret-1" not in failed.stderr
+
+
+def test_progress_on_a_terminal_only() -> None:
+    master, slave = os.openpty()
+    try:
+        with open(slave, "w", closefd=False) as tty, StageLine(tty) as progress:
+            progress("reflect")
+            progress("compare")
+        written = os.read(master, 1024).decode()
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert "drift: reflect..." in written
+    assert "drift: compare..." in written
+    assert written.endswith("\r\x1b[K")  # the line is cleared at the end
+    with open(os.devnull, "w") as pipe_like, StageLine(pipe_like) as quiet:
+        assert quiet.enabled is False
