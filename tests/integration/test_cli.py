@@ -442,6 +442,36 @@ def test_wrong_password(teams_db: str, password_role: str, tmp_path: Path) -> No
     assert_one_line_error(result, "password authentication failed", secret="wrong-pass-XYZ")
 
 
+def test_password_appears_in_no_output(drifted_db: str, password_role: str, tmp_path: Path) -> None:
+    secret = "right-password"
+    url = parse_url(drifted_db).set(username=password_role, password=secret)
+    url_text = url.render_as_string(hide_password=False)
+    models = write_models(tmp_path)
+    snap = tmp_path / "snap.json"
+    common = ("--url", url_text, "-m", f"{models}:Base", "--schema", "public")
+    runs = [
+        invoke("check", *common),
+        invoke("check", *common, "--format", "json"),
+        invoke("snapshot", "--url", url_text, "--schema", "public", "-o", snap),
+    ]
+    mismatch_id = json.loads(runs[1].stdout)["mismatches"][0]["id"]
+    runs.append(invoke("explain", mismatch_id, *common))
+    assert [r.exit_code for r in runs] == [1, 1, 0, 0], [r.output for r in runs]
+    assert f"{password_role}:***@" in runs[0].stdout
+    assert json.loads(runs[1].stdout)["database"]["url"].startswith(
+        f"postgresql+psycopg2://{password_role}:***@"
+    )
+    for run in runs:
+        assert secret not in run.stdout + run.stderr
+    assert secret not in snap.read_text()
+
+
+def test_missing_snapshot_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    result = invoke("check", "--snapshot", missing, "-m", f"{write_models(tmp_path)}:Base")
+    assert_one_line_error(result, str(missing))
+
+
 def test_none_of_the_schemas_exists(teams_db: str, tmp_path: Path) -> None:
     models = write_models(tmp_path)
     result = invoke("check", "--url", teams_db, "-m", f"{models}:Base", "--schema", "nope")
