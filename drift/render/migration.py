@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command, util
 from alembic.autogenerate.api import AutogenContext
@@ -38,6 +38,10 @@ from drift.errors import DriftError
 from drift.files import write_new
 from drift.plan import Plan, Revision
 from drift.plan.steps import Hazard, HazardKind, Step
+
+if TYPE_CHECKING:
+    from drift.plan.run import PlanOutcome
+    from drift.plan.verify import VerifyReport
 
 # ---------------------------------------------------------------- the wrapping operation
 
@@ -157,6 +161,9 @@ def migration_script(revision: Revision, rev_id: str, head: str | None,
                                head=head or "base", version_path=version_path)
 
 
+OFFLINE_URL = "postgresql+psycopg2://"
+
+
 @dataclass(frozen=True, slots=True)
 class WrittenRevision:
     key: str
@@ -209,7 +216,8 @@ def current_head(config: Config) -> str | None:
 def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
                     rev_ids: Sequence[str] | None = None) -> WriteResult:
     """Write one revision per planned revision, chained to the current head; never overwrite."""
-    config = load_config(migrations, url)
+    # offline generation never connects: without a URL, any PostgreSQL URL gives the dialect
+    config = load_config(migrations, url or OFFLINE_URL)
     start = current_head(config)
     targets = version_locations(config)
     target = targets[0]
@@ -252,3 +260,94 @@ def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
 
 def _pathsep() -> str:
     return os.pathsep
+
+
+# ---------------------------------------------------------------- the plan summary
+
+
+def _md(text: str) -> str:
+    """Plain text inside a Markdown table cell or list item."""
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+            .replace("<", "&lt;").replace("\n", " "))
+
+
+def summary_lines(outcome: PlanOutcome, markdown: bool = False) -> list[str]:
+    """The plan summary: revisions, hazards, what was left out, and the verdict of --verify."""
+    esc = _md if markdown else (lambda t: t)
+    plan, written = outcome.plan, outcome.written
+    head = written.start or "base"
+    out: list[str] = []
+    if markdown:
+        out += ["## drift plan", ""]
+    if not plan.revisions:
+        out.append("Nothing to plan: no drift to migrate.")
+        return out
+    out.append(f"{len(plan.revisions)} revision(s) in {esc(str(outcome.migrations))}, "
+               f"following {esc(head)}:")
+    if markdown:
+        out += ["", "| # | revision | steps | disabled | manual | hazards | file |",
+                "|---|---|---|---|---|---|---|"]
+    for i, (rev, w) in enumerate(zip(plan.revisions, written.revisions, strict=True), 1):
+        disabled = sum(1 for st in rev.steps if st.disabled)
+        manual = sum(1 for st in rev.steps if st.op is None)
+        if markdown:
+            out.append(f"| {i} | {esc(rev.message)} | {len(rev.steps)} | {disabled} | {manual} "
+                       f"| {len(rev.hazards)} | `{esc(w.path.name)}` |")
+        else:
+            out.append(f"  {i}. {rev.message}: {len(rev.steps)} step(s), {disabled} disabled, "
+                       f"{manual} manual, {len(rev.hazards)} hazard(s) -> {w.path.name}")
+    hazards = [(rev, st, h) for rev in plan.revisions for st, h in rev.hazards]
+    if hazards:
+        out += ["", "### Hazards" if markdown else "Hazards:"]
+        if markdown:
+            out.append("")
+        for rev, _st, h in hazards:
+            bullet = "-" if markdown else "  -"
+            out.append(f"{bullet} {esc(rev.key)}, {h.kind.value}: {esc(h.message)}")
+    if plan.left_out:
+        out += ["", f"{len(plan.left_out)} finding(s) left out (--expected-only / --phase)."]
+    if outcome.report is not None:
+        out += [""] + verify_lines(outcome.report, markdown)
+    return out
+
+
+def verify_lines(report: VerifyReport, markdown: bool = False) -> list[str]:
+    esc = _md if markdown else (lambda t: t)
+    out = ["### Verification" if markdown else f"Verification on {report.scratch}:"]
+    if markdown:
+        out += ["", f"On `{esc(report.scratch)}`:", ""]
+    bullet = "-" if markdown else "  -"
+    if report.rebuild_differences:
+        out.append(f"{bullet} the rebuilt schema differs from the live one in "
+                   f"{len(report.rebuild_differences)} place(s): "
+                   f"{esc('; '.join(report.rebuild_differences))}")
+    for r in report.revisions:
+        if r.error:
+            verdict = f"FAILED: {r.error}"
+        elif r.converged:
+            verdict = f"converged ({r.resolved} resolved, {r.left_disabled} left on purpose)"
+        else:
+            parts = []
+            if r.unresolved:
+                parts.append(f"unresolved: {'; '.join(r.unresolved)}")
+            if r.introduced:
+                parts.append(f"introduced: {'; '.join(r.introduced)}")
+            verdict = "NOT converged: " + ", ".join(parts)
+        out.append(f"{bullet} {esc(r.message)}: {esc(verdict)}")
+    if report.downgrade_ran is not None:
+        if report.downgrade_error:
+            down = f"FAILED: {report.downgrade_error}"
+        elif report.downgrade_differences:
+            down = ("ran; not restored exactly: "
+                    + "; ".join(report.downgrade_differences))
+        else:
+            down = "ran, back to the start"
+        out.append(f"{bullet} downgrade: {esc(down)}")
+    out.append(f"{'**' if markdown else ''}Verdict: "
+               f"{'converged' if report.converged else 'does NOT converge'}"
+               f"{'**' if markdown else ''}")
+    return out
+
+
+def render_plan_summary(outcome: PlanOutcome, fmt: str = "text") -> str:
+    return "\n".join(summary_lines(outcome, markdown=fmt == "markdown")) + "\n"
