@@ -60,11 +60,16 @@ def import_models(tmp_path: Path) -> Iterator[Any]:
     sys.path[:] = [p for p in sys.path if not p.startswith(str(tmp_path))]
 
 
-def findings(url: str, generated: Generated) -> set[tuple[str, str, str]]:
+Found = set[tuple[str, str, str, str | None]]
+
+
+def findings(url: str, generated: Generated) -> Found:
+    """(object_type, change, path, attribute) of each mismatch drift reports."""
     database = reflect_database(url, SCHEMAS)
     models = declare_models((f"{generated.module}:metadata",), SCHEMAS)
     return {
-        (m.object_type.value, m.change.value, m.path) for m in compare_snapshots(models, database)
+        (m.object_type.value, m.change.value, m.path, m.attribute)
+        for m in compare_snapshots(models, database)
     }
 
 
@@ -86,7 +91,7 @@ def test_at_k10_drift_reports_exactly_the_manifest(
     assert len({e.kind for e in generated.expected}) == 10  # ten distinct kinds of difference
     load_ddl(database_url, generated)
     import_models(generated)
-    expected = {(e.object_type, e.change, e.path) for e in generated.expected}
+    expected = {(e.object_type, e.change, e.path, e.attribute) for e in generated.expected}
     assert len(expected) == 10
     assert findings(database_url, generated) == expected
 
@@ -156,3 +161,14 @@ def test_reflection_sends_as_many_statements_for_40_tables_as_for_10(
         assert statements_to_reflect(small_url) == statements_to_reflect(database_url)
     finally:
         pg_server.drop_database(small)
+
+
+def test_the_generator_is_deterministic_and_its_differences_distinct(tmp_path: Path) -> None:
+    first = generate(tmp_path / "a", tables=60, seed=5, differences=14)
+    second = generate(tmp_path / "b", tables=60, seed=5, differences=14)
+    for a, b in ((first.sql_path, second.sql_path), (first.models_path, second.models_path)):
+        assert a.read_bytes() == b.read_bytes()
+    assert len({e.kind for e in first.expected}) == 14  # every kind of difference once
+    assert len({e.path for e in first.expected}) == 14
+    other_seed = generate(tmp_path / "c", tables=60, seed=6)
+    assert other_seed.sql_path.read_bytes() != first.sql_path.read_bytes()
