@@ -10,11 +10,11 @@ reads as "column dropped", not as a shifted list.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ class MismatchRef:
 
 @dataclass(frozen=True, slots=True)
 class SavedReport:
-    date: date
+    date: dt.date
     directory: Path
     expected: int
     unexpected: int
@@ -67,7 +67,7 @@ class SavedReport:
         return self.directory / SNAPSHOT_FILE
 
     @classmethod
-    def from_report(cls, day: date, directory: Path, report: dict[str, Any]) -> SavedReport:
+    def from_report(cls, day: dt.date, directory: Path, report: dict[str, Any]) -> SavedReport:
         summary = report["summary"]
         return cls(
             date=day,
@@ -87,7 +87,7 @@ def load_reports(output_dir: Path) -> list[SavedReport]:
         return []
     for entry in sorted(output_dir.iterdir()):
         try:
-            day = date.fromisoformat(entry.name)
+            day = dt.date.fromisoformat(entry.name)
         except ValueError:
             continue  # not a report folder (index files, other notes)
         path = entry / REPORT_FILE
@@ -101,7 +101,7 @@ def load_reports(output_dir: Path) -> list[SavedReport]:
     return reports
 
 
-class ObjectChangeKind(str, Enum):
+class ObjectChangeKind(StrEnum):
     ADDED = "added"
     DROPPED = "dropped"
     ALTERED = "altered"
@@ -226,7 +226,7 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> tuple[ObjectChange, ...]:
 
 @dataclass(frozen=True, slots=True)
 class WeekOverWeek:
-    previous_date: date
+    previous_date: dt.date
     new: tuple[MismatchRef, ...]
     resolved: tuple[MismatchRef, ...]
     reclassified: tuple[tuple[MismatchRef, MismatchRef], ...]  # (before, now): status changed
@@ -269,7 +269,7 @@ def load_snapshot(path: Path) -> Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
-    date: date
+    date: dt.date
     expected: int
     unexpected: int
 

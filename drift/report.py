@@ -41,7 +41,9 @@ class ReportOutcome:
     written: tuple[Path, ...]  # in the order written; the two index files last
 
 
-def write_report(result: CheckResult, output_dir: Path, day: date | None = None) -> tuple[Path, ...]:
+def write_report(
+    result: CheckResult, output_dir: Path, day: date | None = None
+) -> tuple[Path, ...]:
     """Write the report of ``result`` dated ``day`` (default: the check's today) and the indexes."""
     day = day or result.config.today
     directory = output_dir / day.isoformat()

@@ -23,7 +23,16 @@ from drift.mismatch import (
     Severity,
     Status,
 )
-from drift.schema import Column, ForeignKey, Index, IndexElement, PrimaryKey, Schema, Snapshot, Table
+from drift.schema import (
+    Column,
+    ForeignKey,
+    Index,
+    IndexElement,
+    PrimaryKey,
+    Schema,
+    Snapshot,
+    Table,
+)
 
 TODAY = date(2026, 11, 26)
 HOSTILE = "<script>alert(1)</script>\"'{{ 7*7 }}|`x`|<img src=x onerror=alert(2)>"
@@ -37,7 +46,12 @@ PHASES = (
 
 def _names(hostile: bool) -> dict[str, str]:
     if not hostile:
-        return {"teams": "teams", "name": "name", "comment": "Football teams", "col_comment": "Display name"}
+        return {
+            "teams": "teams",
+            "name": "name",
+            "comment": "Football teams",
+            "col_comment": "Display name",
+        }
     return {
         "teams": f"teams{HOSTILE}",
         "name": f"na|me`{HOSTILE}",
@@ -55,7 +69,10 @@ def snapshots(hostile: bool = False, *, extra_db_column: bool = False) -> tuple[
     if extra_db_column:
         teams_cols += (Column("founded", "integer"),)
     teams = Table(
-        n["teams"], teams_cols, PrimaryKey("teams_pkey", ("id",)), comment=n["comment"],
+        n["teams"],
+        teams_cols,
+        PrimaryKey("teams_pkey", ("id",)),
+        comment=n["comment"],
     )
     matches = Table(
         "matches",
@@ -68,20 +85,36 @@ def snapshots(hostile: bool = False, *, extra_db_column: bool = False) -> tuple[
         PrimaryKey("matches_pkey", ("id",)),
         foreign_keys=(
             ForeignKey("matches_home_fk", ("home_team_id",), "public", n["teams"], ("id",)),
-            ForeignKey("matches_away_fk", ("away_team_id",), "public", n["teams"], ("id",), on_delete="CASCADE"),
+            ForeignKey(
+                "matches_away_fk",
+                ("away_team_id",),
+                "public",
+                n["teams"],
+                ("id",),
+                on_delete="CASCADE",
+            ),
         ),
         indexes=(Index("ix_matches_played_at", (IndexElement("played_at"),)),),
     )
     odds_db = Table(
         "odds",
-        (Column("id", "integer", False, serial=True), Column("match_id", "integer"), Column("price", "numeric")),
+        (
+            Column("id", "integer", False, serial=True),
+            Column("match_id", "integer"),
+            Column("price", "numeric"),
+        ),
         PrimaryKey("odds_pkey", ("id",)),
         foreign_keys=(ForeignKey("odds_match_fk", ("match_id",), "public", "matches", ("id",)),),
     )
     legacy = Table("legacy_bets", (Column("id", "integer", False), Column("stake", "numeric")))
     database = Snapshot(
         "database",
-        (Schema("public", tables=tuple(sorted((teams, matches, odds_db, legacy), key=lambda t: t.name))),),
+        (
+            Schema(
+                "public",
+                tables=tuple(sorted((teams, matches, odds_db, legacy), key=lambda t: t.name)),
+            ),
+        ),
         server_version="16.4",
         source="postgresql+psycopg2://drift:***@localhost/odds",
     )
@@ -126,33 +159,112 @@ def sample_result(hostile: bool = False, *, today: date = TODAY) -> CheckResult:
     n = _names(hostile)
     database, models = snapshots(hostile)
     m = {
-        "price": Mismatch(ObjectType.COLUMN, Change.DIFFERS, "public", "odds", "price", "type",
-                          "numeric(10,2)", "numeric", Severity.ERROR),
-        "index": Mismatch(ObjectType.INDEX, Change.ONLY_IN_DATABASE, "public", "matches",
-                          "ix_matches_played_at", None, None,
-                          database.schemas[0].table("matches").indexes[0],  # type: ignore[union-attr]
-                          Severity.WARNING, hint="declare it with Index(...) in the model"),
-        "legacy": Mismatch(ObjectType.TABLE, Change.ONLY_IN_DATABASE, "public", "legacy_bets", None,
-                           None, None, database.schemas[0].table("legacy_bets"), Severity.WARNING),
-        "dna": Mismatch(ObjectType.TABLE, Change.ONLY_IN_MODELS, "quantum", "dna_profile", None, None,
-                        models.schema("quantum").tables[0], None, Severity.ERROR),  # type: ignore[union-attr]
-        "name": Mismatch(ObjectType.COLUMN, Change.DIFFERS, "public", n["teams"], n["name"], "comment",
-                         f"models say {HOSTILE}" if hostile else "Team name", n["col_comment"], Severity.INFO),
-        "old": Mismatch(ObjectType.COLUMN, Change.DIFFERS, "public", "matches", "played_at", "default",
-                        "CURRENT_DATE", "now()", Severity.WARNING),
+        "price": Mismatch(
+            ObjectType.COLUMN,
+            Change.DIFFERS,
+            "public",
+            "odds",
+            "price",
+            "type",
+            "numeric(10,2)",
+            "numeric",
+            Severity.ERROR,
+        ),
+        "index": Mismatch(
+            ObjectType.INDEX,
+            Change.ONLY_IN_DATABASE,
+            "public",
+            "matches",
+            "ix_matches_played_at",
+            None,
+            None,
+            database.schemas[0].table("matches").indexes[0],  # type: ignore[union-attr]
+            Severity.WARNING,
+            hint="declare it with Index(...) in the model",
+        ),
+        "legacy": Mismatch(
+            ObjectType.TABLE,
+            Change.ONLY_IN_DATABASE,
+            "public",
+            "legacy_bets",
+            None,
+            None,
+            None,
+            database.schemas[0].table("legacy_bets"),
+            Severity.WARNING,
+        ),
+        "dna": Mismatch(
+            ObjectType.TABLE,
+            Change.ONLY_IN_MODELS,
+            "quantum",
+            "dna_profile",
+            None,
+            None,
+            models.schema("quantum").tables[0],
+            None,
+            Severity.ERROR,
+        ),  # type: ignore[union-attr]
+        "name": Mismatch(
+            ObjectType.COLUMN,
+            Change.DIFFERS,
+            "public",
+            n["teams"],
+            n["name"],
+            "comment",
+            f"models say {HOSTILE}" if hostile else "Team name",
+            n["col_comment"],
+            Severity.INFO,
+        ),
+        "old": Mismatch(
+            ObjectType.COLUMN,
+            Change.DIFFERS,
+            "public",
+            "matches",
+            "played_at",
+            "default",
+            "CURRENT_DATE",
+            "now()",
+            Severity.WARNING,
+        ),
     }
     exp = {
-        "legacy": Expectation("public.legacy_*", "Legacy bet tracking, dropped after the export",
-                              phase=3, ticket="ODDS-12", owner="data-team", source="expectations.yaml:10"),
-        "dna": Expectation("quantum.*", "Quantum DNA 2.0 tables not created yet", phase=2,
-                           ticket="QDNA-1", owner="quantum", expires=today + timedelta(days=10),
-                           source="expectations.yaml:4"),
-        "name": Expectation(f"public.{n['teams']}.*", f"Comments differ {HOSTILE}" if hostile else "Comments differ",
-                            phase=1, source="expectations.yaml:16"),
-        "old": Expectation("public.matches.played_at", "Default moves to now()", phase=1,
-                           expires=today - timedelta(days=3), source="expectations.yaml:20"),
-        "stale": Expectation("public.old_odds", "Old odds table, already dropped", phase=4,
-                             ticket="ODDS-3", source="expectations.yaml:24"),
+        "legacy": Expectation(
+            "public.legacy_*",
+            "Legacy bet tracking, dropped after the export",
+            phase=3,
+            ticket="ODDS-12",
+            owner="data-team",
+            source="expectations.yaml:10",
+        ),
+        "dna": Expectation(
+            "quantum.*",
+            "Quantum DNA 2.0 tables not created yet",
+            phase=2,
+            ticket="QDNA-1",
+            owner="quantum",
+            expires=today + timedelta(days=10),
+            source="expectations.yaml:4",
+        ),
+        "name": Expectation(
+            f"public.{n['teams']}.*",
+            f"Comments differ {HOSTILE}" if hostile else "Comments differ",
+            phase=1,
+            source="expectations.yaml:16",
+        ),
+        "old": Expectation(
+            "public.matches.played_at",
+            "Default moves to now()",
+            phase=1,
+            expires=today - timedelta(days=3),
+            source="expectations.yaml:20",
+        ),
+        "stale": Expectation(
+            "public.old_odds",
+            "Old odds table, already dropped",
+            phase=4,
+            ticket="ODDS-3",
+            source="expectations.yaml:24",
+        ),
     }
     findings = (
         Finding(m["price"], Status.UNEXPECTED),
@@ -163,8 +275,12 @@ def sample_result(hostile: bool = False, *, today: date = TODAY) -> CheckResult:
         Finding(m["name"], Status.EXPECTED, exp["name"]),
     )
     return CheckResult(
-        config=CheckConfig(url="postgresql://drift@localhost/odds", models=("models.public:Base",),
-                           expectations=Path("expectations.yaml"), today=today),
+        config=CheckConfig(
+            url="postgresql://drift@localhost/odds",
+            models=("models.public:Base",),
+            expectations=Path("expectations.yaml"),
+            today=today,
+        ),
         database=database,
         models=models,
         mismatches=tuple(f.mismatch for f in findings),
@@ -179,15 +295,26 @@ def many_findings_result(count: int) -> CheckResult:
     exp = Expectation("public.*", "bulk", phase=1)
     findings = tuple(
         Finding(
-            Mismatch(ObjectType.COLUMN, Change.DIFFERS, "public", f"table_{i // 10:04d}", f"col_{i % 10}",
-                     "type", "bigint", "integer", Severity.ERROR),
+            Mismatch(
+                ObjectType.COLUMN,
+                Change.DIFFERS,
+                "public",
+                f"table_{i // 10:04d}",
+                f"col_{i % 10}",
+                "type",
+                "bigint",
+                "integer",
+                Severity.ERROR,
+            ),
             Status.EXPECTED if i % 10 == 0 else Status.UNEXPECTED,
             exp if i % 10 == 0 else None,
         )
         for i in range(count)
     )
     return CheckResult(
-        config=base.config, database=base.database, models=base.models,
+        config=base.config,
+        database=base.database,
+        models=base.models,
         mismatches=tuple(f.mismatch for f in findings),
         classification=Classification(findings, phases=PHASES),
         generated_at=base.generated_at,

@@ -27,4 +27,7 @@ def render_changes_text(changes: Sequence[ObjectChange]) -> str:
 
 
 def render_changes_json(changes: Sequence[ObjectChange]) -> str:
-    return json.dumps({"changes": [to_jsonable(c) for c in changes]}, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps({"changes": [to_jsonable(c) for c in changes]}, indent=2, ensure_ascii=False)
+        + "\n"
+    )

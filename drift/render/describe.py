@@ -98,11 +98,15 @@ _RECORDS: dict[type, Callable[[Any], str]] = {
     PrimaryKey: lambda pk: "PRIMARY KEY " + _cols(pk.columns),
     CheckConstraint: lambda ck: f"CHECK ({ck.expression})",
     Table: lambda t: f"TABLE with {len(t.columns)} column(s)",
-    View: lambda v: ("MATERIALIZED VIEW" if v.materialized else "VIEW")
-    + (f" AS {v.definition}" if v.definition else ""),
+    View: lambda v: (
+        ("MATERIALIZED VIEW" if v.materialized else "VIEW")
+        + (f" AS {v.definition}" if v.definition else "")
+    ),
     EnumType: lambda e: "ENUM (" + ", ".join(repr(label) for label in e.labels) + ")",
-    Sequence: lambda s: f"SEQUENCE {s.data_type} START {s.start} INCREMENT {s.increment}"
-    + (" CYCLE" if s.cycle else ""),
+    Sequence: lambda s: (
+        f"SEQUENCE {s.data_type} START {s.start} INCREMENT {s.increment}"
+        + (" CYCLE" if s.cycle else "")
+    ),
     Schema: lambda s: "SCHEMA",
 }
 

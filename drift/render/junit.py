@@ -39,7 +39,9 @@ def _case_of(f: Finding) -> str:
 
 def _line(f: Finding) -> str:
     m = f.mismatch
-    what = f"{m.path}: {m.object_type.value} {m.change.value}" + (f" {m.attribute}" if m.attribute else "")
+    what = f"{m.path}: {m.object_type.value} {m.change.value}" + (
+        f" {m.attribute}" if m.attribute else ""
+    )
     line = (
         f"[{m.severity.value}] {what}: models {describe(m.models, absent=ABSENT)}"
         f" / database {describe(m.database, absent=ABSENT)} (id {m.id})"
@@ -53,9 +55,9 @@ def render_junit(result: CheckResult) -> str:
     findings = sorted(result.classification.findings, key=lambda f: f.mismatch.sort_key)
     cases: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for snap in (result.database, result.models):
-        for schema in snap.schemas:
-            for table in schema.tables:
-                cases[schema.name].setdefault(table.name, [])  # a clean table is a passing case
+        for declared in snap.schemas:
+            for table in declared.tables:
+                cases[declared.name].setdefault(table.name, [])  # a clean table is a passing case
     for f in findings:
         cases[f.mismatch.schema][_case_of(f)].append(f)
 
@@ -65,7 +67,9 @@ def render_junit(result: CheckResult) -> str:
         suite = ET.SubElement(root, "testsuite", name=_x(f"drift.{schema}"))
         suite_failures = 0
         for name in sorted(cases[schema]):
-            case = ET.SubElement(suite, "testcase", classname=_x(f"drift.{schema}"), name=_x(name), time="0")
+            case = ET.SubElement(
+                suite, "testcase", classname=_x(f"drift.{schema}"), name=_x(name), time="0"
+            )
             found = cases[schema][name]
             bad = [f for f in found if f.status is Status.UNEXPECTED]
             if bad:
@@ -89,7 +93,9 @@ def render_junit(result: CheckResult) -> str:
     if stale:
         suite = ET.SubElement(root, "testsuite", name="drift.expectations")
         for e in stale:
-            case = ET.SubElement(suite, "testcase", classname="drift.expectations", name=_x(e.path), time="0")
+            case = ET.SubElement(
+                suite, "testcase", classname="drift.expectations", name=_x(e.path), time="0"
+            )
             message = _x(f"stale expectation ({e.source}): matches no mismatch: {e.reason}")
             if result.config.strict:
                 ET.SubElement(case, "failure", message=message, type="drift.stale")

@@ -23,11 +23,13 @@ _TRUNCATED = "\n\n_(summary cut to fit a pull-request comment)_\n"
 
 
 def render_markdown_summary(result: CheckResult, *, limit: int = SUMMARY_LIMIT) -> str:
-    """``drift check --format markdown``: counts, the unexpected mismatches, the expected ones folded."""
+    """``drift check --format markdown``: counts, unexpected mismatches, expected ones folded."""
     view = build_view(result, reference=False)
     text = ""
     for rows, width in _STEPS:
-        shown = len(view.unexpected) + view.expected_count + view.stale_count if rows is None else rows
+        shown = (
+            len(view.unexpected) + view.expected_count + view.stale_count if rows is None else rows
+        )
         text = render_template("summary.md.j2", v=view, limit=shown, width=width)
         if len(text) <= limit:
             return text

@@ -140,7 +140,9 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
         for fk in t.foreign_keys:
             target = (fk.referred_schema, fk.referred_table)
             referring.setdefault(target, []).append(
-                Relation(f"{schema}.{name}", schema, name, anchors[(schema, name)], ", ".join(fk.columns))
+                Relation(
+                    f"{schema}.{name}", schema, name, anchors[(schema, name)], ", ".join(fk.columns)
+                )
             )
     schemas: dict[str, list[TableRef]] = {s.name: [] for s in (*database.schemas, *models.schemas)}
     for (schema, name), (t, presence, declared_by) in tables.items():
@@ -152,10 +154,14 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
                 name=c.name,
                 type=c.type,
                 nullable=c.nullable,
-                default=c.default or (f"nextval('{c.sequence}')" if c.sequence else "")
-                or ("serial" if c.serial else "") or (f"identity {c.identity}" if c.identity else ""),
+                default=c.default
+                or (f"nextval('{c.sequence}')" if c.sequence else "")
+                or ("serial" if c.serial else "")
+                or (f"identity {c.identity}" if c.identity else ""),
                 comment=c.comment or "",
-                keys=" ".join(k for k, on in (("PK", c.name in pk), ("FK", c.name in fk_cols)) if on),
+                keys=" ".join(
+                    k for k, on in (("PK", c.name in pk), ("FK", c.name in fk_cols)) if on
+                ),
             )
             for c in t.columns
         )
@@ -185,9 +191,13 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
                 primary_key=", ".join(t.primary_key.columns) if t.primary_key else "",
                 foreign_keys=fks,
                 unique=tuple(describe_unique(u) for u in t.unique_constraints),
-                checks=tuple(f"{ck.name or ''} CHECK ({ck.expression})".strip() for ck in t.check_constraints),
+                checks=tuple(
+                    f"{ck.name or ''} CHECK ({ck.expression})".strip() for ck in t.check_constraints
+                ),
                 indexes=tuple(f"{ix.name or ''} {describe_index(ix)}".strip() for ix in t.indexes),
-                referenced_by=tuple(sorted(referring.get((schema, name), []), key=lambda r: r.text)),
+                referenced_by=tuple(
+                    sorted(referring.get((schema, name), []), key=lambda r: r.text)
+                ),
                 search=" ".join(words).lower(),
             )
         )
@@ -213,7 +223,12 @@ def layout(tables: tuple[TableRef, ...]) -> Diagram | None:
     if not tables:
         return None
     per_row = max(1, min(4, math.ceil(math.sqrt(len(tables)))))
-    heights = [HEAD_H + ROW_H * (min(len(t.columns), MAX_BOX_COLUMNS) + (len(t.columns) > MAX_BOX_COLUMNS)) + 6 for t in tables]
+    heights = [
+        HEAD_H
+        + ROW_H * (min(len(t.columns), MAX_BOX_COLUMNS) + (len(t.columns) > MAX_BOX_COLUMNS))
+        + 6
+        for t in tables
+    ]
     boxes: dict[tuple[str, str], Box] = {}
     y = float(PAD)
     for start in range(0, len(tables), per_row):
@@ -226,8 +241,12 @@ def layout(tables: tuple[TableRef, ...]) -> Diagram | None:
             ]
             if len(t.columns) > MAX_BOX_COLUMNS:
                 more = len(t.columns) - MAX_BOX_COLUMNS
-                rows.append(BoxRow(f"… {more} more", "", y + HEAD_H + ROW_H * (MAX_BOX_COLUMNS + 1) - 4))
-            boxes[(t.schema, t.name)] = Box(x, y, BOX_W, heights[start + i], _fit(t.name), t.anchor, tuple(rows))
+                rows.append(
+                    BoxRow(f"… {more} more", "", y + HEAD_H + ROW_H * (MAX_BOX_COLUMNS + 1) - 4)
+                )
+            boxes[(t.schema, t.name)] = Box(
+                x, y, BOX_W, heights[start + i], _fit(t.name), t.anchor, tuple(rows)
+            )
         y += max(heights[start : start + per_row]) + GAP_Y
     edges = []
     for t in tables:

@@ -129,7 +129,9 @@ def _result(f: Finding, rule_index: int, result: CheckResult, root: Path) -> dic
                         "artifactLocation": {"uri": _uri(where.file, root)},
                         "region": {"startLine": where.line},
                     },
-                    "logicalLocations": [{"fullyQualifiedName": declared_by.replace(":", "."), "kind": "type"}],
+                    "logicalLocations": [
+                        {"fullyQualifiedName": declared_by.replace(":", "."), "kind": "type"}
+                    ],
                 }
             ]
     return out
@@ -140,7 +142,7 @@ def _rule_id(m: Mismatch) -> str:
 
 
 def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
-    """SARIF 2.1.0; file paths relative to ``root`` (default: the working directory) where inside it."""
+    """SARIF 2.1.0; file paths relative to ``root`` (default: the cwd) where inside it."""
     root = root or Path.cwd()
     unexpected = sorted(result.classification.unexpected, key=lambda f: f.mismatch.sort_key)
     rule_ids = sorted({_rule_id(f.mismatch) for f in unexpected})
@@ -165,7 +167,9 @@ def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
         "runs": [
             {
                 "tool": {"driver": {"name": "drift", "version": tool_version, "rules": rules}},
-                "results": [_result(f, index[_rule_id(f.mismatch)], result, root) for f in unexpected],
+                "results": [
+                    _result(f, index[_rule_id(f.mismatch)], result, root) for f in unexpected
+                ],
                 "columnKind": "unicodeCodePoints",
             }
         ],

@@ -226,8 +226,10 @@ def finding_row(
     )
 
 
-def _breakdown(title: str, attr: str, rows: Sequence[FindingRow], labels: dict[str, str]) -> Breakdown:
-    counts = Counter(getattr(r, attr) for r in rows)
+def _breakdown(
+    title: str, attr: str, rows: Sequence[FindingRow], labels: dict[str, str]
+) -> Breakdown:
+    counts: Counter[str] = Counter(str(getattr(r, attr)) for r in rows)
     order = [k for k in labels if k in counts] + sorted(k for k in counts if k not in labels)
     return Breakdown(
         title=title,
@@ -332,7 +334,7 @@ def build_view(
     for r in rows:
         if r.status == Status.EXPECTED.value:
             groups.setdefault(r.phase_key, []).append(r)
-    numbered = sorted((int(k) for k in groups if k != NO_PHASE))
+    numbered = sorted(int(k) for k in groups if k != NO_PHASE)
     phase_groups = tuple(
         PhaseGroup(
             key=str(n),
@@ -344,9 +346,16 @@ def build_view(
     )
     if NO_PHASE in groups:
         phase_groups += (PhaseGroup(NO_PHASE, "No phase", "", tuple(groups[NO_PHASE])),)
-    phase_labels = {str(n): _phase_label(n, phases) for n in sorted(phases)} | {NO_PHASE: "No phase"}
+    phase_labels = {str(n): _phase_label(n, phases) for n in sorted(phases)} | {
+        NO_PHASE: "No phase"
+    }
     breakdowns = (
-        _breakdown("Status", "status", rows, {s.value: s.value for s in (Status.UNEXPECTED, Status.EXPECTED)}),
+        _breakdown(
+            "Status",
+            "status",
+            rows,
+            {s.value: s.value for s in (Status.UNEXPECTED, Status.EXPECTED)},
+        ),
         _breakdown("Severity", "severity", rows, {s.value: s.value for s in Severity}),
         _breakdown("Schema", "schema", rows, {s: s for s in result.config.schemas}),
         _breakdown("Object type", "object_type", rows, {}),

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hostile_db import TABLE, make_hostile_report
 from render_factory import HOSTILE, sample_result
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
@@ -32,9 +33,17 @@ def browser() -> Iterator[webdriver.Chrome]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,1000",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,1000",
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -53,7 +62,11 @@ def _open(browser: webdriver.Chrome, path: Path, html: str) -> None:
 
 
 def _visible_rows(browser: webdriver.Chrome) -> list[str]:
-    return [r.get_attribute("id") or "" for r in browser.find_elements(By.CSS_SELECTOR, "tr.finding") if r.is_displayed()]
+    return [
+        r.get_attribute("id") or ""
+        for r in browser.find_elements(By.CSS_SELECTOR, "tr.finding")
+        if r.is_displayed()
+    ]
 
 
 def _errors(browser: webdriver.Chrome) -> list[str]:
@@ -64,31 +77,51 @@ def test_summary_filters_search_and_diagram(browser: webdriver.Chrome, tmp_path:
     _open(browser, tmp_path / "drift.html", render_html(sample_result()))
     # the summary a person reads first
     assert browser.find_element(By.ID, "verdict").text == "3 unexpected mismatches"
-    counts = {e.get_attribute("data-count"): e.text for e in browser.find_elements(By.CSS_SELECTOR, "[data-count]")}
-    assert counts == {"total": "6", "unexpected": "3", "expected": "3", "expired": "1", "stale": "1"}
+    counts = {
+        e.get_attribute("data-count"): e.text
+        for e in browser.find_elements(By.CSS_SELECTOR, "[data-count]")
+    }
+    assert counts == {
+        "total": "6",
+        "unexpected": "3",
+        "expected": "3",
+        "expired": "1",
+        "stale": "1",
+    }
     assert len(_visible_rows(browser)) == 6
     assert browser.find_element(By.ID, "shown").text == "6 of 6 mismatches shown"
 
     # a filter hides rows (and the phase groups left empty)
-    Select(browser.find_element(By.CSS_SELECTOR, 'select[data-filter="severity"]')).select_by_value("error")
+    Select(browser.find_element(By.CSS_SELECTOR, 'select[data-filter="severity"]')).select_by_value(
+        "error"
+    )
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.finding")
-    assert sorted(r.get_attribute("data-severity") for r in rows if r.is_displayed()) == ["error", "error"]
+    assert sorted(r.get_attribute("data-severity") for r in rows if r.is_displayed()) == [
+        "error",
+        "error",
+    ]
     assert browser.find_element(By.ID, "shown").text == "2 of 6 mismatches shown"
     assert not browser.find_element(By.CSS_SELECTOR, '[data-group="3"]').is_displayed()
-    Select(browser.find_element(By.CSS_SELECTOR, 'select[data-filter="schema"]')).select_by_value("quantum")
+    Select(browser.find_element(By.CSS_SELECTOR, 'select[data-filter="schema"]')).select_by_value(
+        "quantum"
+    )
     assert len(_visible_rows(browser)) == 1
     browser.find_element(By.ID, "reset").click()
     assert len(_visible_rows(browser)) == 6
 
     # a breakdown count is a shortcut to its filter
-    browser.find_element(By.CSS_SELECTOR, '.breakdown button[data-filter="object-type"][data-value="table"]').click()
+    browser.find_element(
+        By.CSS_SELECTOR, '.breakdown button[data-filter="object-type"][data-value="table"]'
+    ).click()
     assert len(_visible_rows(browser)) == 2
     browser.find_element(By.ID, "reset").click()
 
     # the search finds a table: its reference entry and its drift, nothing else
     browser.find_element(By.ID, "search").send_keys("legacy")
     tables = browser.find_elements(By.CSS_SELECTOR, "article.table-ref")
-    assert [t.find_element(By.TAG_NAME, "h3").text.split()[0] for t in tables if t.is_displayed()] == ["public.legacy_bets"]
+    assert [
+        t.find_element(By.TAG_NAME, "h3").text.split()[0] for t in tables if t.is_displayed()
+    ] == ["public.legacy_bets"]
     assert len(_visible_rows(browser)) == 1
     browser.find_element(By.ID, "reset").click()
 
@@ -97,15 +130,21 @@ def test_summary_filters_search_and_diagram(browser: webdriver.Chrome, tmp_path:
     assert diagram.is_displayed() and diagram.size["width"] > 300 and diagram.size["height"] > 100
     boxes = diagram.find_elements(By.CSS_SELECTOR, "g.box")
     assert sorted(b.find_element(By.CSS_SELECTOR, "text.title").text for b in boxes) == [
-        "legacy_bets", "matches", "odds", "teams",
+        "legacy_bets",
+        "matches",
+        "odds",
+        "teams",
     ]
     assert len(diagram.find_elements(By.CSS_SELECTOR, "path.rel")) == 3
     rendered = browser.execute_script(
-        "return Array.from(arguments[0].querySelectorAll('rect.body')).map(r => r.getBBox().width)", diagram
+        "return Array.from(arguments[0].querySelectorAll('rect.body')).map(r => r.getBBox().width)",
+        diagram,
     )
     assert rendered and all(w > 100 for w in rendered)
 
-    assert _errors(browser) == []  # our script ran under the page's CSP, and nothing else was blocked
+    assert (
+        _errors(browser) == []
+    )  # our script ran under the page's CSP, and nothing else was blocked
     shot = tmp_path / "drift-report.png"
     browser.set_window_size(1400, 2600)
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
@@ -118,7 +157,11 @@ def test_hostile_database_text_does_not_execute(browser: webdriver.Chrome, tmp_p
     assert browser.execute_script("return document.querySelectorAll('img').length") == 0
     assert browser.execute_script("return document.scripts.length") == 1
     # the text is shown as text, in one cell, and the filters still work around it
-    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "tr.finding") if "teams" in (r.get_attribute("data-search") or ""))
+    row = next(
+        r
+        for r in browser.find_elements(By.CSS_SELECTOR, "tr.finding")
+        if "teams" in (r.get_attribute("data-search") or "")
+    )
     assert HOSTILE.split("|")[0] in row.text
     assert len(row.find_elements(By.TAG_NAME, "td")) == 8
     browser.find_element(By.ID, "search").send_keys("<script>")
@@ -127,3 +170,35 @@ def test_hostile_database_text_does_not_execute(browser: webdriver.Chrome, tmp_p
     assert any(t.startswith("teams<script>") for t in titles)
     assert _errors(browser) == []
     browser.save_screenshot(str(tmp_path / "hostile.png"))
+
+
+def test_report_of_a_hostile_database(
+    browser: webdriver.Chrome,
+    tmp_path: Path,
+    database_url: str,
+    run_sql,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    """The real pipeline on a database whose names and comments carry markup: shown, never run."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    report = make_hostile_report(tmp_path, database_url, run_sql)
+    browser.get((report.folder / "drift.html").as_uri())
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    assert browser.title.startswith(
+        "Schema drift report"
+    )  # the comment's script did not retitle it
+    assert browser.execute_script("return document.querySelectorAll('img').length") == 0
+    assert browser.execute_script("return document.scripts.length") == 1
+    # the hostile table is listed under its real name, and the search finds it
+    browser.find_element(By.ID, "search").send_keys("{{ 7*7 }}")
+    shown = [
+        t for t in browser.find_elements(By.CSS_SELECTOR, "article.table-ref") if t.is_displayed()
+    ]
+    assert [t.find_element(By.TAG_NAME, "h3").text.split(" ")[0] for t in shown] == [
+        f"public.{TABLE}".split(" ")[0]
+    ]
+    assert TABLE in shown[0].text
+    assert _errors(browser) == []
+    browser.save_screenshot(str(tmp_path / "hostile-database.png"))

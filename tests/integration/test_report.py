@@ -90,15 +90,32 @@ def invoke(*args: str | Path) -> Result:
 
 
 def report(url: str, module: str, day: str) -> Result:
-    return invoke("report", "--url", url, "--models", f"{module}:Base", "--schema", "public",
-                  "-e", "expectations.yaml", "--output-dir", "reports", "--date", day)
+    return invoke(
+        "report",
+        "--url",
+        url,
+        "--models",
+        f"{module}:Base",
+        "--schema",
+        "public",
+        "-e",
+        "expectations.yaml",
+        "--output-dir",
+        "reports",
+        "--date",
+        day,
+    )
 
 
 def _md_rows(text: str, heading: str) -> list[str]:
     """The table rows under a Markdown heading (up to the next heading)."""
-    section = text[text.index(heading) + len(heading):]
+    section = text[text.index(heading) + len(heading) :]
     section = section[: section.find("\n#")] if "\n#" in section else section
-    return [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| ---")][1:]
+    return [
+        line
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith("| ---")
+    ][1:]
 
 
 def test_report_twice_shows_new_and_resolved_drift_changed_objects_and_trend(
@@ -110,7 +127,8 @@ def test_report_twice_shows_new_and_resolved_drift_changed_objects_and_trend(
     assert first.exit_code == 0, first.output
     day1 = root / "reports" / "2026-11-19"
     assert first.output.split() == [
-        str(Path("reports") / "2026-11-19" / name) for name in ("drift.html", "drift.md", "snapshot.json", "drift.json")
+        str(Path("reports") / "2026-11-19" / name)
+        for name in ("drift.html", "drift.md", "snapshot.json", "drift.json")
     ] + [str(Path("reports") / "index.html"), str(Path("reports") / "index.md")]
     data1 = json.loads((day1 / "drift.json").read_text())
     assert [(m["path"], m["status"]) for m in data1["mismatches"]] == [("public.odds", "expected")]
@@ -147,12 +165,15 @@ def test_report_twice_shows_new_and_resolved_drift_changed_objects_and_trend(
     assert _md_rows(md, "## Trend") == ["| 2026-11-19 | 1 | 0 |", "| 2026-11-26 | 0 | 2 |"]
 
     html = (day2 / "drift.html").read_text()
-    chart = html[html.index('<svg class="chart"') : html.index("</svg>", html.index('<svg class="chart"'))]
+    chart = html[
+        html.index('<svg class="chart"') : html.index("</svg>", html.index('<svg class="chart"'))
+    ]
     assert chart.count('<circle class="dot-unexpected"') == 2
     assert "Since the report of 2026-11-19" in html
     index = (root / "reports" / "index.md").read_text()
     assert [line.split(" | ")[0] for line in index.splitlines() if line.startswith("| [")] == [
-        "| [2026-11-26](2026-11-26/drift.md)", "| [2026-11-19](2026-11-19/drift.md)",
+        "| [2026-11-26](2026-11-26/drift.md)",
+        "| [2026-11-19](2026-11-19/drift.md)",
     ]
 
     # drift diff reads the two saved snapshots, no database
@@ -175,16 +196,30 @@ def test_diff_of_a_missing_file_is_a_one_line_error(project: tuple[Path, str]) -
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_pr_formats_on_a_real_database(project: tuple[Path, str], database_url: str, run_sql) -> None:  # type: ignore[no-untyped-def]
+def test_pr_formats_on_a_real_database(
+    project: tuple[Path, str], database_url: str, run_sql
+) -> None:  # type: ignore[no-untyped-def]
     root, module = project
     run_sql(SQL + "ALTER TABLE public.teams ALTER COLUMN name TYPE character varying(80);")
-    args = ("check", "--url", database_url, "--models", f"{module}:Base", "--schema", "public",
-            "-e", "expectations.yaml")
+    args = (
+        "check",
+        "--url",
+        database_url,
+        "--models",
+        f"{module}:Base",
+        "--schema",
+        "public",
+        "-e",
+        "expectations.yaml",
+    )
 
     md = invoke(*args, "--format", "markdown")
     assert md.exit_code == 1
     assert md.output.startswith("### ❌ drift: 1 unexpected mismatch\n")
-    assert "| error | public.teams.name | column differs: type | character varying(50) | character varying(80) |" in md.output
+    assert (
+        "| error | public.teams.name | column differs: type"
+        " | character varying(50) | character varying(80) |" in md.output
+    )
     assert "<details><summary>1 expected mismatch</summary>" in md.output
 
     junit = ET.fromstring(invoke(*args, "--format", "junit").output)

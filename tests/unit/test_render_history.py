@@ -11,7 +11,7 @@ import pytest
 from render_factory import sample_result, snapshots
 
 from drift.errors import DriftError
-from drift.history import ObjectChangeKind, diff_snapshots, load_reports
+from drift.history import diff_snapshots, load_reports
 from drift.mismatch import Classification
 from drift.render.changes import render_changes_json, render_changes_text
 from drift.report import write_report
@@ -23,12 +23,37 @@ def _changes(old: Snapshot, new: Snapshot) -> list[tuple[str, str, str, str | No
 
 
 def test_diff_added_dropped_altered() -> None:
-    old = Snapshot("database", (Schema("public", tables=(
-        Table("t", (Column("id", "integer", False), Column("x", "text"))), Table("gone"),
-    ), enums=(EnumType("e", ("a",)),)),))
-    new = Snapshot("database", (Schema("public", tables=(
-        Table("t", (Column("id", "bigint", False), Column("y", "text")), comment="now documented"), Table("new"),
-    ), enums=(EnumType("e", ("a", "b")),)), Schema("quantum")))
+    old = Snapshot(
+        "database",
+        (
+            Schema(
+                "public",
+                tables=(
+                    Table("t", (Column("id", "integer", False), Column("x", "text"))),
+                    Table("gone"),
+                ),
+                enums=(EnumType("e", ("a",)),),
+            ),
+        ),
+    )
+    new = Snapshot(
+        "database",
+        (
+            Schema(
+                "public",
+                tables=(
+                    Table(
+                        "t",
+                        (Column("id", "bigint", False), Column("y", "text")),
+                        comment="now documented",
+                    ),
+                    Table("new"),
+                ),
+                enums=(EnumType("e", ("a", "b")),),
+            ),
+            Schema("quantum"),
+        ),
+    )
     assert _changes(old, new) == [
         ("altered", "enum", "public.e", "labels"),
         ("dropped", "table", "public.gone", None),
@@ -45,15 +70,29 @@ def test_diff_added_dropped_altered() -> None:
     text = render_changes_text(diff_snapshots(old, new))
     assert "~ column public.t.id altered: type integer -> bigint\n" in text
     assert text.endswith("3 added, 2 dropped, 3 altered\n")
-    assert json.loads(render_changes_json(diff_snapshots(old, new)))["changes"][0]["change"] == "altered"
+    assert (
+        json.loads(render_changes_json(diff_snapshots(old, new)))["changes"][0]["change"]
+        == "altered"
+    )
 
 
 def test_diff_ignores_raw_text_and_column_order_of_unrelated_tables() -> None:
     db, _ = snapshots()
-    same = Snapshot("database", tuple(
-        replace(s, tables=tuple(replace(t, columns=tuple(replace(c, raw=(("default", "x"),)) for c in t.columns))
-                                for t in s.tables)) for s in db.schemas
-    ))
+    same = Snapshot(
+        "database",
+        tuple(
+            replace(
+                s,
+                tables=tuple(
+                    replace(
+                        t, columns=tuple(replace(c, raw=(("default", "x"),)) for c in t.columns)
+                    )
+                    for t in s.tables
+                ),
+            )
+            for s in db.schemas
+        ),
+    )
     assert diff_snapshots(db, same) == ()
 
 
@@ -61,26 +100,35 @@ def test_two_reports_week_over_week(tmp_path: Path) -> None:
     first = sample_result()
     # a week later: the index was dropped (resolved), a column was added in the database
     db2, _ = snapshots(extra_db_column=True)
-    findings = tuple(f for f in first.classification.findings if f.mismatch.object_type.value != "index")
-    second = replace(first, database=db2, classification=replace(first.classification, findings=findings))
+    findings = tuple(
+        f for f in first.classification.findings if f.mismatch.object_type.value != "index"
+    )
+    second = replace(
+        first, database=db2, classification=replace(first.classification, findings=findings)
+    )
     write_report(first, tmp_path, date(2026, 11, 19))
     written = write_report(second, tmp_path, date(2026, 11, 26))
     day = tmp_path / "2026-11-26"
     assert [p.relative_to(tmp_path).as_posix() for p in written] == [
-        "2026-11-26/drift.html", "2026-11-26/drift.md", "2026-11-26/snapshot.json", "2026-11-26/drift.json",
-        "index.html", "index.md",
+        "2026-11-26/drift.html",
+        "2026-11-26/drift.md",
+        "2026-11-26/snapshot.json",
+        "2026-11-26/drift.json",
+        "index.html",
+        "index.md",
     ]
     assert not [p for p in day.iterdir() if p.name.endswith(".tmp")]
     reports = load_reports(tmp_path)
     assert [(r.date.isoformat(), r.unexpected, r.expected) for r in reports] == [
-        ("2026-11-19", 3, 3), ("2026-11-26", 2, 3),
+        ("2026-11-19", 3, 3),
+        ("2026-11-26", 2, 3),
     ]
     md = (day / "drift.md").read_text()
-    week = md[md.index("## Since the report of 2026-11-19"):]
+    week = md[md.index("## Since the report of 2026-11-19") :]
     assert "### New drift (0)" in week and "### Resolved drift (1)" in week
     assert "| public.matches.ix\\_matches\\_played\\_at | index | only in database |" in week
     assert "| added | column | public.teams.founded |" in week
-    trend = md[md.index("## Trend"):]
+    trend = md[md.index("## Trend") :]
     assert "| 2026-11-19 | 3 | 3 |" in trend and "| 2026-11-26 | 3 | 2 |" in trend
     index = (tmp_path / "index.md").read_text()
     assert index.index("2026-11-26") < index.index("2026-11-19")  # newest first
@@ -91,7 +139,9 @@ def test_two_reports_week_over_week(tmp_path: Path) -> None:
     assert Snapshot.load(day / "snapshot.json") == db2
 
 
-def test_rerun_on_the_same_day_replaces_it_and_compares_with_the_week_before(tmp_path: Path) -> None:
+def test_rerun_on_the_same_day_replaces_it_and_compares_with_the_week_before(
+    tmp_path: Path,
+) -> None:
     result = sample_result()
     write_report(result, tmp_path, date(2026, 11, 19))
     write_report(result, tmp_path, date(2026, 11, 26))

@@ -31,20 +31,42 @@ def test_self_contained_and_locked_down() -> None:
     text = render_html(sample_result())
     tags = _parse(text).tags
     # nothing is fetched: no external src/href, no <link>, and a CSP that forbids the network
-    assert not [a for _, a in tags if re.match(r"(?i)\s*(https?:)?//", (a.get("src") or a.get("href") or ""))]
+    assert not [
+        a
+        for _, a in tags
+        if re.match(r"(?i)\s*(https?:)?//", (a.get("src") or a.get("href") or ""))
+    ]
     assert not [t for t, _ in tags if t in ("link", "img", "iframe")]
-    csp = next(a["content"] for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
-    assert csp is not None and "default-src 'none'" in csp and re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+'", csp)
+    csp = next(
+        a["content"]
+        for t, a in tags
+        if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    )
+    assert (
+        csp is not None
+        and "default-src 'none'" in csp
+        and re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+'", csp)
+    )
     assert _parse(text).scripts == 1
 
 
 def test_rows_carry_filter_data() -> None:
-    rows = [a for t, a in _parse(render_html(sample_result())).tags if t == "tr" and a.get("class") == "finding"]
+    rows = [
+        a
+        for t, a in _parse(render_html(sample_result())).tags
+        if t == "tr" and a.get("class") == "finding"
+    ]
     assert len(rows) == 6
     price = next(a for a in rows if a["id"] == "m-" + sample_result().classification.findings[0].id)
-    assert {k: price[k] for k in ("data-status", "data-severity", "data-schema", "data-object-type", "data-phase")} == {
-        "data-status": "unexpected", "data-severity": "error", "data-schema": "public",
-        "data-object-type": "column", "data-phase": "none",
+    assert {
+        k: price[k]
+        for k in ("data-status", "data-severity", "data-schema", "data-object-type", "data-phase")
+    } == {
+        "data-status": "unexpected",
+        "data-severity": "error",
+        "data-schema": "public",
+        "data-object-type": "column",
+        "data-phase": "none",
     }
     assert "public.odds.price" in (price["data-search"] or "")
 

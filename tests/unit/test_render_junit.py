@@ -31,13 +31,20 @@ def test_structure() -> None:
         ("drift.quantum", "dna_profile"),
     ]
     failure = cases[("drift.public", "matches")].find("failure")
-    assert failure is not None and failure.get("message") == "2 unexpected mismatch(es) in public.matches"
+    assert (
+        failure is not None
+        and failure.get("message") == "2 unexpected mismatch(es) in public.matches"
+    )
     assert "public.matches.ix_matches_played_at: index only_in_database" in (failure.text or "")
     assert "expired expectation: Default moves to now()" in (failure.text or "")
     # expected drift passes, with its details in system-out; a clean table passes bare
     legacy = cases[("drift.public", "legacy_bets")]
-    assert legacy.find("failure") is None and "Legacy bet tracking" in (legacy.findtext("system-out") or "")
-    assert list(cases[("drift.public", "teams")]) == [cases[("drift.public", "teams")].find("system-out")]
+    assert legacy.find("failure") is None and "Legacy bet tracking" in (
+        legacy.findtext("system-out") or ""
+    )
+    assert list(cases[("drift.public", "teams")]) == [
+        cases[("drift.public", "teams")].find("system-out")
+    ]
     assert cases[("drift.expectations", "public.old_odds")].find("skipped") is not None
 
 
@@ -57,7 +64,10 @@ def test_hostile_names_and_control_characters_give_valid_xml() -> None:
     assert f"teams{HOSTILE}" in names
     assert "<script>" not in text
     bad = replace(result.classification.findings[0].mismatch, database="nul\x00 and bell\x07")
-    findings = (replace(result.classification.findings[0], mismatch=bad), *result.classification.findings[1:])
+    findings = (
+        replace(result.classification.findings[0], mismatch=bad),
+        *result.classification.findings[1:],
+    )
     odd = replace(result, classification=replace(result.classification, findings=findings))
     failure = _cases(ET.fromstring(render_junit(odd)))[("drift.public", "odds")].find("failure")
     assert failure is not None and "nul\ufffd and bell\ufffd" in (failure.text or "")

@@ -31,7 +31,10 @@ def test_summary_structure() -> None:
     text = render_markdown_summary(sample_result())
     assert FORMATS["markdown"] is render_markdown_summary
     assert text.startswith("### ❌ drift: 3 unexpected mismatches\n")
-    assert "**6** mismatches: **3 unexpected**, 3 expected, 1 expired expectation, 1 stale expectation." in text
+    assert (
+        "**6** mismatches: **3 unexpected**, 3 expected, 1 expired expectation, "
+        "1 stale expectation." in text
+    )
     unexpected = _table_rows(text, "| Severity | Object | Change | Models | Database |\n"[:-1])
     assert [_cells(r)[1] for r in unexpected] == [
         "public.odds.price",
@@ -77,14 +80,17 @@ def test_small_summary_lists_everything() -> None:
 def test_hostile_text_keeps_table_rows_and_cells_intact() -> None:
     hostile = sample_result(hostile=True)
     # the summary lists the 3 expected findings in one table; the report's first table is phase 1's
-    for text, count in ((render_markdown_summary(hostile), 3), (render_markdown_report(hostile), 1)):
+    for text, count in (
+        (render_markdown_summary(hostile), 3),
+        (render_markdown_report(hostile), 1),
+    ):
         assert "<script>" not in text and "<img" not in text
         expected = _table_rows(text, "| Severity | Object | Change | Models | Database | Reason |")
         assert len(expected) == count
         assert all(len(_cells(row)) == 9 for row in expected)
         assert "&lt;script&gt;" in expected[0] and "\\|\\`x\\`\\|" in expected[0]
     report = render_markdown_report(sample_result(hostile=True))
-    columns = _table_rows(report[report.index("#### public.teams"):], "| Column | Type |")
+    columns = _table_rows(report[report.index("#### public.teams") :], "| Column | Type |")
     assert len(columns) == 2 and all(len(_cells(r)) == 6 for r in columns)
     # the Mermaid block holds no quote, backtick or angle bracket from the data
     block = report[report.index("```mermaid") : report.index("```", report.index("```mermaid") + 3)]
@@ -94,11 +100,19 @@ def test_hostile_text_keeps_table_rows_and_cells_intact() -> None:
 
 def test_full_report_sections_and_reference() -> None:
     text = render_markdown_report(sample_result())
-    for heading in ("## Summary", "## Unexpected drift", "## Expected drift, by phase", "### Phase 2: short term (1)",
-                    "## Stale expectations", "## Reference", "### Schema public (4 tables)", "#### public.teams"):
+    for heading in (
+        "## Summary",
+        "## Unexpected drift",
+        "## Expected drift, by phase",
+        "### Phase 2: short term (1)",
+        "## Stale expectations",
+        "## Reference",
+        "### Schema public (4 tables)",
+        "#### public.teams",
+    ):
         assert f"\n{heading}\n" in text, heading
     assert "```mermaid\nerDiagram\n    public_legacy_bets {" in text
-    assert "    public_teams ||--o{ public_matches : \"home_team_id\"" in text
+    assert '    public_teams ||--o{ public_matches : "home_team_id"' in text
     assert "Declared by Team in models.public. Primary key (id)." in text
     assert "- Referred to by: public.matches (home\\_team\\_id)" in text
     assert "#### quantum.dna\\_profile (declared, not in the database)" in text

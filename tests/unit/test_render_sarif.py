@@ -85,7 +85,10 @@ def test_results_rules_and_locations(models_module: Path) -> None:
     assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
     run = doc["runs"][0]
     assert run["tool"]["driver"]["name"] == "drift"
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["column/differs", "index/only_in_database"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [
+        "column/differs",
+        "index/only_in_database",
+    ]
     results = run["results"]
     assert len(results) == 3  # the unexpected mismatches only
     by_path = {r["properties"]["path"]: r for r in results}

@@ -16,14 +16,26 @@ from drift.schema import Column, ForeignKey, Index, IndexElement
 
 def test_counts_and_breakdowns() -> None:
     v = build_view(sample_result())
-    assert (v.total, v.unexpected_count, v.expected_count, v.expired_count, v.stale_count) == (6, 3, 3, 1, 1)
+    assert (v.total, v.unexpected_count, v.expected_count, v.expired_count, v.stale_count) == (
+        6,
+        3,
+        3,
+        1,
+        1,
+    )
     counts = {b.title: {c.key: c.value for c in b.counts} for b in v.breakdowns}
     assert counts["Status"] == {"unexpected": 3, "expected": 3}
     assert counts["Severity"] == {"error": 2, "warning": 3, "info": 1}
     assert counts["Schema"] == {"public": 5, "quantum": 1}
     assert counts["Object type"] == {"column": 3, "index": 1, "table": 2}
     assert counts["Phase"] == {"1": 2, "2": 1, "3": 1, NO_PHASE: 2}
-    assert [b.filter for b in v.breakdowns] == ["status", "severity", "schema", "object-type", "phase"]
+    assert [b.filter for b in v.breakdowns] == [
+        "status",
+        "severity",
+        "schema",
+        "object-type",
+        "phase",
+    ]
 
 
 def test_unexpected_first_by_severity_then_expected_grouped_by_phase() -> None:
@@ -61,8 +73,16 @@ def test_reference_tables_classes_and_relations() -> None:
     public = {t.name: t for t in ref.schemas[0].tables}
     assert list(public) == ["legacy_bets", "matches", "odds", "teams"]
     teams = public["teams"]
-    assert (teams.declared_module, teams.declared_class, teams.comment) == ("models.public", "Team", "Football teams")
-    assert [r.text for r in teams.referenced_by] == ["public.matches", "public.matches", "quantum.dna_profile"]
+    assert (teams.declared_module, teams.declared_class, teams.comment) == (
+        "models.public",
+        "Team",
+        "Football teams",
+    )
+    assert [r.text for r in teams.referenced_by] == [
+        "public.matches",
+        "public.matches",
+        "quantum.dna_profile",
+    ]
     assert public["legacy_bets"].presence == "database"
     assert ref.schemas[1].tables[0].presence == "models"
     assert [c.keys for c in public["matches"].columns] == ["PK", "FK", "FK", ""]
@@ -99,10 +119,12 @@ def test_describe_records() -> None:
     assert describe(ForeignKey("f", ("a",), "s", "t", ("id",), on_delete="CASCADE")) == (
         "FOREIGN KEY (a) REFERENCES s.t (id) ON DELETE CASCADE"
     )
-    assert describe(Index("i", (IndexElement("lower(x)", is_column=False),), unique=True, where="x > 0")) == (
-        "UNIQUE INDEX ((lower(x))) WHERE x > 0"
+    assert describe(
+        Index("i", (IndexElement("lower(x)", is_column=False),), unique=True, where="x > 0")
+    ) == ("UNIQUE INDEX ((lower(x))) WHERE x > 0")
+    assert (
+        describe(None) == "(none)" and describe(False) == "false" and describe(("a", "b")) == "a, b"
     )
-    assert describe(None) == "(none)" and describe(False) == "false" and describe(("a", "b")) == "a, b"
 
 
 def test_markdown_and_mermaid_filters() -> None:
