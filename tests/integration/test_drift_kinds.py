@@ -67,6 +67,10 @@ CASES = [
          [("table", X, "kind", "public.t")]),
     Case("declared table is a materialized view", "CREATE MATERIALIZED VIEW t AS SELECT 1 AS id;",
          t(), [("table", X, "kind", "public.t")]),
+    Case("table partitioning differs",
+         "CREATE TABLE t (id integer, at date) PARTITION BY RANGE (at);",
+         lambda md: sa.Table("t", md, sa.Column("id", sa.Integer), sa.Column("at", sa.Date)),
+         [("table", X, "partitioned_by", "public.t")]),
     Case("view only in database", "CREATE VIEW v AS SELECT 1 AS x;", nothing,
          [("view", D, None, "public.v")]),
     Case("schema only in models", "",
@@ -193,6 +197,10 @@ CASES = [
          t(a(sa.Text), sa.Column("at", sa.DateTime(timezone=True), server_default=sa.func.now()),
            sa.Index("ix", sa.func.lower(sa.column("a")),
                     postgresql_where=sa.column("at").isnot(None))), []),
+    Case("same partitioning", "CREATE TABLE t (id integer, at date) PARTITION BY RANGE (at);"
+         " CREATE TABLE t_2026 PARTITION OF t FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+         lambda md: sa.Table("t", md, sa.Column("id", sa.Integer), sa.Column("at", sa.Date),
+                             postgresql_partition_by="RANGE (at)"), []),
     Case("serial on both sides", "CREATE TABLE t (id serial PRIMARY KEY);",
          lambda md: sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True)), []),
 ]
