@@ -28,7 +28,7 @@ class PlanOutcome:
 def run_plan(
     result: CheckResult,
     migrations: Path,
-    options: PlanOptions = PlanOptions(),
+    options: PlanOptions | None = None,
     *,
     verify: bool = False,
     scratch_url: str | None = None,
@@ -36,6 +36,7 @@ def run_plan(
     rev_ids: tuple[str, ...] | None = None,
 ) -> PlanOutcome:
     """Plan the result's findings, write one revision per phase into ``migrations``, verify."""
+    options = options or PlanOptions()
     if options.phase is not None and options.phase not in {p.number for p in
                                                            result.classification.phases}:
         known = ", ".join(str(p.number) for p in result.classification.phases) or "none"

@@ -12,8 +12,9 @@ from test_plan_fixtures import (
 )
 
 from drift.plan import PlanOptions, build_plan, measure
+from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
-from drift.render.migration import write_revisions
+from drift.render.migration import render_plan_summary, write_revisions
 
 
 def test_example_plan_converges(run_sql, database_url: str, tmp_path: Path) -> None:
@@ -37,3 +38,27 @@ def test_example_plan_converges(run_sql, database_url: str, tmp_path: Path) -> N
     # PostgreSQL cannot drop an enum label: the one irreversible step of the plan
     assert report.downgrade_ran
     assert report.downgrade_differences == ("enum public.mood values (differs)",)
+
+
+def test_a_revision_that_misses_a_step_does_not_converge(run_sql, database_url: str,
+                                                         tmp_path: Path) -> None:
+    run_sql(LIVE_SQL)
+    classification, models, database = example_classification(database_url)
+    plan = build_plan(classification.findings, classification.phases, models, database,
+                      PlanOptions(phase=1))
+    migrations = init_migrations(tmp_path / "migrations")
+    written = write_revisions(plan, migrations)
+    [revision] = written.revisions
+    # a person "fixes" the revision by deleting the new column: the plan no longer converges
+    text = revision.path.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if "op.add_column('teams', sa.Column('founded'"
+             not in line]
+    assert len(lines) == len(text.splitlines()) - 1
+    revision.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = verify_plan(plan, (revision.rev_id,), written.start, migrations, database, models,
+                         SCHEMAS, scratch_url=database_url)
+    assert not report.converged
+    assert report.revisions[0].unresolved == ("column public.teams.founded (only_in_models)",)
+    outcome = PlanOutcome(plan, written, migrations, report)
+    assert outcome.exit_code == 1
+    assert "NOT converged: unresolved: column public.teams.founded" in render_plan_summary(outcome)
