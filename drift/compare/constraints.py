@@ -21,6 +21,7 @@ from drift.compare.definitions import (
     fk_base_name,
     fk_key,
     match_uniques_and_indexes,
+    pk_base_name,
     referred,
     taken_names,
     unique_base_name,
@@ -87,7 +88,7 @@ def compare_primary_key(pair: TablePair) -> Iterator[Mismatch]:
         only_database=[d] if d is not None and m is None else [],
     )
     yield from report_matching(ObjectType.PRIMARY_KEY, pair, matching, _PK_ATTRIBUTES,
-                               lambda pk: f"{pair.name}_pkey")
+                               lambda pk: pk_base_name(pair.name))
 
 
 # ---------------------------------------------------------------- foreign keys

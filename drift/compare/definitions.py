@@ -84,17 +84,38 @@ def _plain_unique_columns(i: Index) -> tuple[str, ...] | None:
 # ---------------------------------------------------------------- PostgreSQL-style names
 
 
+_NAME_BYTES = 63  # NAMEDATALEN - 1
+
+
+def pg_object_name(name1: str, name2: str | None, label: str) -> str:
+    """The name PostgreSQL generates (makeObjectName): both parts shortened to fit 63 bytes."""
+    overhead = len(label) + 1 + (1 if name2 else 0)
+    avail = _NAME_BYTES - overhead
+    n1, n2 = len(name1), len(name2 or "")
+    while n1 + n2 > avail:
+        if n1 > n2:
+            n1 -= 1
+        else:
+            n2 -= 1
+    parts = [name1[:n1], *([name2[:n2]] if name2 else []), label]
+    return "_".join(parts)
+
+
 def index_base_name(table: str, i: Index) -> str:
     cols = "_".join(e.expression if e.is_column else "expr" for e in i.elements)
-    return f"{table}_{cols}_idx"
+    return pg_object_name(table, cols, "idx")
 
 
 def fk_base_name(table: str, fk: ForeignKey) -> str:
-    return f"{table}_{'_'.join(fk.columns)}_fkey"
+    return pg_object_name(table, "_".join(fk.columns), "fkey")
 
 
 def unique_base_name(table: str, u: UniqueConstraint) -> str:
-    return f"{table}_{'_'.join(u.columns)}_key"
+    return pg_object_name(table, "_".join(u.columns), "key")
+
+
+def pk_base_name(table: str) -> str:
+    return pg_object_name(table, None, "pkey")
 
 
 _IDENT = re.compile(r'"((?:[^"]|"")+)"|\b([a-z_][a-z0-9_$]*)\b')
@@ -104,7 +125,7 @@ def check_base_name(table: str, c: CheckConstraint, columns: frozenset[str]) -> 
     # PostgreSQL names a check after its column when it references exactly one
     found = {(q.replace('""', '"') if q else w) for q, w in _IDENT.findall(c.expression)}
     used = sorted(found & columns)
-    return f"{table}_{used[0]}_check" if len(used) == 1 else f"{table}_check"
+    return pg_object_name(table, used[0] if len(used) == 1 else None, "check")
 
 
 def taken_names(pair: TablePair) -> set[str]:

@@ -240,3 +240,28 @@ def test_values_severity_and_rename_hint(run_sql, database_url: str) -> None:  #
         "type", "bigint", "integer", "error")
     assert by_path["public.t.old_name"].severity.value == "info"
     assert by_path["public.t.new_name"].models.type == "character varying(20)"
+
+
+def test_unmatched_unnamed_constraints_get_the_names_postgresql_would_give(
+    run_sql, database_url: str  # type: ignore[no-untyped-def]
+) -> None:
+    """Create the constraints unnamed in the database: the names it picks are our paths."""
+    long_table, long_column = "t" * 40, "c" * 40
+    metadata = sa.MetaData()
+    sa.Table("k", metadata, pk())
+    sa.Table(long_table, metadata, pk(),
+             sa.Column(long_column, sa.Integer, sa.ForeignKey("k.id"), unique=True),
+             sa.CheckConstraint(f"{long_column} > 0"))
+    declared = declare_metadata(metadata, ("public",))
+    run_sql(f"CREATE TABLE k (id integer PRIMARY KEY); CREATE TABLE {long_table} (id integer);")
+    missing = compare_snapshots(declared, reflect_snapshot(database_url, ("public",)))
+    before = {m.name for m in missing if m.object_type.value != "column"}
+    run_sql(f"DROP TABLE {long_table}; CREATE TABLE {long_table} (id integer PRIMARY KEY, "
+            f"{long_column} integer REFERENCES k (id) UNIQUE CHECK ({long_column} > 0));")
+    database = reflect_snapshot(database_url, ("public",))
+    table = database.schema("public").table(long_table)  # type: ignore[union-attr]
+    assert table is not None
+    actual = {table.primary_key.name, table.foreign_keys[0].name,  # type: ignore[union-attr]
+              table.unique_constraints[0].name, table.check_constraints[0].name}
+    assert before == actual
+    assert compare_snapshots(declared, database) == []

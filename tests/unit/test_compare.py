@@ -358,3 +358,20 @@ def test_scale_is_linear_enough() -> None:
     found = compare_snapshots(models(public(*tables)), database(public(*db_tables)))
     assert found == []
     assert time.perf_counter() - start < 5
+
+
+
+def test_synthetic_names_are_shortened_like_postgresql() -> None:
+    from drift.compare.definitions import pg_object_name
+
+    assert pg_object_name("a" * 40, "b" * 40, "key") == "a" * 29 + "_" + "b" * 29 + "_key"
+    assert pg_object_name("a" * 70, None, "pkey") == "a" * 58 + "_pkey"
+    assert pg_object_name("t", "x", "check") == "t_x_check"
+
+
+def test_long_unnamed_unique_only_in_models_gets_the_shortened_name() -> None:
+    table = Table("a" * 40, columns=(Column("b" * 40, "text"),),
+                  unique_constraints=(UniqueConstraint(None, ("b" * 40,)),))
+    found = compare_snapshots(models(public(table)),
+                              database(public(replace(table, unique_constraints=()))))
+    assert [m.name for m in found] == ["a" * 29 + "_" + "b" * 29 + "_key"]
