@@ -58,7 +58,7 @@ def report_matching(
     """Mismatches of one matched kind: only-in on either side, then attribute differences."""
     schema, table = pair.schema, pair.name
     unnamed = [(o, base_name(o)) for o in matching.only_models if o.name is None]
-    names = synthetic_names(unnamed, taken_names(pair))
+    names = synthetic_names(unnamed, taken_names(pair)) if unnamed else {}
     for o in matching.only_models:
         yield only_in(kind, Change.ONLY_IN_MODELS, schema, table, o.name or names[id(o)], o)
     for o in matching.only_database:
