@@ -47,12 +47,15 @@ class PostgresServer:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+def pg_server() -> Iterator[PostgresServer]:
     external = os.environ.get("DRIFT_TEST_DATABASE_URL")
     if external:
         yield PostgresServer(external, None)
         return
-    embedded = EmbeddedPostgres(tmp_path_factory.mktemp("pg"))
+    # Not under pytest's tmp dir: pytest chmods /tmp/pytest-of-<user> to 0700 at each
+    # session start, which locks the server's own system user (pgserver runs
+    # PostgreSQL as "pgserver" when we are root) out of its data directory.
+    embedded = EmbeddedPostgres()
     try:
         yield PostgresServer(embedded.url(), embedded)
     finally:
