@@ -16,10 +16,11 @@ from typing import Any, Protocol, TypeVar
 
 from drift.compare.definitions import (
     check_base_name,
-    check_key,
     deferrable,
     fk_base_name,
-    fk_key,
+    match_check_constraints,
+    match_foreign_keys,
+    match_primary_keys,
     match_uniques_and_indexes,
     pk_base_name,
     referred,
@@ -30,7 +31,6 @@ from drift.compare.registry import (
     Matching,
     TablePair,
     attribute_diffs,
-    match_objects,
     mismatch,
     only_in,
     synthetic_names,
@@ -80,15 +80,8 @@ _PK_ATTRIBUTES: dict[str, Callable[[PrimaryKey], Any]] = {"columns": lambda pk: 
 
 @table_comparator(ObjectType.PRIMARY_KEY)
 def compare_primary_key(pair: TablePair) -> Iterator[Mismatch]:
-    m, d = pair.models.primary_key, pair.database.primary_key
-    # a table has at most one primary key: the two pair up whatever their names
-    matching: Matching[PrimaryKey] = Matching(
-        pairs=[(m, d)] if m is not None and d is not None else [],
-        only_models=[m] if m is not None and d is None else [],
-        only_database=[d] if d is not None and m is None else [],
-    )
-    yield from report_matching(ObjectType.PRIMARY_KEY, pair, matching, _PK_ATTRIBUTES,
-                               lambda pk: pk_base_name(pair.name))
+    yield from report_matching(ObjectType.PRIMARY_KEY, pair, match_primary_keys(pair),
+                               _PK_ATTRIBUTES, lambda pk: pk_base_name(pair.name))
 
 
 # ---------------------------------------------------------------- foreign keys
@@ -105,8 +98,7 @@ _FK_ATTRIBUTES: dict[str, Callable[[ForeignKey], Any]] = {
 
 @table_comparator(ObjectType.FOREIGN_KEY)
 def compare_foreign_keys(pair: TablePair) -> Iterator[Mismatch]:
-    matching = match_objects(pair.models.foreign_keys, pair.database.foreign_keys,
-                             lambda fk: fk.name, fk_key)
+    matching = match_foreign_keys(pair)
     yield from report_matching(ObjectType.FOREIGN_KEY, pair, matching, _FK_ATTRIBUTES,
                                lambda fk: fk_base_name(pair.name, fk))
 
@@ -135,8 +127,7 @@ _CHECK_ATTRIBUTES: dict[str, Callable[[CheckConstraint], Any]] = {
 
 @table_comparator(ObjectType.CHECK_CONSTRAINT)
 def compare_check_constraints(pair: TablePair) -> Iterator[Mismatch]:
-    matching = match_objects(pair.models.check_constraints, pair.database.check_constraints,
-                             lambda c: c.name, check_key)
+    matching = match_check_constraints(pair)
     columns = frozenset(c.name for c in pair.models.columns)
     yield from report_matching(ObjectType.CHECK_CONSTRAINT, pair, matching, _CHECK_ATTRIBUTES,
                                lambda c: check_base_name(pair.name, c, columns))

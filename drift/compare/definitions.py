@@ -13,11 +13,20 @@ the same thing: they are paired here and give no mismatch.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from drift.compare.registry import Matching, TablePair, match_objects
-from drift.schema import CheckConstraint, ForeignKey, Index, IndexElement, UniqueConstraint
+from drift.mismatch import ObjectType
+from drift.schema import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    IndexElement,
+    PrimaryKey,
+    UniqueConstraint,
+)
 
 # ---------------------------------------------------------------- readable values
 
@@ -179,3 +188,40 @@ def _absorb(
         else:
             left.append(u)
     return left, [i for i in indexes if id(i) not in absorbed]
+
+
+# ---------------------------------------------------------------- one matcher per table-level kind
+
+
+def match_primary_keys(pair: TablePair) -> Matching[PrimaryKey]:
+    # a table has at most one primary key: the two pair up whatever their names
+    m, d = pair.models.primary_key, pair.database.primary_key
+    return Matching(
+        pairs=[(m, d)] if m is not None and d is not None else [],
+        only_models=[m] if m is not None and d is None else [],
+        only_database=[d] if d is not None and m is None else [],
+    )
+
+
+def match_foreign_keys(pair: TablePair) -> Matching[ForeignKey]:
+    return match_objects(pair.models.foreign_keys, pair.database.foreign_keys,
+                         lambda fk: fk.name, fk_key)
+
+
+def match_check_constraints(pair: TablePair) -> Matching[CheckConstraint]:
+    return match_objects(pair.models.check_constraints, pair.database.check_constraints,
+                         lambda c: c.name, check_key)
+
+
+MATCHERS: dict[ObjectType, Callable[[TablePair], Matching[Any]]] = {
+    ObjectType.PRIMARY_KEY: match_primary_keys,
+    ObjectType.FOREIGN_KEY: match_foreign_keys,
+    ObjectType.UNIQUE_CONSTRAINT: lambda pair: match_uniques_and_indexes(pair).uniques,
+    ObjectType.CHECK_CONSTRAINT: match_check_constraints,
+    ObjectType.INDEX: lambda pair: match_uniques_and_indexes(pair).indexes,
+}
+
+
+def match_table_objects(kind: ObjectType, pair: TablePair) -> Matching[Any]:
+    """How the comparator pairs the constraints or indexes of one kind (the planner reuses it)."""
+    return MATCHERS[kind](pair)

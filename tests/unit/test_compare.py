@@ -276,7 +276,7 @@ def test_only_in_carries_the_whole_record() -> None:
 ])
 def test_severity_rules(kind: str, change: str, attribute: str, a: object, b: object,
                         severity: Severity) -> None:
-    from drift.compare.registry import severity_of
+    from drift.compare.severity import severity_of
 
     assert severity_of(ObjectType(kind), Change(change), attribute, a, b) is severity
 
