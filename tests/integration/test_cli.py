@@ -557,15 +557,54 @@ def test_python_m_drift_exit_status_and_no_traceback(drifted_db: str, tmp_path: 
 def test_progress_on_a_terminal_only() -> None:
     master, slave = os.openpty()
     try:
-        with open(slave, "w", closefd=False) as tty, StageLine(tty) as progress:
+        with open(slave, "w") as tty, StageLine(tty) as progress:
             progress("reflect")
             progress("compare")
-        written = os.read(master, 1024).decode()
+        written = read_until_closed(master)
     finally:
         os.close(master)
-        os.close(slave)
     assert "drift: reflect..." in written
     assert "drift: compare..." in written
     assert written.endswith("\r\x1b[K")  # the line is cleared at the end
     with open(os.devnull, "w") as pipe_like, StageLine(pipe_like) as quiet:
         assert quiet.enabled is False
+
+
+def read_until_closed(master: int) -> str:
+    """All a pty's other side wrote, once every writer has closed it (EIO on Linux)."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode()
+
+
+def test_check_shows_stages_on_a_terminal_stderr_only(drifted_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    master, slave = os.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("DRIFT_DATABASE_URL", "DATABASE_URL")}
+    args = ("check", "--url", drifted_db, "-m", f"{models}:Base", "--schema", "public")
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-m", "drift", *args, "--format", "json"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            text=True,
+        ) as proc:
+            os.close(slave)  # only the child holds the terminal now
+            stdout, _ = proc.communicate(timeout=120)
+            terminal = read_until_closed(master)
+    finally:
+        os.close(master)
+    assert proc.returncode == 1
+    for stage in ("reflect", "declare", "compare", "classify"):
+        assert f"drift: {stage}..." in terminal
+    assert terminal.endswith("\r\x1b[K")
+    assert json.loads(stdout)["summary"]["unexpected"] == 1  # nothing of it in the report
