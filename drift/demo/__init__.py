@@ -117,8 +117,8 @@ def run_demo(
 
 
 def _wait(url: str, say: Echo) -> None:
-    say(f"demo: the database stays up at {url}; press Ctrl-C to stop it")
     try:
+        say(f"demo: the database stays up at {url}; press Ctrl-C to stop it")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:  # SIGTERM arrives as KeyboardInterrupt too (drift.embedded)
