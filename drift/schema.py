@@ -225,7 +225,7 @@ def _decode(tp: Any, data: Any) -> Any:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_decode(args[0], v) for v in data)
         return tuple(_decode(a, v) for a, v in zip(args, data, strict=True))
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = typing.get_type_hints(tp)
         known = {f.name for f in dataclasses.fields(tp)}
         unknown = set(data) - known
