@@ -22,6 +22,7 @@ from drift import schema as s
 from drift.mismatch import Change, Finding, Mismatch, ObjectType
 from drift.plan import ddl
 from drift.plan.objects import (
+    DIALECT,
     EnumIndex,
     UnsupportedType,
     check_name,
@@ -217,7 +218,11 @@ def _constraint_op(kind: ObjectType, schema: str, table: s.Table, record: object
 def constraint_step(kind: ObjectType, schema: str, table: s.Table, record: object,
                     name: str | None = None, **base: object) -> Step:
     op = _constraint_op(kind, schema, table, record, name)
-    return Step(_CONSTRAINT_KINDS[kind], op, op.reverse(), **_where(schema, table),
+    reverse = op.reverse()
+    if isinstance(op, ops.CreatePrimaryKeyOp):
+        # Alembic's renderer has no create_primary_key: the DDL element, compiled, instead
+        op = ddl.execute(str(sa.schema.AddConstraint(op.to_constraint()).compile(dialect=DIALECT)))
+    return Step(_CONSTRAINT_KINDS[kind], op, reverse, **_where(schema, table),
                 **base, record=record)  # type: ignore[arg-type]
 
 

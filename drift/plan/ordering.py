@@ -53,12 +53,15 @@ def order_steps(steps: Iterable[Step], enums: EnumIndex) -> list[Step]:
     drop_order = dependency_order({k: st.refers_to for k, st in drops.items()})[::-1]
     drop_position = {k: i for i, k in enumerate(drop_order)}
 
+    # a key the revision adds later cannot be referred to from inside CREATE TABLE
+    keyed_later = {(st.schema, st.table or "") for st in steps if st.kind in _KEYS
+                   and (st.kind is not StepKind.CREATE_INDEX or getattr(st.op, "unique", False))}
     folded: dict[TableKey, list[s.ForeignKey]] = {}
     kept: list[Step] = []
     for st in steps:
         owner = (st.schema, st.table or "")
         if st.kind is StepKind.CREATE_FOREIGN_KEY and st.new_table_fk and owner in creates \
-                and _foldable(st, owner, position):
+                and _foldable(st, owner, position, keyed_later):
             folded.setdefault(owner, []).append(st.record)
             continue
         kept.append(st)
@@ -79,7 +82,11 @@ def order_steps(steps: Iterable[Step], enums: EnumIndex) -> list[Step]:
     return out
 
 
-def _foldable(step: Step, owner: TableKey, position: dict[TableKey, int]) -> bool:
+_KEYS = {StepKind.CREATE_PRIMARY_KEY, StepKind.CREATE_UNIQUE, StepKind.CREATE_INDEX}
+
+
+def _foldable(step: Step, owner: TableKey, position: dict[TableKey, int],
+              keyed_later: set[TableKey]) -> bool:
     fk = step.record
     if not isinstance(fk, s.ForeignKey) or step.disabled:
         return False
@@ -88,4 +95,6 @@ def _foldable(step: Step, owner: TableKey, position: dict[TableKey, int]) -> boo
     if any("." in n for n in names):
         return False
     referred = (fk.referred_schema, fk.referred_table)
+    if referred in keyed_later:
+        return False
     return referred not in position or position[referred] <= position[owner]
