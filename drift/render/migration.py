@@ -96,8 +96,8 @@ def comment_lines(text: str, indent: str = "") -> list[str]:
     out = []
     for line in text.replace("\x00", "").splitlines() or [""]:
         line = f"# {indent}{line}".rstrip()
-        if _OPENS_BLOCK.search(line):
-            line += " ."
+        while (found := _OPENS_BLOCK.search(line)) is not None:
+            line = line[: found.start() + 1] + "." + line[found.start() + 1:]
         out.append(line)
     return out
 
