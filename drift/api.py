@@ -95,9 +95,13 @@ def load_database_snapshot(config: CheckConfig) -> Snapshot:
             raise DriftError(f"cannot read snapshot {config.snapshot}: {exc.strerror}") from None
         except ValueError as exc:
             raise DriftError(f"{config.snapshot}: not a drift snapshot: {exc}") from None
-        missing = [s for s in config.schemas if snap.schema(s) is None]
-        if missing:
-            raise DriftError(f"{config.snapshot}: schema(s) not in the snapshot: {', '.join(missing)}")
+        # Like a live reflection: a requested schema may be absent (the models may
+        # declare it, and drift reports it as missing); none at all is an error.
+        if not any(snap.schema(s) is not None for s in config.schemas):
+            raise DriftError(
+                f"{config.snapshot}: none of the schemas "
+                f"{', '.join(config.schemas)} is in the snapshot"
+            )
         return Snapshot(
             origin=snap.origin,
             schemas=tuple(s for s in snap.schemas if s.name in config.schemas),
@@ -118,7 +122,9 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
 
     say = progress or (lambda stage: None)
     if not config.models:
-        raise DriftError("no models given: pass --models module:attribute (or set it in [tool.drift])")
+        raise DriftError(
+            "no models given: pass --models module:attribute (or set it in [tool.drift])"
+        )
     say("reflect")
     database = load_database_snapshot(config)
     say("declare")
