@@ -16,9 +16,11 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
+from sqlalchemy.engine import URL
+
 import drift
 from drift.api import CheckConfig, CheckResult, run_check
-from drift.connection import redact_url
+from drift.connection import parse_url, redact_url
 from drift.embedded import embedded_postgres, execute_script
 from drift.errors import DriftError
 from drift.files import write_atomic
@@ -112,8 +114,23 @@ def run_demo(
                 raise DriftError(f"cannot write {report}: {exc.strerror}") from None
             say(f"demo: wrote {report}")
             if keep:
-                _wait(redact_url(url), say)
+                _wait(_usable_url(url), say)
     return result
+
+
+def _usable_url(url: str) -> str:
+    """A URL psql and drift both accept; the embedded server has no password to hide."""
+    parsed = parse_url(url)
+    if parsed.password:
+        return redact_url(parsed)
+    return URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    ).render_as_string()
 
 
 def _wait(url: str, say: Echo) -> None:

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from drift.cli import main
+from drift.connection import make_engine
 from drift.demo import locate_example_models
 from drift.errors import DriftError
 
@@ -188,6 +190,15 @@ def test_demo_keep_holds_the_server_until_sigterm(tmp_path: Path) -> None:
         assert "stays up at" in stderr, stderr
         data_dir = _data_dir(stderr)
         assert _postgres_processes_using(data_dir) != []
+        # the URL it prints is usable as it stands
+        url = re.search(r"stays up at (\S+);", stderr)
+        assert url, stderr
+        engine = make_engine(url.group(1))
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(sa.text("select count(*) from odds")).scalar() > 0
+        finally:
+            engine.dispose()
         proc.send_signal(signal.SIGTERM)
         stdout, rest = proc.communicate(timeout=60)
     finally:
