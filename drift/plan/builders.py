@@ -148,10 +148,10 @@ def _table_alter(ctx: PlanContext, f: Finding) -> list[Step]:
     if m.attribute != "comment":
         return [manual(f, f"the table's {m.attribute} differs: no automatic operation")]
     if m.models is None:
-        op: ops.MigrateOperation = ops.DropTableCommentOp(m.table, schema=m.schema,
+        op: ops.MigrateOperation = ops.DropTableCommentOp(m.table or "", schema=m.schema,
                                                           existing_comment=m.database)
     else:
-        op = ops.CreateTableCommentOp(m.table, m.models, schema=m.schema,
+        op = ops.CreateTableCommentOp(m.table or "", m.models, schema=m.schema,
                                       existing_comment=m.database)
     return [Step(StepKind.ALTER_COMMENT, op, op.reverse(), schema=m.schema, table=m.table)]
 
@@ -190,7 +190,7 @@ def _alter(ctx: PlanContext, f: Finding, kind: StepKind, **kw: Any) -> list[Step
         return [manual(f, "column not found in both snapshots")]
     _, dc = cols
     existing = sa_type(dc.type, ctx.enums)
-    op = ops.AlterColumnOp(m.table, dc.name, schema=m.schema, existing_type=existing,
+    op = ops.AlterColumnOp(m.table or "", dc.name, schema=m.schema, existing_type=existing,
                            existing_nullable=dc.nullable,
                            existing_server_default=_clause(server_default(dc)),
                            existing_comment=dc.comment, **kw)

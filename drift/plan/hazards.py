@@ -173,7 +173,7 @@ def _create_fk(step: Step, stats: TableStats) -> list[Hazard]:
     not_valid = ops.CreateForeignKeyOp(op.constraint_name, op.source_table, op.referent_table,
                                        op.local_cols, op.remote_cols,
                                        **{**op.kw, "postgresql_not_valid": True})
-    validate = ddl.validate_constraint(step.schema, step.table or "", op.constraint_name or "")
+    validate = ddl.validate_constraint(step.schema, step.table or "", str(op.constraint_name))
     return [Hazard(HazardKind.FOREIGN_KEY_VALIDATION,
                    f"the foreign key on {step.table!r} is validated in one step, holding a "
                    f"SHARE ROW EXCLUSIVE lock while it scans "

@@ -11,8 +11,8 @@ by its string literal processor, never pasted as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Literal
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -22,9 +22,9 @@ from sqlalchemy.types import TypeEngine
 
 from drift import schema as s
 
-DIALECT = postgresql.dialect()
+DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 _PREPARER = DIALECT.identifier_preparer
-_LITERAL = sa.String().literal_processor(DIALECT)
+_LITERAL = sa.String().literal_processor(DIALECT)  # type: ignore[no-untyped-call]
 
 # "timestamp(3) with time zone" -> base "timestamp with time zone", args "3"
 _ARGS = re.compile(r"\(([^()]*)\)")
@@ -48,7 +48,7 @@ def literal(value: str) -> str:
 
 def split_qualified(text: str) -> tuple[str | None, str]:
     """``quantum.dna_kind`` or ``"My Schema"."Kind"`` -> (schema, name), unquoted."""
-    tokens = list(sa.util.quoted_token_parser(text))
+    tokens: list[str] = list(sa.util.quoted_token_parser(text))  # type: ignore[no-untyped-call]
     if len(tokens) == 1:
         return None, tokens[0]
     return ".".join(tokens[:-1]), tokens[-1]
@@ -67,7 +67,7 @@ def enum_index(*snapshots: s.Snapshot) -> dict[tuple[str, str], s.EnumType]:
     return found
 
 
-def sa_type(text: str, enums: EnumIndex) -> TypeEngine[object] | None:
+def sa_type(text: str, enums: EnumIndex) -> TypeEngine[Any] | None:
     """A canonical PostgreSQL type spelling -> a SQLAlchemy type; None when unknown."""
     text = text.strip()
     array = _ARRAY.search(text)
@@ -79,7 +79,7 @@ def sa_type(text: str, enums: EnumIndex) -> TypeEngine[object] | None:
     match = _ARGS.search(text)
     args = [a.strip() for a in match.group(1).split(",")] if match else []
     base = re.sub(r"\s+", " ", _ARGS.sub("", text)).strip()
-    cls = ischema_names.get(base)
+    cls: Callable[..., TypeEngine[Any]] | None = ischema_names.get(base)
     if cls is None:
         schema, name = split_qualified(text)
         enum = enums.get((schema or "public", name))
@@ -91,7 +91,7 @@ def sa_type(text: str, enums: EnumIndex) -> TypeEngine[object] | None:
     if base in ("character varying", "character", "bit", "bit varying"):
         return cls(*ints) if base != "bit varying" else cls(*ints, varying=True)
     if base == "numeric":
-        return sa.Numeric(*ints)
+        return sa.Numeric(*ints[:2]) if ints else sa.Numeric()  # type: ignore[call-overload]
     if base in ("timestamp with time zone", "time with time zone"):
         return cls(timezone=True, precision=ints[0] if ints else None)
     if base in ("timestamp without time zone", "time without time zone", "timestamp", "time"):
@@ -124,13 +124,13 @@ class UnsupportedType(Exception):
 
 
 def sa_column(column: s.Column, enums: EnumIndex, *,
-              autoincrement: bool | Literal["auto"] = "auto") -> sa.Column[object]:
+              autoincrement: bool | Literal["auto"] = "auto") -> sa.Column[Any]:
     type_ = sa_type(column.type, enums)
     if type_ is None:
         raise UnsupportedType(column.type)
     if column.collation and isinstance(type_, sqltypes.String):
         type_.collation = column.collation
-    extra: list[sa.SchemaItem] = []
+    extra: list[Any] = []
     if column.identity:
         extra.append(sa.Identity(always=column.identity == "always"))
     if column.computed:
@@ -193,8 +193,8 @@ def index_elements(index: s.Index) -> list[str | sa.TextClause]:
     return out
 
 
-def index_kwargs(index: s.Index) -> dict[str, object]:
-    kw: dict[str, object] = {}
+def index_kwargs(index: s.Index) -> dict[str, Any]:
+    kw: dict[str, Any] = {}
     if index.method != "btree":
         kw["postgresql_using"] = index.method
     if index.where:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.operations import ops
@@ -79,13 +80,14 @@ def _sa_table(schema: str, table: s.Table, enums: EnumIndex,
         except UnsupportedType:
             rest.append(c)
     inline = {c.name for c in columns}
-    items: list[sa.SchemaItem] = []
+    items: list[Any] = []
     pk = table.primary_key
     if pk is not None and set(pk.columns) <= inline:
         items.append(sa.PrimaryKeyConstraint(*pk.columns, name=pk_name(table, pk)))
     for uc in table.unique_constraints:
         if set(uc.columns) <= inline:
-            kw = {"postgresql_nulls_not_distinct": True} if uc.nulls_not_distinct else {}
+            kw: dict[str, Any] = (
+                {"postgresql_nulls_not_distinct": True} if uc.nulls_not_distinct else {})
             items.append(sa.UniqueConstraint(*uc.columns, name=unique_name(table, uc), **kw))
     if not rest:
         for ck in table.check_constraints:
@@ -106,7 +108,7 @@ def create_table_op(schema: str, table: s.Table, enums: EnumIndex,
     return ops.CreateTableOp.from_table(_sa_table(schema, table, enums, fks)[0])
 
 
-def _fk_options(table: s.Table, fk: s.ForeignKey) -> dict[str, object]:
+def _fk_options(table: s.Table, fk: s.ForeignKey) -> dict[str, Any]:
     return {
         "name": fk_name(table, fk),
         "ondelete": None if fk.on_delete == "NO ACTION" else fk.on_delete,
@@ -136,50 +138,43 @@ def create_index_op(schema: str, table: s.Table, index: s.Index, name: str | Non
                              schema=schema, unique=index.unique, **kw)
 
 
-def _where(schema: str, table: s.Table, column: str | None = None) -> dict[str, object]:
-    return {"schema": schema, "table": table.name, "column": column}
-
-
-def table_steps(schema: str, table: s.Table, enums: EnumIndex, **base: object) -> list[Step]:
+def table_steps(schema: str, table: s.Table, enums: EnumIndex) -> list[Step]:
     """CREATE TABLE with its columns, keys and checks, then its indexes and foreign keys."""
     sa_table, rest = _sa_table(schema, table, enums)
     op = ops.CreateTableOp.from_table(sa_table)
     refers = tuple(sorted({(fk.referred_schema, fk.referred_table) for fk in table.foreign_keys}))
-    steps = [Step(StepKind.CREATE_TABLE, op, op.reverse(), **_where(schema, table), **base,
-                  refers_to=refers, record=table)]  # type: ignore[arg-type]
+    steps = [Step(StepKind.CREATE_TABLE, op, op.reverse(), schema, table.name,
+                  refers_to=refers, record=table)]
     for c in rest:
-        steps.append(column_step(schema, table, c, enums, **base))
+        steps.append(column_step(schema, table, c, enums))
     inline = {c.name for c in sa_table.columns}
     pk = table.primary_key
     if pk is not None and not set(pk.columns) <= inline:
-        steps.append(constraint_step(ObjectType.PRIMARY_KEY, schema, table, pk, **base))
+        steps.append(constraint_step(ObjectType.PRIMARY_KEY, schema, table, pk))
     for uc in table.unique_constraints:
         if not set(uc.columns) <= inline:
-            steps.append(constraint_step(ObjectType.UNIQUE_CONSTRAINT, schema, table, uc, **base))
+            steps.append(constraint_step(ObjectType.UNIQUE_CONSTRAINT, schema, table, uc))
     if rest:
         for ck in table.check_constraints:
-            steps.append(constraint_step(ObjectType.CHECK_CONSTRAINT, schema, table, ck, **base))
+            steps.append(constraint_step(ObjectType.CHECK_CONSTRAINT, schema, table, ck))
     for index in table.indexes:
-        steps.append(constraint_step(ObjectType.INDEX, schema, table, index, **base))
+        steps.append(constraint_step(ObjectType.INDEX, schema, table, index))
     for fk in table.foreign_keys:
-        step = constraint_step(ObjectType.FOREIGN_KEY, schema, table, fk, **base)
+        step = constraint_step(ObjectType.FOREIGN_KEY, schema, table, fk)
         steps.append(dataclasses.replace(step, new_table_fk=True))
     return steps
 
 
-def column_step(schema: str, table: s.Table, column: s.Column, enums: EnumIndex,
-                **base: object) -> Step:
-    where = _where(schema, table, column.name)
+def column_step(schema: str, table: s.Table, column: s.Column, enums: EnumIndex) -> Step:
     try:
         if not _inline(column, table):
             raise UnsupportedType(column.type)
         add = ops.AddColumnOp(table.name, _sa_column(column, table, enums), schema=schema)
-        return Step(StepKind.ADD_COLUMN, add, add.reverse(), **where, **base,  # type: ignore[arg-type]
+        return Step(StepKind.ADD_COLUMN, add, add.reverse(), schema, table.name, column.name,
                     record=column)
     except UnsupportedType:
         up, down = ddl.add_column_sql(schema, table.name, column, enums)
-        return Step(StepKind.ADD_COLUMN, up, down, **where, **base,  # type: ignore[arg-type]
-                    record=column)
+        return Step(StepKind.ADD_COLUMN, up, down, schema, table.name, column.name, record=column)
 
 
 _CONSTRAINT_KINDS = {
@@ -216,14 +211,13 @@ def _constraint_op(kind: ObjectType, schema: str, table: s.Table, record: object
 
 
 def constraint_step(kind: ObjectType, schema: str, table: s.Table, record: object,
-                    name: str | None = None, **base: object) -> Step:
+                    name: str | None = None) -> Step:
     op = _constraint_op(kind, schema, table, record, name)
     reverse = op.reverse()
     if isinstance(op, ops.CreatePrimaryKeyOp):
         # Alembic's renderer has no create_primary_key: the DDL element, compiled, instead
         op = ddl.execute(str(sa.schema.AddConstraint(op.to_constraint()).compile(dialect=DIALECT)))
-    return Step(_CONSTRAINT_KINDS[kind], op, reverse, **_where(schema, table),
-                **base, record=record)  # type: ignore[arg-type]
+    return Step(_CONSTRAINT_KINDS[kind], op, reverse, schema, table.name, record=record)
 
 
 def drop_step(step: Step) -> Step:
