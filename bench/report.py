@@ -41,7 +41,11 @@ each contender once, in an order rotated by i); medians over the rounds.
   `get_multi_foreign_keys`, `get_multi_indexes`, `get_multi_unique_constraints`,
   `get_multi_table_comment`, `get_multi_check_constraints` and `get_multi_table_options`
   for the whole schema (no name filter when more than 100 tables and more than half of
-  the schema are compared), then builds each `Table` from that cache.
+  the schema are compared), then builds each `Table` from that cache. Two limits show in
+  the statement counts: the cache keys (`alembic_columns`, ...) do not include the schema,
+  so `_pre_cache` returns early for the second schema and that schema's tables are read
+  one query per table and kind; and `PostgresqlImpl.autogen_column_reflect` sends one
+  `pg_depend` query per column whose default is `nextval(...)`.
 * **raw floor**: `bench/catalog.py`: one query per object kind (relations, columns,
   constraints, indexes, sequences, enums), all rows fetched, nothing built.
 * **statements**: SQLAlchemy `before_cursor_execute` events, counted in the process
