@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -171,14 +172,20 @@ def test_demo_server_is_gone_afterwards(demo_run: tuple[Any, Path]) -> None:
 
 
 def test_demo_keep_holds_the_server_until_sigterm(tmp_path: Path) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "drift", "demo", "--keep", "--output-dir", str(tmp_path)],
-        cwd=tmp_path,  # not the repository: the models are found next to the package
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+    report = tmp_path / "stdout.txt"
+    # stdout to a file: a full pipe must not block the demo while we read stderr
+    with report.open("w") as stdout_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "drift", "demo", "--keep", "--output-dir", str(tmp_path)],
+            cwd=tmp_path,  # not the repository: the models are found next to the package
+            stdout=stdout_file,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+    # a demo that never reaches its prompt must fail the test, not hang it
+    watchdog = threading.Timer(180, proc.kill)
+    watchdog.start()
     try:
         assert proc.stderr is not None
         seen = []
@@ -200,13 +207,14 @@ def test_demo_keep_holds_the_server_until_sigterm(tmp_path: Path) -> None:
         finally:
             engine.dispose()
         proc.send_signal(signal.SIGTERM)
-        stdout, rest = proc.communicate(timeout=60)
+        _, rest = proc.communicate(timeout=120)
     finally:
+        watchdog.cancel()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     assert proc.returncode == 1, stderr + rest
-    assert "UNEXPECTED (" in stdout
+    assert "UNEXPECTED (" in report.read_text(encoding="utf-8")
     assert (tmp_path / "drift.json").is_file()
     assert not data_dir.exists()
     assert _postgres_processes_using(data_dir) == []
