@@ -25,7 +25,7 @@ from drift import schema as s
 from drift.mismatch import Finding, Phase, Status
 from drift.plan import builders  # noqa: F401  (registers the builders)
 from drift.plan.hazards import TableStats, assess, measure
-from drift.plan.operations import PlanContext, snapshot_steps, steps_for
+from drift.plan.operations import PlanContext, snapshot_steps, steps_for, view_rebuild_steps
 from drift.plan.ordering import order_steps
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
 
@@ -146,6 +146,8 @@ def build_plan(
                 seen.add(st.key)
                 disabled = st.destructive and not options.allow_destructive
                 steps.append(dataclasses.replace(st, disabled=disabled))
+        steps += [st for st in view_rebuild_steps(ctx, steps, (stats or TableStats()).views)
+                  if st.key not in seen]
         ordered = order_steps(steps, ctx.enums)
         new_tables = {(st.schema, st.table or "") for st in ordered
                       if st.kind is StepKind.CREATE_TABLE} | (

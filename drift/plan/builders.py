@@ -199,7 +199,10 @@ def _alter(ctx: PlanContext, f: Finding, kind: StepKind, **kw: Any) -> list[Step
 
 def _column_type(ctx: PlanContext, f: Finding) -> list[Step]:
     m = f.mismatch
-    pair = ddl.alter_type(m.schema, m.table or "", m.name or "", m.models, m.database, ctx.enums)
+    cols = _columns(ctx, f)
+    if cols is None:
+        return [manual(f, "column not found in both snapshots")]
+    pair = ddl.alter_type(m.schema, m.table or "", cols[0], cols[1], ctx.enums)
     step = _sql_step(StepKind.ALTER_COLUMN_TYPE, pair, m.schema, m.table, m.name)
     return [dataclasses.replace(step, record=(m.database, m.models))]  # (old, new) for hazards
 

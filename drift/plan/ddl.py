@@ -4,26 +4,23 @@ CREATE SCHEMA, CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD VALUE, sequences,
 views, identity changes and column type changes with a USING cast. Every
 identifier is quoted by the PostgreSQL dialect (``objects.quote``), every
 string literal escaped by it; numbers are formatted from ints. Type changes are
-compiled from Alembic's own PostgreSQL DDL element, so the text is exactly what
-``op.alter_column(..., postgresql_using=...)`` would run (Alembic's renderer
-drops that keyword, hence the SQL form).
+SQL because Alembic's renderer drops ``postgresql_using`` from alter_column, and
+the column's default must be dropped and set around the change.
 """
 
 from __future__ import annotations
 
-from alembic.ddl.postgresql import PostgresqlColumnType
 from alembic.operations import ops
 
 from drift import schema as s
 from drift.plan.objects import (
-    DIALECT,
     EnumIndex,
     literal,
     qualified,
     quote,
-    sa_type,
     sequence_options,
     serial_type,
+    server_default,
     type_sql,
 )
 
@@ -127,21 +124,33 @@ def alter_identity(schema: str, table: str, column: str, models: str | None,
             execute(identity_sql(schema, table, column, database, models)))
 
 
-def _type_change(schema: str, table: str, column: str, type_text: str, enums: EnumIndex) -> str:
-    target = sa_type(type_text, enums)
-    using = f"{quote(column)}::{type_sql(type_text, enums)}"
-    if target is None:
-        # a type SQLAlchemy has no class for: PostgreSQL's own spelling, already quoted
-        return (f"{_alter_column(schema, table)} {quote(column)} TYPE {type_text} "
-                f"USING {using}")
-    element = PostgresqlColumnType(table, column, target, schema=schema, using=using)
-    return str(element.compile(dialect=DIALECT))
+def _type_change(schema: str, table: str, column: str, type_text: str, enums: EnumIndex,
+                 old_default: str | None, new_default: str | None) -> str:
+    col = f"ALTER COLUMN {quote(column)}"
+    target = type_sql(type_text, enums)
+    actions = [f"{col} TYPE {target} USING {quote(column)}::{target}"]
+    # a default of the old type may not cast to the new one: off during the change, then the
+    # default of the new type (a differing default has its own step, which runs after this)
+    if old_default is not None:
+        actions.insert(0, f"{col} DROP DEFAULT")
+    if new_default is not None:
+        actions.append(f"{col} SET DEFAULT {new_default}")
+    return f"ALTER TABLE {qualified(schema, table)} " + ", ".join(actions)
 
 
-def alter_type(schema: str, table: str, column: str, models: str, database: str,
+def alter_type(schema: str, table: str, models: s.Column, database: s.Column,
                enums: EnumIndex) -> Pair:
-    return (execute(_type_change(schema, table, column, models, enums)),
-            execute(_type_change(schema, table, column, database, enums)))
+    """ALTER COLUMN ... TYPE ... USING a cast, the column's default kept out of the way."""
+    m_default, d_default = _default_sql(models), _default_sql(database)
+    return (execute(_type_change(schema, table, models.name, models.type, enums, d_default,
+                                 m_default)),
+            execute(_type_change(schema, table, database.name, database.type, enums, m_default,
+                                 d_default)))
+
+
+def _default_sql(column: s.Column) -> str | None:
+    text = server_default(column)
+    return str(text.text) if text is not None else None
 
 
 def add_column_sql(schema: str, table: str, column: s.Column, enums: EnumIndex) -> Pair:

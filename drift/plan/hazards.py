@@ -29,6 +29,8 @@ TableKey = tuple[str, str]
 class TableStats:
     rows: dict[TableKey, float] = field(default_factory=dict)  # reltuples; -1: never analysed
     nulls: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    # (schema, table, column) -> the views reading it: they block a type change
+    views: dict[tuple[str, str, str], tuple[TableKey, ...]] = field(default_factory=dict)
 
     def size(self, schema: str, table: str | None) -> str:
         rows = self.rows.get((schema, table or ""))
@@ -46,13 +48,28 @@ _ROWS_SQL = sa.text(
 )
 
 
+_VIEWS_SQL = sa.text(
+    "SELECT DISTINCT tn.nspname, t.relname, a.attname, vn.nspname, v.relname "
+    "FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid "
+    "JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace vn ON vn.oid = v.relnamespace "
+    "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace "
+    "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+    "WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass "
+    "AND v.oid <> t.oid AND tn.nspname = ANY(:schemas) ORDER BY 1, 2, 3, 4, 5"
+)
+
+
 def measure(url: str, steps: Iterable[Step], schemas: Iterable[str]) -> TableStats:
     """Row estimates for the schemas' tables and NULL counts for the columns made NOT NULL."""
     steps = list(steps)
     stats = TableStats()
     with read_only_connection(url) as conn:
-        for nsp, rel, tuples in conn.execute(_ROWS_SQL, {"schemas": sorted(set(schemas))}):
+        wanted = {"schemas": sorted(set(schemas))}
+        for nsp, rel, tuples in conn.execute(_ROWS_SQL, wanted):
             stats.rows[(nsp, rel)] = float(tuples)
+        for nsp, rel, col, vnsp, view in conn.execute(_VIEWS_SQL, wanted):
+            key = (nsp, rel, col)
+            stats.views[key] = (*stats.views.get(key, ()), (vnsp, view))
         targets: dict[TableKey, set[str]] = {}
         for st in steps:
             if st.kind is StepKind.SET_NOT_NULL and st.table and st.column \

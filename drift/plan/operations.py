@@ -285,3 +285,26 @@ def steps_for(ctx: PlanContext, finding: Finding) -> list[Step]:
 
 def object_name(m: Mismatch) -> str:
     return m.name or m.table or m.schema
+
+
+def view_rebuild_steps(ctx: PlanContext, steps: list[Step],
+                       readers: dict[tuple[str, str, str], tuple[tuple[str, str], ...]]
+                       ) -> list[Step]:
+    """Views reading a column whose type changes: dropped before, created again after."""
+    views = sorted({v for st in steps if st.kind is StepKind.ALTER_COLUMN_TYPE
+                    for v in readers.get((st.schema, st.table or "", st.column or ""), ())})
+    out = []
+    for schema, name in views:
+        sch = ctx.models.schema(schema)
+        declared = next((v for v in sch.views if v.name == name), None) if sch else None
+        sch = ctx.database.schema(schema)
+        live = next((v for v in sch.views if v.name == name), None) if sch else None
+        if live is None:
+            continue
+        drop_sql, create_live = ddl.drop_view(schema, live)
+        up, down = ddl.create_view(schema, declared if declared and declared.definition else live)
+        key = ("view rebuild", schema, name)
+        out.append(Step(StepKind.DROP_VIEW, drop_sql, create_live, schema, key=(*key, "drop"),
+                        note="recreated below: it reads a column whose type changes"))
+        out.append(Step(StepKind.CREATE_VIEW, up, down, schema, key=(*key, "create")))
+    return out

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from drift.api import CheckResult
 from drift.errors import DriftError
+from drift.files import write_atomic
 from drift.plan import Plan, PlanOptions, plan_result
 from drift.plan.verify import VerifyReport, verify_plan
-from drift.render.migration import WriteResult, write_revisions
+from drift.render.migration import (
+    WriteResult,
+    init_environment,
+    render_plan_summary,
+    verify_lines,
+    write_revisions,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +58,25 @@ def run_plan(
                              migrations, result.database, result.models, result.config.schemas,
                              scratch_url=scratch_url, downgrade=downgrade)
     return PlanOutcome(plan, written, migrations, report)
+
+
+def demo_plan(result: CheckResult, output_dir: Path, scratch_url: str,
+              say: Callable[[str], None] = print) -> PlanOutcome:
+    """For ``drift demo``: the phase revisions into ``output_dir/migrations``, verified.
+
+    The demo's unexpected drift is what its check reports; the revisions are the
+    planned phases only (``expected_only``). They go into an Alembic environment
+    of their own under ``output_dir``, so the repository's ``migrations/`` is
+    never touched; a second run chains new revisions onto the first ones.
+    """
+    migrations = init_environment(output_dir / "migrations")
+    say(f"demo: planning the phases into {migrations}")
+    outcome = run_plan(result, migrations, PlanOptions(expected_only=True), verify=True,
+                       scratch_url=scratch_url, downgrade=True)
+    summary = output_dir / "plan.md"
+    write_atomic(summary, render_plan_summary(outcome, "markdown"))
+    say(f"demo: wrote {len(outcome.written.revisions)} revision(s) and {summary}")
+    if outcome.report is not None:
+        for line in verify_lines(outcome.report):
+            say(f"demo: {line.strip()}")
+    return outcome

@@ -197,6 +197,21 @@ def load_config(migrations: Path, url: str | None = None) -> Config:
     return config
 
 
+def init_environment(migrations: Path) -> Path:
+    """A new Alembic environment from Alembic's generic template (for the demo's output)."""
+    if (migrations / "env.py").is_file():
+        return migrations
+    if migrations.exists() and any(migrations.iterdir()):
+        raise DriftError(f"{migrations} exists and is not an Alembic environment")
+    config = Config(str(migrations / "alembic.ini"),
+                    cmd_opts=argparse.Namespace(quiet=True, x=[]))
+    try:
+        command.init(config, str(migrations), template="generic")
+    except util.CommandError as exc:
+        raise DriftError(f"alembic: {exc}") from None
+    return migrations
+
+
 def version_locations(config: Config) -> list[Path]:
     script = ScriptDirectory.from_config(config)
     listed = config.get_version_locations_list()
