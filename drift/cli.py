@@ -262,18 +262,20 @@ def report(ctx: click.Context, /, output_dir: Path, day: Any, **options: Any) ->
 @main.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_context
 def diff(ctx: click.Context, /, old: Path, new: Path, fmt: str) -> None:
     """What changed in the database between two saved snapshots (files or report folders).
 
     No database needed. Exit status 1 when something changed, 0 when nothing did.
     """
-    from drift.history import SNAPSHOT_FILE, diff_snapshots, load_snapshot
+    from drift.history import SNAPSHOT_FILE, diff_snapshot_data, load_snapshot_data
     from drift.render.changes import render_changes_json, render_changes_text
 
-    snaps = [load_snapshot(p / SNAPSHOT_FILE if p.is_dir() else p) for p in (old, new)]
-    changes = diff_snapshots(snaps[0], snaps[1])
+    snaps = [load_snapshot_data(p / SNAPSHOT_FILE if p.is_dir() else p) for p in (old, new)]
+    changes = diff_snapshot_data(snaps[0], snaps[1])
     render_changes = render_changes_json if fmt == "json" else render_changes_text
     click.echo(render_changes(changes), nl=False)
     ctx.exit(1 if changes else 0)

@@ -21,7 +21,7 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from drift.errors import DriftError
-from drift.schema import ForeignKey, Index, Snapshot, Table, UniqueConstraint, to_jsonable
+from drift.schema import Snapshot, to_jsonable
 
 REPORT_FILE = "drift.json"
 SNAPSHOT_FILE = "snapshot.json"
@@ -130,46 +130,56 @@ _TABLE_PARTS = {
 }
 
 
-def _plain(record: Any) -> Any:
-    data = to_jsonable(record)
+_NOT_IN_DATABASE = ("raw", "name", "declared_by")  # as read, or models-only: not compared
+
+
+def _plain(data: Any) -> Any:
     if isinstance(data, dict):
-        # raw text and the declaring class are not part of what the database holds
-        return {k: v for k, v in data.items() if k not in ("raw", "name", "declared_by")}
+        return {k: v for k, v in data.items() if k not in _NOT_IN_DATABASE}
     return data
 
 
-def _key(record: Any) -> str:
+def _key(data: dict[str, Any]) -> str:
     """Unnamed constraints and indexes are keyed by their definition."""
-    name = getattr(record, "name", None)
-    if name:
-        return str(name)
-    if isinstance(record, Index):
-        return "(" + ", ".join(e.expression for e in record.elements) + ")"
-    if isinstance(record, ForeignKey | UniqueConstraint):
-        return "(" + ", ".join(record.columns) + ")"
-    return json.dumps(_plain(record), sort_keys=True)
+    if data.get("name"):
+        return str(data["name"])
+    if "elements" in data:
+        return "(" + ", ".join(e["expression"] for e in data["elements"]) + ")"
+    if "columns" in data:
+        return "(" + ", ".join(data["columns"]) + ")"
+    return json.dumps(_plain(data), sort_keys=True)
 
 
-def _keyed_table(table: Table) -> dict[str, Any]:
+def _keyed_table(table: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
-        part: {_key(item): _plain(item) for item in getattr(table, part)} for part in _TABLE_PARTS
+        part: {_key(item): _plain(item) for item in table.get(part, [])} for part in _TABLE_PARTS
     }
-    out["primary_key"] = _plain(table.primary_key)
-    out["comment"] = table.comment
-    out["partitioned_by"] = table.partitioned_by
+    out["primary_key"] = _plain(table.get("primary_key"))
+    out["comment"] = table.get("comment")
+    out["partitioned_by"] = table.get("partitioned_by")
     return out
 
 
-def _keyed(snapshot: Snapshot) -> dict[str, Any]:
+def _keyed(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's JSON form keyed by name all the way down (lists of objects become dicts)."""
     out: dict[str, Any] = {}
-    for schema in snapshot.schemas:
-        out[schema.name] = {
-            "tables": {t.name: _keyed_table(t) for t in schema.tables},
-            "views": {v.name: _plain(v) for v in schema.views},
-            "enums": {e.name: _plain(e) for e in schema.enums},
-            "sequences": {s.name: _plain(s) for s in schema.sequences},
+    for schema in snapshot.get("schemas", []):
+        parts: dict[str, Any] = {
+            "tables": {t["name"]: _keyed_table(t) for t in schema.get("tables", [])}
         }
+        for part in ("views", "enums", "sequences"):
+            parts[part] = {o["name"]: _plain(o) for o in schema.get(part, [])}
+        out[schema["name"]] = parts
     return out
+
+
+def _drop_equal(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Remove the objects both sides hold unchanged, so deepdiff walks only what changed."""
+    for schema in before.keys() & after.keys():
+        for part in _SCHEMA_PARTS:
+            old, new = before[schema][part], after[schema][part]
+            for name in [n for n in old.keys() & new.keys() if old[n] == new[n]]:
+                del old[name], new[name]
 
 
 def _object_at(keys: Sequence[Any]) -> tuple[int, str]:
@@ -194,7 +204,13 @@ def _walk(data: Any, keys: Iterable[Any]) -> Any:
 
 def diff_snapshots(old: Snapshot, new: Snapshot) -> tuple[ObjectChange, ...]:
     """Objects added, dropped and altered from ``old`` to ``new``, sorted by path."""
+    return diff_snapshot_data(to_jsonable(old), to_jsonable(new))
+
+
+def diff_snapshot_data(old: dict[str, Any], new: dict[str, Any]) -> tuple[ObjectChange, ...]:
+    """``diff_snapshots`` over the JSON form (``to_jsonable``; what snapshot.json holds)."""
     before, after = _keyed(old), _keyed(new)
+    _drop_equal(before, after)
     tree = DeepDiff(before, after, view="tree")
     found: dict[tuple[str, str, str | None], ObjectChange] = {}
     for report_type, levels in tree.items():
@@ -240,7 +256,8 @@ def compare_reports(
     now = {m.id: m for m in current}
     changed: tuple[ObjectChange, ...] = ()
     if current_snapshot is not None and previous.snapshot_path.is_file():
-        changed = diff_snapshots(load_snapshot(previous.snapshot_path), current_snapshot)
+        old = load_snapshot_data(previous.snapshot_path)
+        changed = diff_snapshot_data(old, to_jsonable(current_snapshot))
     return WeekOverWeek(
         previous_date=previous.date,
         new=tuple(sorted((now[i] for i in now.keys() - before.keys()), key=_ref_key)),
@@ -256,6 +273,20 @@ def compare_reports(
 
 def _ref_key(ref: MismatchRef) -> tuple[str, str, str]:
     return (ref.path, ref.object_type, ref.attribute or "")
+
+
+def load_snapshot_data(path: Path) -> dict[str, Any]:
+    """A saved snapshot's JSON form, without rebuilding the records (fast on big catalogs)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DriftError(f"cannot read snapshot {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise DriftError(f"{path}: not a drift snapshot: {exc}") from None
+    snapshot = data.get("snapshot") if isinstance(data, dict) else None
+    if not isinstance(snapshot, dict) or not isinstance(snapshot.get("schemas"), list):
+        raise DriftError(f"{path}: not a drift snapshot (no 'snapshot' with 'schemas')")
+    return snapshot
 
 
 def load_snapshot(path: Path) -> Snapshot:
