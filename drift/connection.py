@@ -37,6 +37,8 @@ def redact_url(url: str | URL) -> str:
         parsed = make_url(url) if isinstance(url, str) else url
     except Exception:
         return "<invalid URL>"
+    if not parsed.password:  # an empty password would still render as "***"
+        parsed = parsed._replace(password=None)  # URL.set() ignores None
     return parsed.render_as_string(hide_password=True)
 
 
