@@ -113,6 +113,10 @@ def run_demo(
             except OSError as exc:
                 raise DriftError(f"cannot write {report}: {exc.strerror}") from None
             say(f"demo: wrote {report}")
+            from drift.plan.run import demo_plan  # late: only the demo's plan needs Alembic
+
+            # the phase revisions into output_dir/migrations, verified on a scratch database
+            demo_plan(result, output_dir, server.url(), say)
             if keep:
                 _wait(_usable_url(url), say)
     return result

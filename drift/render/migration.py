@@ -185,9 +185,14 @@ def load_config(migrations: Path, url: str | None = None) -> Config:
                          "script.py.mako): create one with `alembic init`")
     ini = next((p for p in (migrations / "alembic.ini", migrations.parent / "alembic.ini")
                 if p.is_file()), None)
-    # quiet: Alembic's "Generating ..." lines would mix with drift's output
-    config = Config(str(ini) if ini else None, output_buffer=io.StringIO(),
-                    cmd_opts=argparse.Namespace(quiet=True, x=[]))
+    # quiet: Alembic's "Generating ..." lines would mix with drift's output; and no file name,
+    # so that env.py leaves logging alone: the ini's [alembic] options are copied instead
+    config = Config(output_buffer=io.StringIO(), cmd_opts=argparse.Namespace(quiet=True, x=[]))
+    if ini is not None:
+        source = Config(str(ini))
+        for key, value in source.file_config.items(source.config_ini_section):
+            if key != "here":
+                config.set_main_option(key, value.replace("%", "%%"))
     config.set_main_option("script_location", str(migrations))
     config.attributes["configure_logger"] = False
     if url:
