@@ -126,6 +126,7 @@ class TrendMark:
     expected: int
     unexpected: int
     show_label: bool  # at most about eight dates on the x axis
+    anchor: str  # text-anchor of the date: the first and last stay inside the chart
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +239,14 @@ def _breakdown(
     )
 
 
+def _anchor(i: int, count: int) -> str:
+    if count > 1 and i == 0:
+        return "start"
+    if count > 1 and i == count - 1:
+        return "end"
+    return "middle"
+
+
 def trend_chart(points: Sequence[TrendPoint]) -> TrendChart | None:
     if not points:
         return None
@@ -265,6 +274,7 @@ def trend_chart(points: Sequence[TrendPoint]) -> TrendChart | None:
             p.expected,
             p.unexpected,
             i % every == 0 or i == len(points) - 1,
+            _anchor(i, len(points)),
         )
         for i, p in enumerate(points)
     )
