@@ -147,3 +147,34 @@ def test_hazards_use_the_catalog_estimate_and_null_counts() -> None:
 def test_steps_on_new_tables_carry_no_lock_hazards() -> None:
     plan = build_plan(FINDINGS, PHASES, MODELS, DATABASE)
     assert all(not st.hazards for st in plan.revisions[2].steps)
+
+
+def test_type_change_rules() -> None:
+    from drift.plan.hazards import _type_change
+
+    # (rewrites the table, may lose data)
+    assert _type_change("character varying(20)", "character varying(50)") == (False, False)
+    assert _type_change("character varying(50)", "character varying(20)") == (False, True)
+    assert _type_change("character varying(20)", "text") == (False, False)
+    assert _type_change("text", "character varying(20)") == (False, True)
+    assert _type_change("numeric(6,2)", "numeric(8,2)") == (False, False)
+    assert _type_change("numeric(8,3)", "numeric(6,2)") == (True, True)
+    assert _type_change("integer", "bigint") == (True, False)
+    assert _type_change("bigint", "integer") == (True, True)
+    assert _type_change("double precision", "numeric(12,2)") == (True, True)
+
+
+def test_adding_a_column_with_a_volatile_default_or_not_null_without_default() -> None:
+    from drift.plan.hazards import _add_column
+    from drift.plan.steps import Step
+
+    stats = TableStats(rows={("public", "t"): 10.0})
+    volatile = Step(StepKind.ADD_COLUMN, None, None, "public", "t", "u",
+                    record=s.Column("u", "uuid", default="gen_random_uuid()"))
+    assert [h.kind for h in _add_column(volatile, stats)] == [HazardKind.REWRITE]
+    stable = Step(StepKind.ADD_COLUMN, None, None, "public", "t", "at",
+                  record=s.Column("at", "timestamp with time zone", default="now()"))
+    assert _add_column(stable, stats) == []
+    required = Step(StepKind.ADD_COLUMN, None, None, "public", "t", "n",
+                    record=s.Column("n", "integer", nullable=False))
+    assert [h.kind for h in _add_column(required, stats)] == [HazardKind.NULLS_PRESENT]
