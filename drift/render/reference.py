@@ -18,7 +18,7 @@ from drift.schema import Snapshot, Table
 
 MAX_DIAGRAM_TABLES = 120  # beyond this a diagram is unreadable: the table list stays
 MAX_BOX_COLUMNS = 12
-BOX_W, ROW_H, HEAD_H, GAP_X, GAP_Y, PAD = 230, 16, 24, 70, 50, 20
+BOX_W, ROW_H, HEAD_H, GAP_X, GAP_Y, PAD = 230, 16, 24, 70, 50, 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +222,7 @@ def layout(tables: tuple[TableRef, ...]) -> Diagram | None:
     """Boxes on a grid in name order; one curve per foreign key between tables of the schema."""
     if not tables:
         return None
+    tables = _by_relation(tables)
     per_row = max(1, min(4, math.ceil(math.sqrt(len(tables)))))
     heights = [
         HEAD_H
@@ -253,9 +254,37 @@ def layout(tables: tuple[TableRef, ...]) -> Diagram | None:
         for fk in t.foreign_keys:
             target = boxes.get((fk.schema, fk.table))
             if target is not None:
-                edges.append(Edge(_curve(boxes[(t.schema, t.name)], target), fk.text))
+                route = _route(boxes[(t.schema, t.name)], target, len(edges))
+                edges.append(Edge(route, fk.text))
     width = PAD * 2 + per_row * BOX_W + (per_row - 1) * GAP_X
     return Diagram(width, y - GAP_Y + PAD, tuple(boxes.values()), tuple(edges))
+
+
+def _by_relation(tables: tuple[TableRef, ...]) -> tuple[TableRef, ...]:
+    """Related tables next to each other: breadth first over foreign keys, from the most
+    connected table; ties and separate groups by name (deterministic)."""
+    by_key = {(t.schema, t.name): t for t in tables}
+    links: dict[tuple[str, str], set[tuple[str, str]]] = {key: set() for key in by_key}
+    for t in tables:
+        for fk in t.foreign_keys:
+            target = (fk.schema, fk.table)
+            if target in by_key and target != (t.schema, t.name):
+                links[(t.schema, t.name)].add(target)
+                links[target].add((t.schema, t.name))
+    order: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for start in sorted(by_key, key=lambda k: (-len(links[k]), k)):
+        if start in seen:
+            continue
+        queue = [start]
+        seen.add(start)
+        while queue:
+            key = queue.pop(0)
+            order.append(key)
+            for nxt in sorted(links[key] - seen):
+                seen.add(nxt)
+                queue.append(nxt)
+    return tuple(by_key[k] for k in order)
 
 
 def _fit(text: str, width: int = 30) -> str:
@@ -263,17 +292,22 @@ def _fit(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _curve(a: Box, b: Box) -> str:
-    """A cubic curve from the referring box to the referred one, between the facing sides."""
-    if a is b:  # self reference: a loop on the right side
-        x, y = a.x + a.width, a.y + HEAD_H / 2
-        return f"M{x},{y} C{x + 40},{y - 20} {x + 40},{y + 30} {x},{y + 14}"
+def _route(a: Box, b: Box, lane: int) -> str:
+    """A path from the referring box to the referred one that runs only through the gaps
+    between grid cells, so it never crosses a box; ``lane`` shifts parallel paths apart."""
     ay, by = a.y + HEAD_H / 2, b.y + HEAD_H / 2
-    if b.x > a.x + a.width:
-        x1, x2, bend = a.x + a.width, b.x, GAP_X / 2
-    elif b.x + b.width < a.x:
-        x1, x2, bend = a.x, b.x + b.width, -GAP_X / 2
-    else:  # same grid column: leave from the left side and come back in
-        x1, x2, bend = a.x, b.x, -GAP_X / 2
-        return f"M{x1},{ay} C{x1 + bend},{ay} {x2 + bend},{by} {x2},{by}"
-    return f"M{x1},{ay} C{x1 + bend},{ay} {x2 - bend},{by} {x2},{by}"
+    if a is b:  # self reference: a loop on the right side
+        x = a.x + a.width
+        return f"M{x},{ay} C{x + 40},{ay - 20} {x + 40},{ay + 30} {x},{ay + 14}"
+    shift = (lane % 5 - 2) * 3
+    if a.y == b.y and abs(a.x - b.x) <= a.width + GAP_X:  # neighbours in a row: straight across
+        x1, x2 = (a.x + a.width, b.x) if b.x > a.x else (a.x, b.x + b.width)
+        return f"M{x1},{ay} L{x2},{by}"
+    rightward = b.x >= a.x
+    x1 = a.x + a.width if rightward else a.x
+    lane_a = x1 + (GAP_X / 2 if rightward else -GAP_X / 2) + shift
+    enter_left = lane_a <= b.x
+    x2 = b.x if enter_left else b.x + b.width
+    lane_b = x2 + (-GAP_X / 2 if enter_left else GAP_X / 2) + shift
+    gap_y = b.y - GAP_Y / 2 + shift  # the row gap above the referred box
+    return f"M{x1},{ay} H{lane_a} V{gap_y} H{lane_b} V{by} H{x2}"
