@@ -1,4 +1,4 @@
-"""Revisions are Alembic's rendering only: hostile names cannot inject code; files never overwritten."""
+"""Revisions are only Alembic's rendering: hostile names inject no code; no file is overwritten."""
 
 from __future__ import annotations
 
@@ -113,5 +113,5 @@ def test_never_overwrites_an_existing_revision(run_sql, database_url: str,
     second = write_revisions(plan, migrations)
     assert second.start == "aaaa00000001"
     assert second.revisions[0].path != path
-    assert f"down_revision: Union[str, Sequence[str], None] = 'aaaa00000001'" in \
+    assert "down_revision: Union[str, Sequence[str], None] = 'aaaa00000001'" in \
         second.revisions[0].path.read_text(encoding="utf-8")
