@@ -62,3 +62,22 @@ def test_a_revision_that_misses_a_step_does_not_converge(run_sql, database_url: 
     outcome = PlanOutcome(plan, written, migrations, report)
     assert outcome.exit_code == 1
     assert "NOT converged: unresolved: column public.teams.founded" in render_plan_summary(outcome)
+
+
+def test_a_later_plan_chains_onto_the_head_and_verifies_from_it(run_sql, database_url: str,
+                                                                tmp_path: Path) -> None:
+    run_sql(LIVE_SQL)
+    classification, models, database = example_classification(database_url)
+    migrations = init_migrations(tmp_path / "migrations")
+    first = write_revisions(build_plan(classification.findings, classification.phases, models,
+                                       database, PlanOptions(phase=1)), migrations)
+    later = build_plan(classification.findings, classification.phases, models, database,
+                       PlanOptions(phase=3))
+    second = write_revisions(later, migrations)
+    assert second.start == first.revisions[0].rev_id
+    # the scratch copy is stamped at the first revision: only the new one runs
+    report = verify_plan(later, (second.revisions[0].rev_id,), second.start, migrations,
+                         database, models, SCHEMAS, scratch_url=database_url, downgrade=True)
+    assert report.converged, report
+    assert report.revisions[0].resolved == len(later.revisions[0].converging_ids) > 0
+    assert report.downgrade_ran and report.downgrade_differences == ()
