@@ -25,6 +25,7 @@ from drift.mismatch import (
 )
 from drift.schema import (
     Column,
+    EnumType,
     ForeignKey,
     Index,
     IndexElement,
@@ -113,6 +114,7 @@ def snapshots(hostile: bool = False, *, extra_db_column: bool = False) -> tuple[
             Schema(
                 "public",
                 tables=tuple(sorted((teams, matches, odds_db, legacy), key=lambda t: t.name)),
+                enums=(EnumType("bet_status", ("pending", "won", "lost")),),
             ),
         ),
         server_version="16.4",

@@ -13,8 +13,8 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from drift.render.describe import describe_foreign_key, describe_index, describe_unique
-from drift.schema import Snapshot, Table
+from drift.render.describe import describe, describe_foreign_key, describe_index, describe_unique
+from drift.schema import EnumType, Sequence, Snapshot, Table, View
 
 MAX_DIAGRAM_TABLES = 120  # beyond this a diagram is unreadable: the table list stays
 MAX_BOX_COLUMNS = 12
@@ -105,6 +105,7 @@ class SchemaRef:
     diagram: Diagram | None
     relations: tuple[MermaidRelation, ...]
     diagram_note: str
+    others: tuple[tuple[str, str, str], ...] = ()  # (kind, name, description): enums, views, ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +205,7 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
     refs = []
     for name in sorted(schemas):
         trefs = tuple(schemas[name])
+        others = _other_objects(name, database, models)
         relations = tuple(
             MermaidRelation(f"{fk.schema}.{fk.table}", f"{t.schema}.{t.name}", fk.columns)
             for t in trefs
@@ -212,10 +214,29 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
         )
         if len(trefs) > MAX_DIAGRAM_TABLES:
             note = f"{len(trefs)} tables: too many for a readable diagram; see the list below."
-            refs.append(SchemaRef(name, trefs, None, relations, note))
+            refs.append(SchemaRef(name, trefs, None, relations, note, others))
         else:
-            refs.append(SchemaRef(name, trefs, layout(trefs), relations, ""))
+            refs.append(SchemaRef(name, trefs, layout(trefs), relations, "", others))
     return ReferenceView(schemas=tuple(refs), anchors=anchors)
+
+
+def _other_objects(
+    schema: str, database: Snapshot, models: Snapshot
+) -> tuple[tuple[str, str, str], ...]:
+    """Enums, views and sequences of the schema (the database's, else the models')."""
+    found: dict[tuple[str, str], str] = {}
+    for snap in (models, database):  # the database's description wins
+        s = snap.schema(schema)
+        if s is None:
+            continue
+        objects: list[tuple[str, EnumType | View | Sequence]] = [
+            *(("enum", e) for e in s.enums),
+            *(("view", v) for v in s.views),
+            *(("sequence", q) for q in s.sequences),
+        ]
+        for kind, obj in objects:
+            found[(kind, obj.name)] = describe(obj)
+    return tuple((kind, name, text) for (kind, name), text in sorted(found.items()))
 
 
 def layout(tables: tuple[TableRef, ...]) -> Diagram | None:
@@ -249,7 +270,7 @@ def layout(tables: tuple[TableRef, ...]) -> Diagram | None:
                 x, y, BOX_W, heights[start + i], _fit(t.name), t.anchor, tuple(rows)
             )
         y += max(heights[start : start + per_row]) + GAP_Y
-    edges = []
+    edges: list[Edge] = []
     for t in tables:
         for fk in t.foreign_keys:
             target = boxes.get((fk.schema, fk.table))

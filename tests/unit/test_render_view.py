@@ -86,6 +86,7 @@ def test_reference_tables_classes_and_relations() -> None:
     assert public["legacy_bets"].presence == "database"
     assert ref.schemas[1].tables[0].presence == "models"
     assert [c.keys for c in public["matches"].columns] == ["PK", "FK", "FK", ""]
+    assert ref.schemas[0].others == (("enum", "bet_status", "ENUM ('pending', 'won', 'lost')"),)
     diagram = ref.schemas[0].diagram
     assert diagram is not None and len(diagram.boxes) == 4 and len(diagram.edges) == 3
 
