@@ -12,6 +12,7 @@ import shutil
 import signal
 import tempfile
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -26,13 +27,16 @@ class EmbeddedPostgres:
     """One embedded server; ``url(dbname)`` gives a psycopg2 URL to one of its databases."""
 
     def __init__(self, directory: Path | None = None) -> None:
-        import pgserver  # imported late: it registers atexit handlers
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI): harmless here
+            warnings.simplefilter("ignore")
+            from pgserver.postgres_server import get_server  # late: registers atexit handlers
 
         self._own_dir = directory is None
         base = Path(tempfile.mkdtemp(prefix="drift-pg-")) if directory is None else directory
         self.directory = base
         try:
-            self._server = pgserver.get_server(base / "pgdata", cleanup_mode="stop")
+            self._server = get_server(base / "pgdata", cleanup_mode="stop")
         except Exception as exc:  # pgserver raises plain exceptions with initdb/pg_ctl output
             raise DriftError(f"cannot start the embedded PostgreSQL: {exc}".splitlines()[0]) from None
 

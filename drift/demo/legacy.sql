@@ -205,3 +205,6 @@ INSERT INTO quantum.dna_profiles (team_id, kind, version, features, embedding) V
 
 INSERT INTO quantum.model_runs (model_name, started_at, finished_at, parameters, status) VALUES
     ('dna-style-v2', '2026-03-01 02:00+00', '2026-03-01 02:41+00', '{"epochs": 40}', 'succeeded');
+
+-- Statistics, so row estimates in plan hazards are real figures, not "never analysed".
+ANALYZE;
