@@ -38,7 +38,8 @@ class EmbeddedPostgres:
         try:
             self._server = get_server(base / "pgdata", cleanup_mode="stop")
         except Exception as exc:  # pgserver raises plain exceptions with initdb/pg_ctl output
-            raise DriftError(f"cannot start the embedded PostgreSQL: {exc}".splitlines()[0]) from None
+            first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise DriftError(f"cannot start the embedded PostgreSQL: {first_line}") from None
 
     def url(self, database: str = "postgres") -> str:
         base = parse_url(self._server.get_uri())
