@@ -158,3 +158,10 @@ def test_a_corrupt_saved_report_is_a_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "notes").mkdir()  # not a date: ignored
     with pytest.raises(DriftError, match=r"2026-11-19/drift.json: not a drift report"):
         load_reports(tmp_path)
+
+
+def test_an_unwritable_output_dir_is_a_one_line_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "reports"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(DriftError, match=r"^cannot write .*reports/2026-11-26/drift.html: "):
+        write_report(sample_result(), blocker, date(2026, 11, 26))
