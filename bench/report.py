@@ -90,8 +90,17 @@ def environment(admin_url: str) -> dict[str, Any]:
     }
 
 
-def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}x" if b else "-"
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.1f}x" if a is not None and b else "-"
+
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _secs(value: float | None, digits: int = 2) -> str:
+    """Seconds; "-" where the contender was not run."""
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def write_markdown(results_dir: Path, target: Path) -> None:
@@ -122,20 +131,20 @@ def write_markdown(results_dir: Path, target: Path) -> None:
         cells = [
             str(r["tables"]),
             str(r["rounds"]),
-            f"{m['drift_check_e2e']:.2f}",
-            f"{m['alembic_default_e2e']:.2f}",
+            _secs(m["drift_check_e2e"], 2),
+            _secs(m["alembic_default_e2e"], 2),
             _ratio(m["alembic_default_e2e"], m["drift_check_e2e"]),
-            f"{m['drift_core']:.2f}",
-            f"{m['alembic_bulk']:.2f}",
+            _secs(m["drift_core"], 2),
+            _secs(m["alembic_bulk"], 2),
             _ratio(m["alembic_bulk"], m["drift_core"]),
-            f"{m['drift_reflect']:.2f}",
-            f"{m['raw']:.2f}",
+            _secs(m["drift_reflect"], 2),
+            _secs(m["raw"], 2),
             _ratio(m["drift_reflect"], m["raw"]),
-            f"{m['drift_declare']:.2f}",
-            f"{m['drift_compare']:.2f}",
-            f"{m['drift_classify']:.3f}",
-            f"{m['drift_render']:.3f}",
-            f"{m['models_import']:.2f}",
+            _secs(m["drift_declare"], 2),
+            _secs(m["drift_compare"], 2),
+            _secs(m["drift_classify"], 3),
+            _secs(m["drift_render"], 3),
+            _secs(m["models_import"], 2),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     by_size = {r["tables"]: r for r in results}
@@ -160,7 +169,7 @@ def write_markdown(results_dir: Path, target: Path) -> None:
     for r in results:
         c, st, k = r["counts"], r["statements"], r["k_differences"]
         statements = " / ".join(
-            str(st[x]) for x in ("drift_stages", "alembic_bulk", "alembic_default", "raw")
+            _n(st[x]) for x in ("drift_stages", "alembic_bulk", "alembic_default", "raw")
         )
         cells = [
             *(str(c[x]) for x in ("tables", "columns", "foreign_keys", "indexes", "checks")),
@@ -169,7 +178,7 @@ def write_markdown(results_dir: Path, target: Path) -> None:
             f"{r['memory']['stage_peak_mib']:.0f}",
             str(max(r["k0_findings"]["drift_check"] + r["k0_findings"]["drift_stages"])),
             f"{'yes' if k['exact'] else 'NO'} ({len(k['found'])}/{len(k['expected'])})",
-            f"{r['alembic_k0_diffs']['bulk']} / {r['alembic_k0_diffs']['default']}",
+            " / ".join(_n(r["alembic_k0_diffs"][x]) for x in ("bulk", "default")),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", METHOD, ""]

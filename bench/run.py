@@ -126,8 +126,13 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def _median(runs: list[dict[str, Any]] | None, key: str) -> float | None:
+    """None where the contender was not run (Alembic above --alembic-max-tables)."""
+    return median([r[key] for r in runs]) if runs else None
+
+
 def bench_size(
-    admin_url: str, size: int, rounds: int, workdir: Path, seed: int, k: int
+    admin_url: str, size: int, rounds: int, workdir: Path, seed: int, k: int, alembic: bool = True
 ) -> dict[str, Any]:
     say = lambda text: print(f"[{size}] {text}", flush=True)  # noqa: E731
     base = workdir / f"n{size}"
@@ -145,13 +150,14 @@ def bench_size(
     memory = worker("memory", url, k0.module, k0.models_path.parent)
     say(f"drift stages peak: {memory['stage_peak_mib']:.0f} MiB above {memory['baseline_mib']:.0f}")
 
-    runs: dict[str, list[dict[str, Any]]] = {c: [] for c in CONTENDERS}
+    contenders = CONTENDERS if alembic else tuple(c for c in CONTENDERS if "alembic" not in c)
+    inproc = INPROC if alembic else tuple(c for c in INPROC if "alembic" not in c)
+    runs: dict[str, list[dict[str, Any]]] = {c: [] for c in contenders}
     for r in range(rounds):
-        for contender in rotated(CONTENDERS, r):
+        for contender in rotated(contenders, r):
             if contender == "inproc":
-                out = worker(
-                    "inproc", url, k0.module, k0.models_path.parent, ",".join(rotated(INPROC, r))
-                )
+                order = ",".join(rotated(inproc, r))
+                out = worker("inproc", url, k0.module, k0.models_path.parent, order)
             elif contender == "drift-check":
                 out = drift_check(url, k0.module, k0.models_path.parent)
             else:
@@ -182,7 +188,8 @@ def summarize(
             for r in inproc
         ]
     )
-    alembic_e2e = runs["alembic-e2e"]
+    alembic_e2e = runs.get("alembic-e2e")
+    bulk = [r["alembic-bulk"] for r in inproc] if alembic_e2e else None
     return {
         "tables": size,
         "rounds": len(inproc),
@@ -190,18 +197,18 @@ def summarize(
         "load_seconds": load_seconds,
         "medians": {
             "drift_check_e2e": median([r["wall_seconds"] for r in runs["drift-check"]]),
-            "alembic_default_e2e": median([r["wall_seconds"] for r in alembic_e2e]),
-            "alembic_default_compare": median([r["seconds"] for r in alembic_e2e]),
+            "alembic_default_e2e": _median(alembic_e2e, "wall_seconds"),
+            "alembic_default_compare": _median(alembic_e2e, "seconds"),
             "models_import": median([r["import_seconds"] for r in inproc]),
             "drift_core": core,
             **{f"drift_{s}": v for s, v in stages.items()},
-            "alembic_bulk": median([r["alembic-bulk"]["seconds"] for r in inproc]),
+            "alembic_bulk": _median(bulk, "seconds"),
             "raw": median([r["raw"]["seconds"] for r in inproc]),
         },
         "statements": {
             "drift_stages": inproc[0]["drift"]["statements"],
-            "alembic_bulk": inproc[0]["alembic-bulk"]["statements"],
-            "alembic_default": alembic_e2e[0]["statements"],
+            "alembic_bulk": bulk[0]["statements"] if bulk else None,
+            "alembic_default": alembic_e2e[0]["statements"] if alembic_e2e else None,
             "raw": inproc[0]["raw"]["statements"],
         },
         "memory": memory,
@@ -211,8 +218,8 @@ def summarize(
             "drift_check_exit": [r["exit"] for r in runs["drift-check"]],
         },
         "alembic_k0_diffs": {
-            "bulk": inproc[0]["alembic-bulk"]["diffs"],
-            "default": alembic_e2e[0]["diffs"],
+            "bulk": bulk[0]["diffs"] if bulk else None,
+            "default": alembic_e2e[0]["diffs"] if alembic_e2e else None,
         },
         "k_differences": {"k": k, "expected": expected, "found": found, "exact": expected == found},
         "runs": runs,
@@ -230,6 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/drift-bench"))
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--differences", type=int, default=10, metavar="K")
+    parser.add_argument(
+        "--alembic-max-tables",
+        type=int,
+        default=5000,
+        metavar="N",
+        help="run Alembic only up to N tables (its bars are at 5,000; it takes minutes above)",
+    )
     args = parser.parse_args(argv)
     sizes = [200] if args.quick else [int(s) for s in args.sizes.split(",")]
     rounds = 1 if args.quick else args.rounds
@@ -244,7 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         env = environment(admin_url)
         for size in sizes:
-            result = bench_size(admin_url, size, rounds, args.workdir, args.seed, args.differences)
+            alembic = size <= args.alembic_max_tables
+            result = bench_size(
+                admin_url, size, rounds, args.workdir, args.seed, args.differences, alembic
+            )
             result["environment"] = env
             print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=1)[:4000])
             if not args.quick:
