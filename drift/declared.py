@@ -161,6 +161,11 @@ class _Context:
 
 
 def _declare(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source: str) -> Snapshot:
+    with nz.bulk_build():
+        return _declare_all(metadatas, schemas, source)
+
+
+def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source: str) -> Snapshot:
     ctx = _Context(schemas)
     declared_by = _declared_by(metadatas)
     tables: dict[str, dict[str, Table]] = defaultdict(dict)

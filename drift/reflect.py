@@ -64,6 +64,11 @@ def reflect_snapshot_with_connection(
     Only the schemas that exist are returned (the comparator reports a schema
     declared by the models but absent as missing); none existing is an error.
     """
+    with nz.bulk_build():
+        return _reflect(conn, schemas, source)
+
+
+def _reflect(conn: Connection, schemas: tuple[str, ...], source: str | None) -> Snapshot:
     params = {"schemas": list(schemas)}
     saved_path, server_version = conn.execute(
         sa.text(
@@ -80,15 +85,24 @@ def reflect_snapshot_with_connection(
         columns = _group(conn.execute(_sql("columns"), params))
         constraints = _group(conn.execute(_sql("constraints"), params))
         indexes = _group(conn.execute(_sql("indexes"), params))
+        opclasses: dict[int, str] = {oid: name for oid, name in conn.execute(_sql("opclasses"))}
         enums = conn.execute(_sql("enums"), params).all()
         sequences = conn.execute(_sql("sequences"), params).all()
     finally:
         conn.execute(sa.text("SELECT set_config('search_path', :p, true)"), {"p": saved_path})
 
+    # a serial column's default is nextval() of the sequence it owns
+    owned = {
+        (s.owner_relid, s.owner_attnum): nz.qualified_name(s.schema, s.name)
+        for s in sequences
+        if s.owner_relid is not None
+    }
+    # attnum -> name per relation: constraints and indexes name their columns by number
+    attnames = {relid: {row[1]: row[2] for row in rows} for relid, rows in columns.items()}
     tables: dict[str, list[Table]] = defaultdict(list)
     views: dict[str, list[View]] = defaultdict(list)
     for rel in relations:
-        cols = tuple(_column(c) for c in columns.get(rel.oid, ()))
+        cols = tuple(_column(c, owned.get((c[0], c[1]))) for c in columns.get(rel.oid, ()))
         if rel.kind in ("v", "m"):
             views[rel.schema].append(
                 View(
@@ -100,14 +114,29 @@ def reflect_snapshot_with_connection(
                 )
             )
         else:
+            names = attnames.get(rel.oid, {})
             tables[rel.schema].append(
-                _table(rel, cols, constraints.get(rel.oid, ()), indexes.get(rel.oid, ()))
+                Table(
+                    name=rel.name,
+                    columns=cols,
+                    comment=rel.comment,
+                    partitioned_by=rel.partitioned_by,
+                    indexes=tuple(
+                        sorted(
+                            (_index(i, names, opclasses) for i in indexes.get(rel.oid, ())),
+                            key=lambda i: i.name or "",
+                        )
+                    ),
+                    **_constraints(constraints.get(rel.oid, ()), names, attnames),
+                )
             )
     enum_map: dict[str, list[EnumType]] = defaultdict(list)
     for e in enums:
         enum_map[e.schema].append(EnumType(name=e.name, labels=tuple(e.labels)))
     seq_map: dict[str, list[Sequence]] = defaultdict(list)
     for s in sequences:
+        if s.owner_relid is not None:
+            continue  # it belongs to its column
         seq_map[s.schema].append(
             nz.canonical_sequence(
                 s.name, s.data_type, s.start, s.increment, s.min_value, s.max_value, s.cycle
@@ -130,63 +159,75 @@ def reflect_snapshot_with_connection(
     )
 
 
-def _group(rows: Iterable[Row[Any]]) -> dict[int, list[Row[Any]]]:
-    grouped: dict[int, list[Row[Any]]] = defaultdict(list)
+def _group(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
-        grouped[row.relid].append(row)
+        grouped[row[0]].append(row)
     return grouped
 
 
-def _column(row: Row[Any]) -> Column:
-    type_ = nz.canonical_type(row.type)
+def _column(row: Seq[Any], owned_sequence: str | None) -> Column:
+    """One row of columns.sql (unpacked by position: this runs once per column of the catalog)."""
+    (_, _, name, type_read, not_null, default_read, identity, generated, comment, collation) = row
+    type_ = nz.canonical_type(type_read)
     default = computed = sequence = None
     serial = False
-    if row.generated == "s":
-        computed = nz.canonical_expression(row.default_expr)
-    elif row.default_expr is not None:
-        default = nz.canonical_default(row.default_expr, type_)
+    if generated == "s":
+        computed = nz.canonical_expression(default_read)
+    elif default_read is not None:
+        default = nz.canonical_default(default_read, type_)
         used = nz.sequence_of_default(default)
         if used is not None:
-            serial = used == row.owned_sequence
+            serial = used == owned_sequence
             sequence = None if serial else used
             default = None
+    changed = type_ != type_read or (
+        default_read is not None and default_read != (computed if computed is not None else default)
+    )
     return Column(
-        name=row.name,
+        name=name,
         type=type_,
-        nullable=not row.not_null,
+        nullable=not not_null,
         default=default,
         serial=serial,
         sequence=sequence,
-        identity=_IDENTITY.get(row.identity),
+        identity=_IDENTITY.get(identity),
         computed=computed,
-        comment=row.comment,
-        collation=row.collation,
+        comment=comment,
+        collation=collation,
         raw=nz.raw_of(
-            type=(row.type, type_),
-            default=(None if computed else row.default_expr, default),
-            computed=(row.default_expr if computed else None, computed),
-        ),
+            type=(type_read, type_),
+            default=(None if computed else default_read, default),
+            computed=(default_read if computed else None, computed),
+        )
+        if changed
+        else (),
     )
 
 
-def _table(
-    rel: Row[Any], columns: tuple[Column, ...], constraints: Seq[Row[Any]], indexes: Seq[Row[Any]]
-) -> Table:
+def _constraints(
+    rows: Seq[Row[Any]], names: dict[int, str], attnames: dict[int, dict[int, str]]
+) -> dict[str, Any]:
     primary_key = None
     fks: list[ForeignKey] = []
     uniques: list[UniqueConstraint] = []
     checks: list[CheckConstraint] = []
-    for con in constraints:
+    for con in rows:
+        columns = tuple(names.get(n, str(n)) for n in con.attnums or ())
         if con.type == "p":
-            primary_key = PrimaryKey(name=con.name, columns=tuple(con.columns))
+            primary_key = PrimaryKey(name=con.name, columns=columns)
         elif con.type == "f":
+            referred = attnames.get(con.referred_relid, {})
             fks.append(
                 ForeignKey(
                     name=con.name,
-                    columns=tuple(con.columns),
+                    columns=columns,
                     referred_schema=con.referred_schema,
                     referred_table=con.referred_table,
-                    referred_columns=tuple(con.referred_columns),
+                    referred_columns=tuple(
+                        con.referred_columns
+                        or (referred.get(n, str(n)) for n in con.referred_attnums)
+                    ),
                     on_delete=_ACTIONS[con.on_delete],
                     on_update=_ACTIONS[con.on_update],
                     deferrable=con.deferrable,
@@ -197,9 +238,7 @@ def _table(
         elif con.type == "u":
             uniques.append(
                 UniqueConstraint(
-                    name=con.name,
-                    columns=tuple(con.columns),
-                    nulls_not_distinct=con.nulls_not_distinct,
+                    name=con.name, columns=columns, nulls_not_distinct=con.nulls_not_distinct
                 )
             )
         else:
@@ -211,28 +250,27 @@ def _table(
                     raw=nz.raw_of(expression=(con.expression, expression)),
                 )
             )
-    return Table(
-        name=rel.name,
-        columns=columns,
-        primary_key=primary_key,
-        foreign_keys=tuple(fks),
-        unique_constraints=tuple(uniques),
-        check_constraints=tuple(checks),
-        indexes=tuple(_index(i) for i in indexes),
-        comment=rel.comment,
-        partitioned_by=rel.partitioned_by,
-    )
+    return {
+        "primary_key": primary_key,
+        "foreign_keys": tuple(sorted(fks, key=lambda c: c.name or "")),
+        "unique_constraints": tuple(sorted(uniques, key=lambda c: c.name or "")),
+        "check_constraints": tuple(sorted(checks, key=lambda c: c.name or "")),
+    }
 
 
-def _index(row: Row[Any]) -> Index:
+def _index(row: Row[Any], names: dict[int, str], opclasses: dict[int, str]) -> Index:
     elements = []
     raw_expressions = []
     for k in range(row.key_count):
-        text = row.elements[k]
-        is_column = row.attnums[k] != 0
-        expression = _unquote(text) if is_column else nz.canonical_expression(text)
-        if not is_column and expression != text:
-            raw_expressions.append(text)
+        attnum = row.attnums[k]
+        is_column = attnum != 0
+        if is_column:
+            expression = names.get(attnum, str(attnum))
+        else:
+            text = row.elements[k]
+            expression = nz.canonical_expression(text)
+            if expression != text:
+                raw_expressions.append(text)
         option = row.options[k]
         descending, nulls_first = bool(option & 1), bool(option & 2)
         elements.append(
@@ -242,7 +280,7 @@ def _index(row: Row[Any]) -> Index:
                 descending=descending,
                 # NULLS FIRST is the default for DESC, NULLS LAST for ASC
                 nulls_first=None if nulls_first == descending else nulls_first,
-                opclass=row.opclasses[k] if k < len(row.opclasses) else None,
+                opclass=opclasses.get(row.opclasses[k]),
             )
         )
     where = nz.canonical_expression(row.predicate) if row.predicate is not None else None
@@ -252,14 +290,8 @@ def _index(row: Row[Any]) -> Index:
         unique=row.is_unique,
         method=row.method,
         where=where,
-        include=tuple(_unquote(t) for t in row.elements[row.key_count :]),
+        include=tuple(names.get(n, str(n)) for n in row.attnums[row.key_count :]),
         raw=nz.raw_of(
             where=(row.predicate, where), expressions=("; ".join(raw_expressions) or None, None)
         ),
     )
-
-
-def _unquote(name: str) -> str:
-    if name.startswith('"') and name.endswith('"'):
-        return name[1:-1].replace('""', '"')
-    return name
