@@ -94,7 +94,6 @@ def run_demo(
 
     say = status or echo
     import_example_models()
-    report = output_dir / REPORT_NAME
     with resources.as_file(resources.files(__name__).joinpath("expectations.yaml")) as plan:
         say("demo: starting an embedded PostgreSQL")
         with embedded_postgres() as server:
@@ -108,11 +107,7 @@ def run_demo(
             say("demo: checking it against the example models and expectations")
             result = run_check(config)
             echo(render(result, "text", color=color).rstrip("\n"))
-            try:
-                write_atomic(report, render(result, "json"))
-            except OSError as exc:
-                raise DriftError(f"cannot write {report}: {exc.strerror}") from None
-            say(f"demo: wrote {report}")
+            _write_reports(result, output_dir, say)
             from drift.plan.run import demo_plan  # late: only the demo's plan needs Alembic
 
             # the phase revisions into output_dir/migrations, verified on a scratch database
@@ -120,6 +115,28 @@ def run_demo(
             if keep:
                 _wait(_usable_url(url), say)
     return result
+
+
+def _write_reports(result: CheckResult, output_dir: Path, say: Echo) -> None:
+    """JSON, HTML and Markdown side by side: the demo database is new each run, so
+    there is no week-over-week history to keep (``drift report`` keeps one)."""
+    from drift.render import render
+    from drift.render.html import render_html_view
+    from drift.render.markdown import render_markdown_view
+    from drift.render.view import build_view
+
+    view = build_view(result)
+    for name, text in (
+        (REPORT_NAME, render(result, "json")),
+        ("drift.html", render_html_view(view)),
+        ("drift.md", render_markdown_view(view)),
+    ):
+        path = output_dir / name
+        try:
+            write_atomic(path, text)
+        except OSError as exc:
+            raise DriftError(f"cannot write {path}: {exc.strerror}") from None
+        say(f"demo: wrote {path}")
 
 
 def _usable_url(url: str) -> str:

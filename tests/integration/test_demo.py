@@ -111,6 +111,16 @@ def test_demo_exits_1_and_names_expected_and_unexpected_drift(demo_run: tuple[An
     assert f"wrote {out / 'drift.json'}" in result.stderr
 
 
+def test_demo_writes_the_html_and_markdown_reports(demo_run: tuple[Any, Path]) -> None:
+    result, out = demo_run
+    html = (out / "drift.html").read_text(encoding="utf-8")
+    markdown = (out / "drift.md").read_text(encoding="utf-8")
+    for name in ("drift.html", "drift.md"):
+        assert f"wrote {out / name}" in result.stderr
+    assert "bets_placed_at_idx" in html and "bets_placed_at_idx" in markdown
+    assert "erDiagram" in markdown  # the onboarding reference's diagram
+
+
 def test_demo_report_follows_the_json_contract(demo_run: tuple[Any, Path]) -> None:
     _, out = demo_run
     report = json.loads((out / "drift.json").read_text(encoding="utf-8"))
