@@ -212,17 +212,26 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
 
 
 def _type_key(t: Any) -> Any:
-    """A hashable key of a type's settings, so equal types compile once (80k columns)."""
-    items = []
-    for k, v in sorted(vars(t).items()):
-        if k.startswith("_") and k not in ("_variant_mapping",):
-            continue
-        if isinstance(v, sa.types.TypeEngine):
-            v = _type_key(v)
-        elif isinstance(v, list | dict | set):
-            v = repr(v)
-        items.append((k, v))
-    return (type(t), tuple(items))
+    """A hashable key of a type's settings, so equal types compile once (80k columns).
+
+    Public attributes in the order __init__ set them (the same for one class),
+    plus a variant mapping if any.
+    """
+    return (
+        type(t),
+        tuple(
+            (
+                k,
+                _type_key(v)
+                if isinstance(v, sa.types.TypeEngine)
+                else repr(v)
+                if isinstance(v, list | dict | set)
+                else v,
+            )
+            for k, v in t.__dict__.items()
+            if k[0] != "_" or k == "_variant_mapping"
+        ),
+    )
 
 
 def _type_text(t: Any, ctx: _Context) -> tuple[str, str]:
@@ -235,6 +244,9 @@ def _type_text(t: Any, ctx: _Context) -> tuple[str, str]:
     if key is not None and key in ctx.type_cache:
         return ctx.type_cache[key]
     impl = t
+    variants = getattr(t, "_variant_mapping", None)
+    if variants and _DIALECT.name in variants:
+        impl = variants[_DIALECT.name]  # with_variant(..., "postgresql")
     if isinstance(impl, sa.types.TypeDecorator):
         # Interval and friends turn native here; a user TypeDecorator yields its impl
         impl = impl.dialect_impl(_DIALECT)

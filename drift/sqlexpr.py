@@ -236,6 +236,13 @@ class _Parser:
             return ("array", tuple(self.list_until("]")))
         if w == "case":
             return self.case()
+        if w == "cast" and self.at("punct", "("):
+            self.take()
+            inner = self.expr(0)
+            self.expect("word", "as")
+            type_name = self.type_name()
+            self.expect("punct", ")")
+            return self.cast(inner, type_name)
         if w in ("interval", "date", "timestamp", "time", "numeric") and self.at("str"):
             return ("str", self.take().text)  # a typed literal: the type is dropped like a cast
         if w in _SQL_VALUE_FUNCTIONS and not self.at("punct", "("):
@@ -294,16 +301,19 @@ class _Parser:
         self.expect("word", "end")
         return ("case", subject, tuple(whens), other)
 
+    def cast(self, node: Node, type_name: str) -> Node:
+        """Casts are dropped (see the module docstring); a numeric string becomes the number."""
+        if node[0] == "str" and type_name in NUMERIC_TYPES and _is_number(node[1][1:-1]):
+            return ("num", _canonical_number(node[1][1:-1]))
+        return node
+
     def infix(self, left: Node, min_bp: int) -> Node | None:
         t = self.peek()
         if t is None:
             return None
         if t.kind == "op" and t.text == "::":
             self.take()
-            type_name = self.type_name()
-            if left[0] == "str" and type_name in NUMERIC_TYPES and _is_number(left[1][1:-1]):
-                return ("num", _canonical_number(left[1][1:-1]))
-            return left  # casts are dropped (see the module docstring)
+            return self.cast(left, self.type_name())
         if t.kind == "punct" and t.text == "[":
             self.take()
             index = self.expr(0)

@@ -409,3 +409,30 @@ def test_constraints_and_indexes_as_written_in_sql(run_sql, database_url: str) -
     assert db_players.indexes == model_players.indexes
     assert db_players.columns == model_players.columns
     assert db_players.check_constraints == model_players.check_constraints
+
+
+class _Money(sa.types.TypeDecorator[Any]):
+    impl = sa.Numeric(12, 2)
+    cache_ok = True
+
+
+def test_variants_and_type_decorators_compile_as_create_all_would() -> None:
+    md = sa.MetaData()
+    kind = sa.Enum("a", "b", name="kind")
+    sa.Table(
+        "t",
+        md,
+        sa.Column("a", sa.Integer().with_variant(sa.BigInteger(), "postgresql")),
+        sa.Column("b", _Money()),
+        sa.Column("c", sa.String(5).with_variant(kind, "postgresql")),
+        sa.Column("d", sa.String(5).with_variant(sa.Text(), "sqlite")),
+    )
+    snap = declare_metadata(md, ("public",))
+    table = _table(snap, "t")
+    assert [c.type for c in table.columns] == [
+        "bigint",
+        "numeric(12,2)",
+        "public.kind",
+        "character varying(5)",
+    ]
+    assert [(e.name, e.labels) for e in snap.schemas[0].enums] == [("kind", ("a", "b"))]

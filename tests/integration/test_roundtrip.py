@@ -28,6 +28,10 @@ def test_create_all_of_rich_models_has_no_drift(
 ) -> None:
     run_sql("CREATE SCHEMA quantum")
     rich_models.metadata.create_all(engine)
+    run_sql(
+        "CREATE TABLE events_2026 PARTITION OF events"
+        " FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+    )
     declared = declare_metadata(rich_models.metadata, SCHEMAS, source="rich_models")
     reflected = reflect_snapshot(database_url, SCHEMAS)
     found = [
@@ -42,11 +46,16 @@ def test_the_round_trip_is_not_vacuous(
 ) -> None:
     run_sql("CREATE SCHEMA quantum")
     rich_models.metadata.create_all(engine)
+    run_sql(
+        "CREATE TABLE events_2026 PARTITION OF events"
+        " FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+    )
     reflected = reflect_snapshot(database_url, SCHEMAS)
     public, quantum = reflected.schema("public"), reflected.schema("quantum")
     assert public is not None and quantum is not None
     assert [t.name for t in public.tables] == [
         "Legacy Keyed",
+        "events",
         "matches",
         "players",
         "teams",
@@ -62,7 +71,18 @@ def test_the_round_trip_is_not_vacuous(
     assert indexes["ix_players_rating_desc"].elements[0].descending
     assert indexes["ix_players_team_incl"].include == ("name",)
     assert public.table("matches").indexes[0].method == "gin"
-    assert [e.name for e in public.enums] == ["match_status"]
+    assert [(e.name, e.labels) for e in public.enums] == [
+        ("foot", ("left", "right", "both")),
+        ("match_status", ("scheduled", "live", "finished")),
+    ]
+    assert indexes["ix_players_name_pattern"].elements[0].opclass == "text_pattern_ops"
+    assert "ix_players_nickname" in indexes and "ix_players_squad_code" in indexes
+    assert indexes["ix_players_squad_code"].unique
+    assert {u.name: u.nulls_not_distinct for u in players.unique_constraints}["uq_players_nickname"]
+    events = public.table("events")
+    assert events is not None and events.partitioned_by == "RANGE (played_at)"
+    assert [i.name for i in events.indexes] == ["ix_events_kind"]
+    assert events.column("weight").computed == "length(kind) * 2"  # type: ignore[union-attr]
     assert [e.labels for e in quantum.enums] == [("offence", "defence", "balance")]
     assert [s.name for s in public.sequences] == ["legacy_ref_seq", "ticket_seq"]
     tickets = public.table("tickets")

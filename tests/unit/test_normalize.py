@@ -150,6 +150,10 @@ def test_sequence_of_a_nextval_default(default: str, sequence: str | None) -> No
         ),
         ("(kind = ANY (ARRAY['a'::quantum.dna_kind]))", "kind IN ('a')"),
         ("(ts > (now() - '1 day'::interval))", "ts > now() - interval '1 day'"),
+        ("((code)::text <> ''::text)", "CAST(code AS TEXT) <> ''"),
+        ("(qty >= '10'::numeric)", "qty >= CAST('10' AS numeric(10, 2))"),
+        ("(NOT (a = 1))", "a <> 1"),
+        ("(deleted_at IS NOT NULL)", "NOT (deleted_at IS NULL)"),
     ],
 )
 def test_equivalent_expressions_are_equal(database: str, models: str) -> None:
