@@ -14,7 +14,7 @@ and printed back in one canonical form:
 * ``x = ANY (ARRAY[...])`` printed as ``x IN (...)``, ``<> ALL`` as ``NOT IN``;
   ``BETWEEN`` as two comparisons; ``LIKE`` as ``~~``; ``!=`` as ``<>``;
 * ``now()``, ``CURRENT_TIMESTAMP`` and ``transaction_timestamp()`` as ``now()``;
-* ``public.`` and ``pg_catalog.`` dropped from function names.
+* function names without their schema.
 
 Dropping every cast is a deliberate trade: an explicit cast that changes the
 meaning is rarely the only difference between two expressions, while the casts
@@ -257,9 +257,10 @@ class _Parser:
             parts.append(t.text if t.kind == "word" else t.text[1:-1].replace('""', '"'))
         if self.at("punct", "("):
             self.take()
-            name = ".".join(parts)
-            if len(parts) > 1 and parts[0] in ("public", "pg_catalog"):
-                name = ".".join(parts[1:])
+            # Functions are compared by name: the reader prints them schema-qualified
+            # (public.uuid_generate_v4()), the models rarely do, and extensions live
+            # wherever the installation put them.
+            name = parts[-1]
             if self.at("punct", ")"):
                 self.take()
                 args: list[Node] = []

@@ -1,9 +1,19 @@
 -- Every column of every relation of the requested schemas, in ordinal order.
 -- Which sequence a column owns (serial, identity) comes from sequences.sql.
+-- Types are printed schema-qualified (the reader's search_path is pg_catalog),
+-- except those an extension provides (citext, hstore, vector): the models name
+-- them bare, and where the extension lives is the installation's business.
+WITH extension_types AS MATERIALIZED (
+    SELECT e.objid AS oid FROM pg_depend e
+    WHERE e.classid = 'pg_type'::regclass AND e.deptype = 'e'
+)
 SELECT a.attrelid AS relid,
        a.attnum AS attnum,
        a.attname AS name,
-       format_type(a.atttypid, a.atttypmod) AS type,
+       CASE WHEN et.oid IS NULL THEN format_type(a.atttypid, a.atttypmod)
+            ELSE regexp_replace(format_type(a.atttypid, a.atttypmod),
+                                '^("([^"]|"")*"|[^."]+)\.', '')
+       END AS type,
        a.attnotnull AS not_null,
        pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
        a.attidentity AS identity,
@@ -17,6 +27,8 @@ FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN extension_types et
+       ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_description d
        ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum

@@ -436,3 +436,23 @@ def test_variants_and_type_decorators_compile_as_create_all_would() -> None:
         "character varying(5)",
     ]
     assert [(e.name, e.labels) for e in snap.schemas[0].enums] == [("kind", ("a", "b"))]
+
+
+def test_functions_are_compared_without_their_schema(run_sql, database_url: str) -> None:
+    md = sa.MetaData()
+    sa.Table(
+        "t",
+        md,
+        sa.Column("d", sa.Text, server_default=text("md5('x')")),
+        sa.Column("e", sa.Text, server_default=func.quantum.tag()),
+    )
+    db, models = _both(
+        run_sql,
+        database_url,
+        """CREATE SCHEMA quantum;
+           CREATE FUNCTION quantum.tag() RETURNS text LANGUAGE sql AS $$ SELECT 'q' $$;
+           CREATE TABLE t (d text DEFAULT pg_catalog.md5('x'), e text DEFAULT quantum.tag())""",
+        md,
+    )
+    _assert_same_columns(db, models, "t")
+    assert [c.default for c in _table(db, "t").columns] == ["md5('x')", "tag()"]
