@@ -341,6 +341,8 @@ def _table(table: sa.Table, ctx: _Context, declared_by: str | None) -> Table:
     fks, uniques, checks = [], [], []
     constraints = list(table.constraints) + [k for c in table.columns for k in c.constraints]
     for con in constraints:
+        if not con._should_create_for_compiler(ctx.ddl):
+            continue  # e.g. the CHECK of a native Enum or Boolean, or a ddl_if() for another dialect
         if isinstance(con, sa.ForeignKeyConstraint):
             fks.append(_foreign_key(con, ctx))
         elif isinstance(con, sa.UniqueConstraint):
@@ -371,10 +373,20 @@ def _table(table: sa.Table, ctx: _Context, declared_by: str | None) -> Table:
         foreign_keys=tuple(sorted(fks, key=_sort_key)),
         unique_constraints=tuple(sorted(uniques, key=_sort_key)),
         check_constraints=tuple(sorted(checks, key=_sort_key)),
-        indexes=tuple(sorted((_index(i, ctx) for i in table.indexes), key=_sort_key)),
+        indexes=tuple(
+            sorted((_index(i, ctx) for i in table.indexes if _creates(i, ctx)), key=_sort_key)
+        ),
         comment=table.comment,
         partitioned_by=_partition_by(partition_by) if partition_by else None,
         declared_by=declared_by,
+    )
+
+
+def _creates(index: sa.Index, ctx: _Context) -> bool:
+    """Whether create_all() would create the index here (Index.ddl_if(dialect=...))."""
+    cond = index._ddl_if
+    return cond is None or bool(
+        cond._should_execute(sa.schema.CreateIndex(index), index, None, compiler=ctx.ddl)
     )
 
 

@@ -456,3 +456,21 @@ def test_functions_are_compared_without_their_schema(run_sql, database_url: str)
     )
     _assert_same_columns(db, models, "t")
     assert [c.default for c in _table(db, "t").columns] == ["md5('x')", "tag()"]
+
+
+def test_what_create_all_would_not_create_on_postgresql_is_left_out() -> None:
+    md = sa.MetaData()
+    t = sa.Table(
+        "t",
+        md,
+        sa.Column("kind", sa.Enum("a", "b", name="kind", create_constraint=True)),
+        sa.Column("flag", sa.Boolean(create_constraint=True)),
+        sa.Column("n", sa.Integer),
+        sa.CheckConstraint("n > 0", name="ck_sqlite_only").ddl_if(dialect="sqlite"),
+        sa.CheckConstraint("n < 9", name="ck_everywhere"),
+    )
+    sa.Index("ix_sqlite_only", t.c.n).ddl_if(dialect="sqlite")
+    sa.Index("ix_pg_only", t.c.n).ddl_if(dialect="postgresql")
+    table = _table(declare_metadata(md, ("public",)), "t")
+    assert [c.name for c in table.check_constraints] == ["ck_everywhere"]
+    assert [i.name for i in table.indexes] == ["ix_pg_only"]
