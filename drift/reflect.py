@@ -76,20 +76,22 @@ def _reflect(conn: Connection, schemas: tuple[str, ...], source: str | None) -> 
             "set_config('search_path', 'pg_catalog', true)"
         )
     ).one()[:2]
-    try:
-        existing = [r.name for r in conn.execute(_sql("schemas"), params)]
-        if not existing:
-            where = f" in {source}" if source else ""
-            raise DriftError(f"none of the schemas {', '.join(schemas)} exists{where}")
-        relations = conn.execute(_sql("relations"), params).all()
-        columns = _group(conn.execute(_sql("columns"), params))
-        constraints = _group(conn.execute(_sql("constraints"), params))
-        indexes = _group(conn.execute(_sql("indexes"), params))
-        opclasses: dict[int, str] = {oid: name for oid, name in conn.execute(_sql("opclasses"))}
-        enums = conn.execute(_sql("enums"), params).all()
-        sequences = conn.execute(_sql("sequences"), params).all()
-    finally:
-        conn.execute(sa.text("SELECT set_config('search_path', :p, true)"), {"p": saved_path})
+    restore = sa.text("SELECT set_config('search_path', :p, true)")
+    existing = [r.name for r in conn.execute(_sql("schemas"), params)]
+    if not existing:
+        conn.execute(restore, {"p": saved_path})
+        where = f" in {source}" if source else ""
+        raise DriftError(f"none of the schemas {', '.join(schemas)} exists{where}")
+    # On a database error the transaction is aborted and nothing more can run in
+    # it: the search_path is put back only when the reads succeeded.
+    relations = conn.execute(_sql("relations"), params).all()
+    columns = _group(conn.execute(_sql("columns"), params))
+    constraints = _group(conn.execute(_sql("constraints"), params))
+    indexes = _group(conn.execute(_sql("indexes"), params))
+    opclasses: dict[int, str] = {oid: name for oid, name in conn.execute(_sql("opclasses"))}
+    enums = conn.execute(_sql("enums"), params).all()
+    sequences = conn.execute(_sql("sequences"), params).all()
+    conn.execute(restore, {"p": saved_path})
 
     # a serial column's default is nextval() of the sequence it owns
     owned = {

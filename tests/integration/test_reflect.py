@@ -337,3 +337,14 @@ def test_a_wrong_password_is_one_line_without_the_password(pg_server, database_u
             conn.exec_driver_sql("SELECT pg_reload_conf()")
             conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
         admin.dispose()
+
+
+def test_the_callers_search_path_is_put_back(run_sql, database_url: str) -> None:
+    run_sql("CREATE SCHEMA quantum; CREATE TABLE quantum.t (id int)")
+    with read_only_connection(database_url) as conn:
+        conn.exec_driver_sql("SET LOCAL search_path = quantum, public")
+        reflect_snapshot_with_connection(conn, ("quantum",))
+        assert conn.exec_driver_sql("SHOW search_path").scalar() == "quantum, public"
+        with pytest.raises(DriftError, match="none of the schemas nope exists$"):
+            reflect_snapshot_with_connection(conn, ("nope",))
+        assert conn.exec_driver_sql("SHOW search_path").scalar() == "quantum, public"
