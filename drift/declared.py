@@ -190,6 +190,9 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
                 None if seq.nomaxvalue else seq.maxvalue,
                 seq.cycle,
             )
+        for obj in getattr(md, "_objects", ()):
+            if isinstance(obj, sa.Enum):  # enums made with metadata=, used by no table yet
+                _type_text(obj, ctx)
     enums: dict[str, list[EnumType]] = defaultdict(list)
     for (schema, _), enum in sorted(ctx.enums.items()):
         enums[schema].append(enum)
@@ -342,7 +345,7 @@ def _table(table: sa.Table, ctx: _Context, declared_by: str | None) -> Table:
     constraints = list(table.constraints) + [k for c in table.columns for k in c.constraints]
     for con in constraints:
         if not con._should_create_for_compiler(ctx.ddl):
-            continue  # e.g. the CHECK of a native Enum or Boolean, or a ddl_if() for another dialect
+            continue  # the CHECK of a native Enum or Boolean, a ddl_if() for another dialect
         if isinstance(con, sa.ForeignKeyConstraint):
             fks.append(_foreign_key(con, ctx))
         elif isinstance(con, sa.UniqueConstraint):

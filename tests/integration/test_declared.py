@@ -474,3 +474,12 @@ def test_what_create_all_would_not_create_on_postgresql_is_left_out() -> None:
     table = _table(declare_metadata(md, ("public",)), "t")
     assert [c.name for c in table.check_constraints] == ["ck_everywhere"]
     assert [i.name for i in table.indexes] == ["ix_pg_only"]
+
+
+def test_an_enum_made_with_the_metadata_is_declared_even_if_unused() -> None:
+    md = sa.MetaData()
+    sa.dialects.postgresql.ENUM("x", "y", name="spare", schema="quantum", metadata=md)
+    snap = declare_metadata(md, ("public", "quantum"))
+    assert [(s.name, [(e.name, e.labels) for e in s.enums]) for s in snap.schemas] == [
+        ("quantum", [("spare", ("x", "y"))])
+    ]
