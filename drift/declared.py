@@ -39,7 +39,8 @@ from drift.schema import (
     UniqueConstraint,
 )
 
-_DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
+# "named": a format paramstyle would double every % of the rendered SQL (LIKE patterns)
+_DIALECT = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
 # Operator classes PostgreSQL picks by itself: naming one changes nothing.
 _DEFAULT_OPCLASSES = frozenset(
     {

@@ -25,6 +25,7 @@ case-folded token by token (``ParseError`` is handled by ``canonical_expression`
 
 from __future__ import annotations
 
+import decimal
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -219,7 +220,7 @@ class _Parser:
             self.expect("punct", ")")
             return inner
         if t.kind == "str":
-            return ("str", t.text)
+            return ("str", _canonical_string(t.text))
         if t.kind == "num":
             return ("num", _canonical_number(t.text))
         if t.kind == "qident":
@@ -261,6 +262,9 @@ class _Parser:
             # (public.uuid_generate_v4()), the models rarely do, and extensions live
             # wherever the installation put them.
             name = parts[-1]
+            special = self.special_call(name)
+            if special is not None:
+                return special
             if self.at("punct", ")"):
                 self.take()
                 args: list[Node] = []
@@ -273,6 +277,69 @@ class _Parser:
                 return _now()
             return ("call", name, tuple(args))
         return ("name", tuple(parts))
+
+    def special_call(self, name: str) -> Node | None:
+        """The SQL-standard calls with keywords between their arguments, as PostgreSQL
+        deparses them (EXTRACT, POSITION, SUBSTRING, TRIM), turned into plain calls."""
+        if name == "extract":
+            field = self.take()
+            if field.kind not in ("word", "str"):
+                raise ParseError("EXTRACT field")
+            self.expect("word", "from")
+            source = self.expr(0)
+            self.expect("punct", ")")
+            return (
+                "call",
+                "date_part",
+                (("str", f"'{field.text.strip(chr(39)).lower()}'"), source),
+            )
+        if name == "position":
+            needle = self.expr(_P_IN)
+            if not self.at("word", "in"):
+                return ("call", name, (needle, *self.rest_of_args()))
+            self.take()
+            haystack = self.expr(0)
+            self.expect("punct", ")")
+            return ("call", "position", (needle, haystack))
+        if name == "substring":
+            source = self.expr(0)
+            if self.at("word", "from") or self.at("word", "for"):
+                start: Node = ("num", "1")
+                if self.at("word", "from"):
+                    self.take()
+                    start = self.expr(0)
+                args: tuple[Node, ...] = (source, start)
+                if self.at("word", "for"):
+                    self.take()
+                    args += (self.expr(0),)
+                self.expect("punct", ")")
+                return ("call", "substring", args)
+            return ("call", name, (source, *self.rest_of_args()))
+        if name == "trim":
+            mode = "both"
+            if self.at("word") and self.peek().text in ("both", "leading", "trailing"):  # type: ignore[union-attr]
+                mode = self.take().text
+            chars = None
+            if not self.at("word", "from"):
+                chars = self.expr(0)
+            if self.at("word", "from"):
+                self.take()
+                source = self.expr(0)
+            else:
+                assert chars is not None
+                source, chars = chars, None
+            self.expect("punct", ")")
+            fn = {"both": "btrim", "leading": "ltrim", "trailing": "rtrim"}[mode]
+            return ("call", fn, (source,) if chars is None else (source, chars))
+        return None
+
+    def rest_of_args(self) -> list[Node]:
+        """After a first argument: the rest of an ordinary argument list."""
+        if self.at("punct", ","):
+            self.take()
+            return self.list_until(")")
+        self.expect("punct", ")")
+        return []
 
     def list_until(self, close: str) -> list[Node]:
         items: list[Node] = []
@@ -337,7 +404,7 @@ class _Parser:
             inner = self.expr(0)
             self.expect("punct", ")")
             if inner[0] == "array" and (op, quant) in (("=", "any"), ("<>", "all")):
-                return ("in", left, inner[1], quant == "all")
+                return _in_list(left, inner[1], quant == "all")
             return ("quant", op, quant, left, inner)
         right = self.expr(bp)
         return ("bin", op, left, right)
@@ -381,15 +448,24 @@ class _Parser:
                 self.take()
             if word == "in":
                 self.expect("punct", "(")
-                return ("in", left, tuple(self.list_until(")")), negated)
+                return _in_list(left, tuple(self.list_until(")")), negated)
             if word == "between":
                 low = self.expr(_P_IN)
                 self.expect("word", "and")
                 high = self.expr(_P_IN)
-                both = ("and", (("bin", ">=", left, low), ("bin", "<=", left, high)))
-                return _negate(both) if negated else both
+                # as PostgreSQL's parser rewrites them
+                if negated:
+                    return ("or", (("bin", "<", left, low), ("bin", ">", left, high)))
+                return ("and", (("bin", ">=", left, low), ("bin", "<=", left, high)))
             op = (_NOT_BINARY_WORDS if negated else _BINARY_WORDS)[word]
             return ("bin", op, left, self.expr(_P_IN))
+        if word == "similar" and self.at("word", "to", 2 if negated else 1):
+            # PostgreSQL turns SIMILAR TO into a regular expression match
+            if min_bp >= _P_IN:
+                return None
+            self.i += 3 if negated else 2
+            pattern = ("call", "similar_to_escape", (self.expr(_P_IN),))
+            return ("bin", "!~" if negated else "~", left, pattern)
         if w == "at" and self.at("word", "time", 1) and self.at("word", "zone", 2):
             if min_bp >= _P_AT:
                 return None
@@ -417,6 +493,13 @@ class _Parser:
         return " ".join(words)
 
 
+def _in_list(left: Node, items: tuple[Node, ...], negated: bool) -> Node:
+    """x IN (a) is x = a: PostgreSQL itself turns a one-item list into a comparison."""
+    if len(items) == 1:
+        return ("bin", "<>" if negated else "=", left, items[0])
+    return ("in", left, items, negated)
+
+
 def _negate(node: Node) -> Node:
     """NOT (a = b) is a <> b, NOT (x IS NULL) is x IS NOT NULL (also under NULLs)."""
     if node[0] == "bin" and node[1] in ("=", "<>"):
@@ -436,12 +519,29 @@ def _now() -> Node:
     return ("call", "now", ())
 
 
+_ZERO_TIME = re.compile(
+    r"'(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?(?:Z|[+-]00(?::?00)?)?'"
+)
+
+
+def _canonical_string(literal: str) -> str:
+    """A date or midnight timestamp literal as its date: PostgreSQL prints
+    '2020-01-01'::timestamptz back as '2020-01-01 00:00:00+00'."""
+    m = _ZERO_TIME.fullmatch(literal)
+    return f"'{m.group(1)}'" if m else literal
+
+
 def _is_number(text: str) -> bool:
     return re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text.strip()) is not None
 
 
 def _canonical_number(text: str) -> str:
     text = text.strip().lstrip("+")
+    if "e" in text.lower():
+        try:
+            text = format(decimal.Decimal(text), "f")  # 1e3 is 1000, as PostgreSQL prints it
+        except decimal.InvalidOperation:
+            return text
     if "." in text and "e" not in text.lower():
         text = text.rstrip("0").rstrip(".") or "0"
         if text.startswith("."):

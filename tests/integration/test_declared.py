@@ -18,6 +18,7 @@ from sqlalchemy import func, text
 
 from drift.declared import declare_metadata, declare_snapshot
 from drift.errors import DriftError
+from drift.normalize import canonical_expression
 from drift.reflect import reflect_snapshot
 from drift.schema import Column, Snapshot, Table
 
@@ -483,3 +484,160 @@ def test_an_enum_made_with_the_metadata_is_declared_even_if_unused() -> None:
     assert [(s.name, [(e.name, e.labels) for e in s.enums]) for s in snap.schemas] == [
         ("quantum", [("spare", ("x", "y"))])
     ]
+
+
+# Each is written as a user would (in SQL DDL, or in CheckConstraint("...")); PostgreSQL
+# stores and deparses it its own way; both must come out the same.
+CHECK_EXPRESSIONS = [
+    "price > 0",
+    "price >= 0.5",
+    "qty BETWEEN 1 AND 10",
+    "qty NOT BETWEEN 1 AND 10",
+    "code NOT SIMILAR TO 'x%'",
+    "trim(leading 'x' from name) <> ''",
+    "substring(name, 2, 3) = 'ab'",
+    "substring(name for 3) = 'abc'",
+    "extract('month' from starts_at) = 1",
+    "status IN ('a','b')",
+    "status NOT IN ('x')",
+    "code ~ '^[A-Z]+$'",
+    "name LIKE 'a%'",
+    "name ILIKE '%b'",
+    "length(name) > 2",
+    "char_length(code) = 3",
+    "lower(email) = email",
+    "email LIKE '%@%'",
+    "starts_at < ends_at",
+    "ends_at IS NULL OR ends_at > starts_at",
+    "NOT (flag AND flag2)",
+    "coalesce(qty, 0) >= 0",
+    "qty % 2 = 0",
+    "price * qty < 1000",
+    "(price + 1) * 2 > 3",
+    "tags IS NOT NULL",
+    "array_length(tags, 1) > 0",
+    "starts_at > '2020-01-01'",
+    "starts_at <= now()",
+    "starts_at > now() - interval '1 day'",
+    "extract(year from starts_at) > 2000",
+    "position('@' in email) > 1",
+    "upper(code) = code",
+    "abs(delta) < 10",
+    "flag = true",
+    "flag",
+    "NOT flag",
+    "flag IS TRUE",
+    "qty <> 0",
+    "qty != 0",
+    "price::integer > 0",
+    "CAST(price AS integer) > 0",
+    "status = 'a' OR status = 'b'",
+    "flag AND flag2 OR flag3",
+    "meta ? 'key'",
+    "meta ->> 'k' = 'v'",
+    "meta @> '{\"a\": 1}'",
+    "jsonb_typeof(meta) = 'object'",
+    "name <> ''",
+    "trim(name) <> ''",
+    "qty IS DISTINCT FROM 0",
+    "num_nonnulls(qty, delta) = 1",
+    "CASE WHEN qty > 0 THEN price > 0 ELSE true END",
+    "substring(code from 1 for 2) = 'AB'",
+    "date_trunc('day', starts_at) = starts_at",
+    "price > -1",
+    "-price < 1",
+    "qty IN (1, 2, 3)",
+    "price IN (1.5, 2.5)",
+    "status = ANY (ARRAY['a','b'])",
+    "tags && ARRAY['x']",
+    "tags @> ARRAY['x']::text[]",
+    "coalesce(status, '') <> 'z'",
+    "(qty > 0) = flag",
+    "qty > 0 AND qty < 100 AND delta > 0",
+    "status IS NOT NULL AND status <> ''",
+    "code SIMILAR TO '[A-Z]+'",
+    "qty::numeric > 1.5",
+    "price >= 0.00",
+    "delta > 1e3",
+    "code = 'it''s'",
+    "name NOT LIKE 'x%'",
+    "starts_at::date > '2020-01-01'::date",
+    "current_date > starts_at::date",
+    "status <> ALL (ARRAY['a','b'])",
+    "upper(status) IN ('A', 'B')",
+    "(status)::text = 'a'",
+    "2 > qty",
+    "qty + delta * 2 > 0",
+    "qty - (delta - 1) > 0",
+    "qty - delta - 1 > 0",
+    "not (qty > 0 and delta > 0)",
+    "concat(code, '-', name) <> ''",
+    "code || name <> ''",
+    "starts_at AT TIME ZONE 'UTC' > '2020-01-01'",
+    "greatest(qty, delta) < 100",
+    "round(price, 2) = price",
+    "price = round(price, 2)",
+    "qty = ANY ('{1,2}'::int[])",
+    "meta IS NULL OR jsonb_typeof(meta) = 'object'",
+]
+
+_COLUMNS = (
+    "price numeric(10,2), qty integer, delta bigint, status varchar(10), code char(5), name text,"
+    " email varchar(100), starts_at timestamptz, ends_at timestamptz, flag boolean,"
+    " flag2 boolean, flag3 boolean, tags text[], meta jsonb"
+)
+
+
+def test_check_expressions_equal_their_deparsed_form(run_sql, database_url: str) -> None:
+    ddl = "\n".join(
+        f"CREATE TABLE t{i:03d} ({_COLUMNS}, CONSTRAINT ck CHECK ({e}));"
+        for i, e in enumerate(CHECK_EXPRESSIONS)
+    )
+    run_sql(ddl.replace("%", "%%"))  # the driver formats %: doubled, it reaches the server as %
+    schema = reflect_snapshot(database_url, ("public",)).schemas[0]
+    different = [
+        (written, table.check_constraints[0].expression, canonical_expression(written))
+        for written, table in zip(CHECK_EXPRESSIONS, schema.tables, strict=True)
+        if table.check_constraints[0].expression != canonical_expression(written)
+    ]
+    assert different == []
+
+
+def test_index_expressions_and_predicates_equal_their_deparsed_form(
+    run_sql, database_url: str
+) -> None:
+    md = sa.MetaData()
+    t = sa.Table(
+        "t",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(100)),
+        sa.Column("status", sa.String(10)),
+        sa.Column("meta", sa.dialects.postgresql.JSONB),
+        sa.Column("starts_at", sa.DateTime(timezone=True)),
+        sa.Column("qty", sa.Integer),
+        sa.Column("q2", sa.Integer, sa.Computed("qty * 2 + 1")),
+        sa.Column("tag", sa.Text, sa.Computed("upper(status) || '-' || email")),
+    )
+    sa.Index("ix_a", func.lower(t.c.email), postgresql_where=t.c.status.in_(["a", "b"]))
+    sa.Index("ix_b", t.c.meta["k"].astext, postgresql_where=text("qty > 0 AND status <> 'x'"))
+    sa.Index("ix_c", func.coalesce(t.c.qty, 0), t.c.status.desc())
+    sa.Index("ix_d", (t.c.qty + 1), postgresql_where=t.c.email.like("%@x.org"))
+    sa.Index("ix_e", t.c.status, postgresql_where=t.c.starts_at.is_(None))
+    db, models = _both(
+        run_sql,
+        database_url,
+        """CREATE TABLE t (id serial PRIMARY KEY, email varchar(100), status varchar(10),
+                           meta jsonb, starts_at timestamptz, qty integer,
+                           q2 integer GENERATED ALWAYS AS ((qty * 2) + 1) STORED,
+                           tag text GENERATED ALWAYS AS (((upper(status) || '-') || email)) STORED);
+           CREATE INDEX ix_a ON t (lower(email)) WHERE status IN ('a', 'b');
+           CREATE INDEX ix_b ON t ((meta ->> 'k')) WHERE qty > 0 AND status <> 'x';
+           CREATE INDEX ix_c ON t (COALESCE(qty, 0), status DESC);
+           CREATE INDEX ix_d ON t ((qty + 1)) WHERE email LIKE '%%@x.org';
+           CREATE INDEX ix_e ON t (status) WHERE starts_at IS NULL""",
+        md,
+    )
+    db_t, model_t = _plain(_table(db, "t")), _plain(_table(models, "t"))
+    assert db_t.indexes == model_t.indexes
+    assert db_t.columns == model_t.columns
