@@ -151,6 +151,8 @@ def canonical_default(text: str | None, type_text: str) -> str | None:
         node = sqlexpr.parse(text)
     except sqlexpr.ParseError:
         return canonical_expression(text)
+    if node == ("kw", "null"):
+        return None  # DEFAULT NULL is no default: PostgreSQL stores none
     base = base_type(type_text)
     if node[0] == "str":
         literal = node[1].lower()
@@ -158,6 +160,8 @@ def canonical_default(text: str | None, type_text: str) -> str | None:
             node = ("num", sqlexpr._canonical_number(node[1][1:-1]))
         elif base == "boolean" and literal in _TRUE | _FALSE:
             node = ("kw", "true" if literal in _TRUE else "false")
+        elif base == "time" and re.fullmatch(r"'\d{1,2}:\d{2}'", node[1]):
+            node = ("str", node[1][:-1] + ":00'")  # PostgreSQL prints the seconds
     try:
         return sqlexpr.render(node, _RESERVED)
     except sqlexpr.ParseError:

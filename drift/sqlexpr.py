@@ -525,8 +525,11 @@ _ZERO_TIME = re.compile(
 
 
 def _canonical_string(literal: str) -> str:
-    """A date or midnight timestamp literal as its date: PostgreSQL prints
-    '2020-01-01'::timestamptz back as '2020-01-01 00:00:00+00'."""
+    """A standard string literal; a date or midnight timestamp as its date
+    (PostgreSQL prints '2020-01-01'::timestamptz back as '2020-01-01 00:00:00+00')."""
+    if literal[0] in "eE":  # an escape string: PostgreSQL prints the standard form
+        body = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), literal[2:-1])
+        literal = "'" + body.replace("''", "'").replace("'", "''") + "'"
     m = _ZERO_TIME.fullmatch(literal)
     return f"'{m.group(1)}'" if m else literal
 

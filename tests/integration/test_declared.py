@@ -18,7 +18,7 @@ from sqlalchemy import func, text
 
 from drift.declared import declare_metadata, declare_snapshot
 from drift.errors import DriftError
-from drift.normalize import canonical_expression
+from drift.normalize import canonical_default, canonical_expression, canonical_type
 from drift.reflect import reflect_snapshot
 from drift.schema import Column, Snapshot, Table
 
@@ -641,3 +641,80 @@ def test_index_expressions_and_predicates_equal_their_deparsed_form(
     db_t, model_t = _plain(_table(db, "t")), _plain(_table(models, "t"))
     assert db_t.indexes == model_t.indexes
     assert db_t.columns == model_t.columns
+
+
+# (type, default) as written in DDL; PostgreSQL stores and deparses the default its own way.
+DEFAULT_CASES = [
+    ("integer", "0"),
+    ("integer", "'0'"),
+    ("integer", "-1"),
+    ("integer", "'-5'"),
+    ("bigint", "10000000000"),
+    ("numeric(10,2)", "0"),
+    ("numeric(10,2)", "'0.00'"),
+    ("numeric(10,2)", "9.5"),
+    ("numeric", "-0.5"),
+    ("real", "1.5"),
+    ("double precision", "'1e3'"),
+    ("double precision", "1e-3"),
+    ("boolean", "true"),
+    ("boolean", "'t'"),
+    ("boolean", "FALSE"),
+    ("boolean", "'no'"),
+    ("boolean", "1::boolean"),
+    ("text", "''"),
+    ("text", "'x'"),
+    ("varchar(10)", "'x'"),
+    ("char(3)", "'abc'"),
+    ("text", "'it''s'"),
+    ("text", "E'a\\\\b'"),
+    ("timestamptz", "now()"),
+    ("timestamptz", "CURRENT_TIMESTAMP"),
+    ("timestamp", "LOCALTIMESTAMP"),
+    ("timestamp", "(now() AT TIME ZONE 'utc')"),
+    ("timestamp", "timezone('utc', now())"),
+    ("date", "CURRENT_DATE"),
+    ("date", "'2020-01-01'"),
+    ("timestamptz", "'2020-01-01'"),
+    ("timestamptz", "'infinity'"),
+    ("time", "CURRENT_TIME"),
+    ("time", "'12:00'"),
+    ("interval", "'1 day'"),
+    ("uuid", "gen_random_uuid()"),
+    ("jsonb", "'{}'"),
+    ("jsonb", "'{}'::jsonb"),
+    ("jsonb", "'[]'::jsonb"),
+    ("json", "'{\"a\": 1}'"),
+    ("text[]", "'{}'"),
+    ("text[]", "ARRAY[]::text[]"),
+    ("integer[]", "'{1,2}'"),
+    ("integer[]", "ARRAY[1,2]"),
+    ("text", "current_user"),
+    ("text", "'a' || 'b'"),
+    ("integer", "1 + 1"),
+    ("text", "md5(random()::text)"),
+    ("bytea", "'\\x00'"),
+    ("inet", "'127.0.0.1'"),
+    ("numeric(5,1)", "(10)::numeric"),
+    ("text", "NULL"),
+    ("integer", "NULL"),
+    ("timestamptz", "now() + interval '1 day'"),
+    ("date", "now()::date"),
+    ("date", "CURRENT_DATE + 7"),
+    ("text", "upper('x')"),
+    ("varchar(5)", "'ab'::varchar"),
+    ("smallint", "'1'::smallint"),
+    ("bigint", "'-9'"),
+]
+
+
+def test_defaults_equal_their_deparsed_form(run_sql, database_url: str) -> None:
+    columns = ", ".join(f"c{i} {t} DEFAULT {d}" for i, (t, d) in enumerate(DEFAULT_CASES))
+    run_sql(f"CREATE TABLE t ({columns})".replace("%", "%%"))
+    read = _table(reflect_snapshot(database_url, ("public",)), "t").columns
+    different = [
+        (t, d, canonical_default(d, canonical_type(t)), column.default)
+        for (t, d), column in zip(DEFAULT_CASES, read, strict=True)
+        if canonical_default(d, canonical_type(t)) != column.default
+    ]
+    assert different == []
