@@ -112,9 +112,10 @@ def load_database(admin_url: str, name: str, sql: str) -> tuple[str, float]:
     start = time.perf_counter()
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn:
             for chunk in split_chunks(sql):
                 conn.exec_driver_sql(chunk)
+                conn.commit()  # one transaction per chunk: 10,000 tables exceed the lock table
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")  # catalog statistics as on a settled database
     finally:
