@@ -197,8 +197,13 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
     enums: dict[str, list[EnumType]] = defaultdict(list)
     for (schema, _), enum in sorted(ctx.enums.items()):
         enums[schema].append(enum)
+    # A schema is declared by what the models put in it; PostgreSQL's default schema
+    # also by default, as every database has it (and schema=None tables go there).
     present = sorted(
-        set(tables) | {s for s in enums if s in schemas} | {s for s in sequences if s in schemas}
+        set(tables)
+        | {s for s in enums if s in schemas}
+        | {s for s in sequences if s in schemas}
+        | ({nz.DEFAULT_SCHEMA} & set(schemas))
     )
     return Snapshot(
         origin="models",

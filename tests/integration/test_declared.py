@@ -81,6 +81,10 @@ def test_restricted_to_the_requested_schemas(models_dir: Path) -> None:
     module = _write(models_dir, ORM_MODELS)
     snap = declare_snapshot((module,), ("quantum",))
     assert [s.name for s in snap.schemas] == ["quantum"]
+    # public is there even when the models put nothing in it: every database has it
+    assert [s.name for s in declare_metadata(sa.MetaData(), ("public", "quantum")).schemas] == [
+        "public"
+    ]
 
 
 def test_a_plain_metadata_module_and_merging(models_dir: Path) -> None:
@@ -482,7 +486,8 @@ def test_an_enum_made_with_the_metadata_is_declared_even_if_unused() -> None:
     sa.dialects.postgresql.ENUM("x", "y", name="spare", schema="quantum", metadata=md)
     snap = declare_metadata(md, ("public", "quantum"))
     assert [(s.name, [(e.name, e.labels) for e in s.enums]) for s in snap.schemas] == [
-        ("quantum", [("spare", ("x", "y"))])
+        ("public", []),
+        ("quantum", [("spare", ("x", "y"))]),
     ]
 
 
