@@ -269,8 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                 target = BENCH / "results" / f"{size}.json"
                 target.parent.mkdir(exist_ok=True)
                 target.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
-        if not args.quick:
-            write_markdown(BENCH / "results", BENCH / "RESULTS.md")
+                write_markdown(BENCH / "results", BENCH / "RESULTS.md")  # after each size
     finally:
         if server is not None:
             server.stop()
