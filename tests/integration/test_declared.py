@@ -723,3 +723,25 @@ def test_defaults_equal_their_deparsed_form(run_sql, database_url: str) -> None:
         if canonical_default(d, canonical_type(t)) != column.default
     ]
     assert different == []
+
+
+def test_domain_types_are_schema_qualified(run_sql, database_url: str) -> None:
+    md = sa.MetaData()
+    positive = sa.dialects.postgresql.DOMAIN("positive", sa.Integer, check="VALUE > 0")
+    code = sa.dialects.postgresql.DOMAIN("code", sa.String(5), schema="quantum")
+    sa.Table("t", md, sa.Column("p", positive), sa.Column("c", code), schema="quantum")
+    db, models = _both(
+        run_sql,
+        database_url,
+        """CREATE SCHEMA quantum;
+           CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+           CREATE DOMAIN quantum.code AS varchar(5);
+           CREATE TABLE quantum.t (p positive, c quantum.code)""",
+        md,
+        ("public", "quantum"),
+    )
+    _assert_same_columns(db, models, "t", "quantum")
+    assert [c.type for c in _table(db, "t", "quantum").columns] == [
+        "public.positive",
+        "quantum.code",
+    ]
