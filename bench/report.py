@@ -45,7 +45,11 @@ each contender once, in an order rotated by i); medians over the rounds.
   the statement counts: the cache keys (`alembic_columns`, ...) do not include the schema,
   so `_pre_cache` returns early for the second schema and that schema's tables are read
   one query per table and kind; and `PostgresqlImpl.autogen_column_reflect` sends one
-  `pg_depend` query per column whose default is `nextval(...)`.
+  `pg_depend` query per column whose default is `nextval(...)`. Which schema is read in
+  bulk depends on the iteration order of a Python set of schema names (string hashing is
+  randomised per process), so Alembic's statement count and time vary from run to run.
+* Above `--alembic-max-tables` (default 5,000) Alembic is not run (`-`): its bars are at
+  5,000 tables and one run takes minutes there.
 * **raw floor**: `bench/catalog.py`: one query per object kind (relations, columns,
   constraints, indexes, sequences, enums), all rows fetched, nothing built.
 * **statements**: SQLAlchemy `before_cursor_execute` events, counted in the process
