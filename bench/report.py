@@ -98,8 +98,14 @@ def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.1f}x" if a is not None and b else "-"
 
 
-def _n(value: int | None) -> str:
-    return "-" if value is None else str(value)
+def _n(value: int | list[int] | None) -> str:
+    """A count, or the range of counts over the rounds; "-" where not run."""
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return str(value)
+    low, high = min(value), max(value)
+    return str(low) if low == high else f"{low}-{high}"
 
 
 def _secs(value: float | None, digits: int = 2) -> str:
