@@ -135,7 +135,10 @@ def _median(runs: list[dict[str, Any]] | None, key: str) -> float | None:
 def bench_size(
     admin_url: str, size: int, rounds: int, workdir: Path, seed: int, k: int, alembic: bool = True
 ) -> dict[str, Any]:
-    say = lambda text: print(f"[{size}] {text}", flush=True)  # noqa: E731
+
+    def say(text: str) -> None:
+        print(f"[{size}] {text}", flush=True)
+
     base = workdir / f"n{size}"
     k0 = generate(base / "k0", size, seed, 0, module=f"bench_models_{size}")
     kk = generate(base / f"k{k}", size, seed, k, module=f"bench_models_{size}_k{k}")
