@@ -135,7 +135,6 @@ def _median(runs: list[dict[str, Any]] | None, key: str) -> float | None:
 def bench_size(
     admin_url: str, size: int, rounds: int, workdir: Path, seed: int, k: int, alembic: bool = True
 ) -> dict[str, Any]:
-
     def say(text: str) -> None:
         print(f"[{size}] {text}", flush=True)
 
