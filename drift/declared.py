@@ -106,7 +106,9 @@ def _resolve(ref: str) -> sa.MetaData:
                 raise DriftError(f"models {ref!r}: {module_name} has no attribute {attr!r}")
             obj = getattr(obj, part)
     else:
-        obj = getattr(module, "Base", None) or getattr(module, "metadata", None)
+        obj = getattr(module, "Base", None)
+        if obj is None:
+            obj = getattr(module, "metadata", None)
         if obj is None:
             raise DriftError(
                 f"models {ref!r}: module has no Base or metadata (pass module:attribute)"
@@ -175,7 +177,13 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
         for table in md.tables.values():
             schema = table.schema or nz.DEFAULT_SCHEMA
             if schema in schemas:
-                converted = _table(table, ctx, declared_by.get(table))
+                try:
+                    converted = _table(table, ctx, declared_by.get(table))
+                except sa.exc.SQLAlchemyError as exc:
+                    # what create_all() would fail on too (e.g. a naming convention's
+                    # %(constraint_name)s on an unnamed constraint)
+                    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                    raise DriftError(f"models: table {schema}.{table.name}: {detail}") from None
                 tables[schema].setdefault(converted.name, converted)
         for seq in md._sequences.values():
             if seq.optional:
@@ -297,7 +305,8 @@ def _column(col: sa.Column[Any], ctx: _Context) -> Column:
     try:
         type_, compiled = _type_text(col.type, ctx)
     except sa.exc.CompileError as exc:
-        raise DriftError(f"models: column {col.table.name}.{col.name}: {exc}") from None
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise DriftError(f"models: column {col.table.name}.{col.name}: {detail}") from None
     serial = _is_serial(col)
     identity = None
     if col.identity is not None:

@@ -745,3 +745,11 @@ def test_domain_types_are_schema_qualified(run_sql, database_url: str) -> None:
         "public.positive",
         "quantum.code",
     ]
+
+
+def test_models_sqlalchemy_cannot_compile_are_a_drift_error() -> None:
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("untyped"))
+    with pytest.raises(DriftError, match=r"^models: column t.untyped: .*NullType") as caught:
+        declare_metadata(md, ("public",))
+    assert "\n" not in str(caught.value)
