@@ -141,6 +141,9 @@ def test_constraints(run_sql, database_url: str) -> None:
     assert checks["dna_score_check"].expression == "score > 0"
     assert _table(snap, "teams").unique_constraints[0].nulls_not_distinct
     assert dna.indexes == ()  # the primary key's and the unique constraint's indexes
+    # a foreign key to a table outside the requested schemas still names its columns
+    alone = _table(reflect_snapshot(database_url, ("quantum",)), "dna", "quantum")
+    assert alone.foreign_keys == dna.foreign_keys
 
 
 def test_indexes(run_sql, database_url: str) -> None:
