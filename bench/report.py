@@ -133,8 +133,9 @@ def write_markdown(results_dir: Path, target: Path) -> None:
         "",
         "| tables | rounds | drift check e2e | import + Alembic default e2e | ratio (>= 2.5x) "
         "| drift core | Alembic bulk | ratio (>= 8x) | drift reflect | raw floor "
-        "| reflect / raw (<= 2x) | declare | compare | classify | render | models import |",
-        "|" + "---|" * 16,
+        "| reflect / raw (<= 2x) | declare | compare | classify | render | models import "
+        "| drift commit, date |",
+        "|" + "---|" * 17,
     ]
     for r in results:
         m = r["medians"]
@@ -155,6 +156,7 @@ def write_markdown(results_dir: Path, target: Path) -> None:
             _secs(m["drift_classify"], 3),
             _secs(m["drift_render"], 3),
             _secs(m["models_import"], 2),
+            f"{r['environment']['drift_commit']}, {r['environment']['date']}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     by_size = {r["tables"]: r for r in results}
