@@ -81,6 +81,14 @@ def environment(admin_url: str) -> dict[str, Any]:
         text=True,
         check=False,
     ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(Path(__file__).parent.parent), "status", "--porcelain", "drift"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if dirty:
+        commit += "+uncommitted"  # teammates' work in progress in the same tree
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
