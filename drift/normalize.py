@@ -156,8 +156,8 @@ def canonical_default(text: str | None, type_text: str) -> str | None:
     base = base_type(type_text)
     if node[0] == "str":
         literal = node[1].lower()
-        if base in NUMERIC_TYPES and sqlexpr._is_number(node[1][1:-1]):
-            node = ("num", sqlexpr._canonical_number(node[1][1:-1]))
+        if base in NUMERIC_TYPES and sqlexpr.is_number(node[1][1:-1]):
+            node = ("num", sqlexpr.canonical_number(node[1][1:-1]))
         elif base == "boolean" and literal in _TRUE | _FALSE:
             node = ("kw", "true" if literal in _TRUE else "false")
         elif base == "time" and re.fullmatch(r"'\d{1,2}:\d{2}'", node[1]):

@@ -1,34 +1,16 @@
-"""A small SQL expression canonicaliser, shared by both readers through ``normalize.py``.
+"""The tree of a SQL expression: a small Pratt parser with PostgreSQL's precedences.
 
-PostgreSQL does not keep the text of a CHECK, an index expression, a partial
-index predicate, a generated column or a default: it stores a parse tree and
-deparses it, adding parentheses and casts (``(status)::text = ANY
-((ARRAY['a'::character varying])::text[])`` for ``status IN ('a')``). The
-models side holds the text as written. Both are parsed here into a tiny tree
-and printed back in one canonical form:
-
-* unquoted identifiers and keywords folded to lower case (keywords printed upper);
-* redundant parentheses dropped (printing adds only those precedence needs);
-* casts dropped (PostgreSQL adds them to literals and columns; a string
-  literal cast to a numeric type becomes the number);
-* ``x = ANY (ARRAY[...])`` printed as ``x IN (...)``, ``<> ALL`` as ``NOT IN``;
-  ``BETWEEN`` as two comparisons; ``LIKE`` as ``~~``; ``!=`` as ``<>``;
-* ``now()``, ``CURRENT_TIMESTAMP`` and ``transaction_timestamp()`` as ``now()``;
-* function names without their schema.
-
-Dropping every cast is a deliberate trade: an explicit cast that changes the
-meaning is rarely the only difference between two expressions, while the casts
-PostgreSQL adds are in almost every one of them, and a false positive is what
-users hate most. Text this parser does not understand is only re-spaced and
-case-folded token by token (``ParseError`` is handled by ``canonical_expression``).
+It rewrites as it parses, so that two spellings of one expression give one tree
+(see the package docstring for the rules).
 """
 
 from __future__ import annotations
 
 import decimal
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from drift.sqlexpr.tokens import ParseError, Token, tokenize
 
 NUMERIC_TYPES = frozenset(
     {
@@ -55,7 +37,7 @@ _MULTIWORD_TYPES = {
     "timestamp": ("with", "without", "time", "zone"),
     "time": ("with", "without", "time", "zone"),
 }
-_SQL_VALUE_FUNCTIONS = frozenset(
+SQL_VALUE_FUNCTIONS = frozenset(
     {
         "current_date",
         "current_time",
@@ -71,68 +53,6 @@ _SQL_VALUE_FUNCTIONS = frozenset(
     }
 )
 _NOW_SPELLINGS = frozenset({"now", "current_timestamp", "transaction_timestamp"})
-_OP_CHARS = set("+-*/<>=~!@#%^&|`?")
-
-
-class ParseError(ValueError):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    kind: str  # "str" | "num" | "word" | "qident" | "op" | "punct"
-    text: str
-
-
-_TOKEN_RE = re.compile(
-    r"""\s+
-    |(?P<str>[eE]?'(?:[^']|'')*')
-    |(?P<qident>"(?:[^"]|"")*")
-    |(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-    |(?P<word>[A-Za-z_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*)
-    |(?P<cast>::)
-    |(?P<punct>[(),\[\].;])
-    |(?P<op>[+\-*/<>=~!@\#%^&|`?]+)
-    """,
-    re.VERBOSE,
-)
-
-
-def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN_RE.match(text, pos)
-        if m is None:
-            raise ParseError(f"unexpected character {text[pos]!r}")
-        pos = m.end()
-        kind = m.lastgroup
-        if kind is None:
-            continue
-        value = m.group(kind)
-        if kind == "word":
-            tokens.append(Token("word", value.lower()))
-        elif kind == "cast":
-            tokens.append(Token("op", "::"))
-        elif kind == "op":
-            tokens.extend(Token("op", o) for o in _split_operator(value))
-        else:
-            tokens.append(Token(kind, value))
-    return tokens
-
-
-def _split_operator(run: str) -> list[str]:
-    """PostgreSQL's lexer rule: a multi-char operator may not end in + or -
-    unless it contains one of ~!@#%^&|`? (so ``=-1`` is ``=`` then ``-``)."""
-    out: list[str] = []
-    while run:
-        op = run
-        while len(op) > 1 and op[-1] in "+-" and not any(c in "~!@#%^&|`?" for c in op):
-            op = op[:-1]
-        out.append(op)
-        run = run[len(op) :]
-    return out
-
 
 # --- the tree --------------------------------------------------------------------------------
 # Nodes are tuples: (kind, ...). Kept as plain tuples so equality is structural.
@@ -140,7 +60,7 @@ def _split_operator(run: str) -> list[str]:
 Node = tuple[Any, ...]
 
 # binding powers (PostgreSQL's operator precedence, low to high)
-_P_OR, _P_AND, _P_NOT, _P_IS, _P_CMP, _P_IN, _P_OTHER, _P_ADD, _P_MUL, _P_EXP, _P_AT = (
+P_OR, P_AND, P_NOT, P_IS, P_CMP, P_IN, P_OTHER, P_ADD, P_MUL, P_EXP, P_AT = (
     1,
     2,
     3,
@@ -153,7 +73,7 @@ _P_OR, _P_AND, _P_NOT, _P_IS, _P_CMP, _P_IN, _P_OTHER, _P_ADD, _P_MUL, _P_EXP, _
     10,
     11,
 )
-_P_UNARY, _P_POSTFIX, _P_ATOM = 12, 13, 14
+P_UNARY, P_POSTFIX, P_ATOM = 12, 13, 14
 
 _CMP_OPS = {"=", "<", ">", "<=", ">=", "<>", "!="}
 _BINARY_WORDS = {"like": "~~", "ilike": "~~*"}
@@ -202,9 +122,9 @@ class _Parser:
     def prefix(self) -> Node:
         t = self.take()
         if t.kind == "word" and t.text == "not":
-            return _negate(self.expr(_P_NOT))
+            return _negate(self.expr(P_NOT))
         if t.kind == "op" and t.text in ("-", "+"):
-            operand = self.expr(_P_UNARY)
+            operand = self.expr(P_UNARY)
             if t.text == "-" and operand[0] == "num":
                 return ("num", _neg(operand[1]))
             return operand if t.text == "+" else ("neg", operand)
@@ -222,7 +142,7 @@ class _Parser:
         if t.kind == "str":
             return ("str", _canonical_string(t.text))
         if t.kind == "num":
-            return ("num", _canonical_number(t.text))
+            return ("num", canonical_number(t.text))
         if t.kind == "qident":
             return self.name_or_call(t.text[1:-1].replace('""', '"'))
         if t.kind == "word":
@@ -246,7 +166,7 @@ class _Parser:
             return self.cast(inner, type_name)
         if w in ("interval", "date", "timestamp", "time", "numeric") and self.at("str"):
             return ("str", self.take().text)  # a typed literal: the type is dropped like a cast
-        if w in _SQL_VALUE_FUNCTIONS and not self.at("punct", "("):
+        if w in SQL_VALUE_FUNCTIONS and not self.at("punct", "("):
             return _now() if w in _NOW_SPELLINGS else ("call", w, ())
         return self.name_or_call(w)
 
@@ -294,7 +214,7 @@ class _Parser:
                 (("str", f"'{field.text.strip(chr(39)).lower()}'"), source),
             )
         if name == "position":
-            needle = self.expr(_P_IN)
+            needle = self.expr(P_IN)
             if not self.at("word", "in"):
                 return ("call", name, (needle, *self.rest_of_args()))
             self.take()
@@ -371,8 +291,8 @@ class _Parser:
 
     def cast(self, node: Node, type_name: str) -> Node:
         """Casts are dropped (see the module docstring); a numeric string becomes the number."""
-        if node[0] == "str" and type_name in NUMERIC_TYPES and _is_number(node[1][1:-1]):
-            return ("num", _canonical_number(node[1][1:-1]))
+        if node[0] == "str" and type_name in NUMERIC_TYPES and is_number(node[1][1:-1]):
+            return ("num", canonical_number(node[1][1:-1]))
         return node
 
     def infix(self, left: Node, min_bp: int) -> Node | None:
@@ -394,7 +314,7 @@ class _Parser:
         if t.kind != "op":
             return None
         op = "<>" if t.text == "!=" else t.text
-        bp = _prec(("bin", op))
+        bp = precedence(("bin", op))
         if bp <= min_bp:
             return None
         self.take()
@@ -411,7 +331,7 @@ class _Parser:
 
     def word_infix(self, left: Node, min_bp: int, w: str) -> Node | None:
         if w in ("and", "or"):
-            bp = _P_AND if w == "and" else _P_OR
+            bp = P_AND if w == "and" else P_OR
             if bp <= min_bp:
                 return None
             self.take()
@@ -419,7 +339,7 @@ class _Parser:
             # AND/OR chains are flat: (a AND b) AND c is a AND (b AND c)
             return (w, _operands(w, left) + _operands(w, right))
         if w == "is":
-            if min_bp >= _P_IS:
+            if min_bp >= P_IS:
                 return None
             self.take()
             negated = self.at("word", "not")
@@ -428,7 +348,7 @@ class _Parser:
             if self.at("word", "distinct"):
                 self.take()
                 self.expect("word", "from")
-                right = self.expr(_P_IS)
+                right = self.expr(P_IS)
                 op = "IS NOT DISTINCT FROM" if negated else "IS DISTINCT FROM"
                 return ("bin", op, left, right)
             what = self.take()
@@ -441,7 +361,7 @@ class _Parser:
         negated = w == "not"
         word = self.peek(1).text if negated and self.peek(1) is not None else w  # type: ignore[union-attr]
         if word in ("in", "like", "ilike", "between"):
-            if min_bp >= _P_IN:
+            if min_bp >= P_IN:
                 return None
             self.take()
             if negated:
@@ -450,27 +370,27 @@ class _Parser:
                 self.expect("punct", "(")
                 return _in_list(left, tuple(self.list_until(")")), negated)
             if word == "between":
-                low = self.expr(_P_IN)
+                low = self.expr(P_IN)
                 self.expect("word", "and")
-                high = self.expr(_P_IN)
+                high = self.expr(P_IN)
                 # as PostgreSQL's parser rewrites them
                 if negated:
                     return ("or", (("bin", "<", left, low), ("bin", ">", left, high)))
                 return ("and", (("bin", ">=", left, low), ("bin", "<=", left, high)))
             op = (_NOT_BINARY_WORDS if negated else _BINARY_WORDS)[word]
-            return ("bin", op, left, self.expr(_P_IN))
+            return ("bin", op, left, self.expr(P_IN))
         if word == "similar" and self.at("word", "to", 2 if negated else 1):
             # PostgreSQL turns SIMILAR TO into a regular expression match
-            if min_bp >= _P_IN:
+            if min_bp >= P_IN:
                 return None
             self.i += 3 if negated else 2
-            pattern = ("call", "similar_to_escape", (self.expr(_P_IN),))
+            pattern = ("call", "similar_to_escape", (self.expr(P_IN),))
             return ("bin", "!~" if negated else "~", left, pattern)
         if w == "at" and self.at("word", "time", 1) and self.at("word", "zone", 2):
-            if min_bp >= _P_AT:
+            if min_bp >= P_AT:
                 return None
             self.i += 3
-            return ("bin", "AT TIME ZONE", left, self.expr(_P_AT))
+            return ("bin", "AT TIME ZONE", left, self.expr(P_AT))
         return None
 
     def type_name(self) -> str:
@@ -534,11 +454,11 @@ def _canonical_string(literal: str) -> str:
     return f"'{m.group(1)}'" if m else literal
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
     return re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text.strip()) is not None
 
 
-def _canonical_number(text: str) -> str:
+def canonical_number(text: str) -> str:
     text = text.strip().lstrip("+")
     if "e" in text.lower():
         try:
@@ -558,119 +478,37 @@ def _neg(text: str) -> str:
     return text[1:] if text.startswith("-") else "-" + text
 
 
-# --- printing --------------------------------------------------------------------------------
-
-_SAFE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
-
-
-def quote_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
-    """Quote a name the way PostgreSQL's quote_ident() would (lower case and legal: bare)."""
-    if _SAFE_IDENT.match(name) and name not in reserved:
-        return name
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _prec(node: Node) -> int:
+def precedence(node: Node) -> int:
     kind = node[0]
     if kind == "or":
-        return _P_OR
+        return P_OR
     if kind == "and":
-        return _P_AND
+        return P_AND
     if kind == "not":
-        return _P_NOT
+        return P_NOT
     if kind == "is":
-        return _P_IS
+        return P_IS
     if kind == "in":
-        return _P_IN
+        return P_IN
     if kind == "quant":
-        return _P_CMP
+        return P_CMP
     if kind == "bin":
         op = node[1]
         if op in _CMP_OPS or op.startswith("IS "):
-            return _P_CMP
+            return P_CMP
         if op in ("+", "-"):
-            return _P_ADD
+            return P_ADD
         if op in ("*", "/", "%"):
-            return _P_MUL
+            return P_MUL
         if op == "^":
-            return _P_EXP
+            return P_EXP
         if op == "AT TIME ZONE":
-            return _P_AT
-        return _P_OTHER
+            return P_AT
+        return P_OTHER
     if kind == "neg":
-        return _P_UNARY
-    return _P_ATOM
-
-
-def render(node: Node, reserved: frozenset[str] = frozenset()) -> str:
-    def sub(child: Node, min_prec: int) -> str:
-        text = render(child, reserved)
-        return f"({text})" if _prec(child) < min_prec else text
-
-    kind = node[0]
-    if kind in ("str", "num", "kw"):
-        return str(node[1])
-    if kind == "name":
-        return ".".join(quote_identifier(p, reserved) for p in node[1])
-    if kind == "call":
-        name = ".".join(quote_identifier(p, reserved) for p in node[1].split("."))
-        if node[1] in _SQL_VALUE_FUNCTIONS and not node[2]:
-            return str(node[1]).upper()
-        return f"{name}({', '.join(render(a, reserved) for a in node[2])})"
-    if kind == "array":
-        return f"ARRAY[{', '.join(render(a, reserved) for a in node[1])}]"
-    if kind == "row":
-        return f"({', '.join(render(a, reserved) for a in node[1])})"
-    if kind in ("and", "or"):
-        p = _prec(node)
-        return f" {kind.upper()} ".join(sub(c, p + 1) for c in node[1])
-    if kind == "not":
-        return f"NOT {sub(node[1], _P_NOT)}"
-    if kind == "neg":
-        return f"-{sub(node[1], _P_UNARY)}"
-    if kind == "is":
-        return f"{sub(node[1], _P_IS + 1)} IS {'NOT ' if node[3] else ''}{node[2].upper()}"
-    if kind == "in":
-        items = ", ".join(render(a, reserved) for a in node[2])
-        return f"{sub(node[1], _P_IN + 1)} {'NOT IN' if node[3] else 'IN'} ({items})"
-    if kind == "quant":
-        _, op, quant, left, right = node
-        return f"{sub(left, _P_CMP + 1)} {op} {quant.upper()} ({render(right, reserved)})"
-    if kind == "bin":
-        _, op, left, right = node
-        p = _prec(node)
-        return f"{sub(left, p)} {op} {sub(right, p + 1)}"
-    if kind == "subscript":
-        return f"{sub(node[1], _P_ATOM)}[{render(node[2], reserved)}]"
-    if kind == "case":
-        _, subject, whens, other = node
-        parts = ["CASE"]
-        if subject is not None:
-            parts.append(render(subject, reserved))
-        for cond, value in whens:
-            parts += ["WHEN", render(cond, reserved), "THEN", render(value, reserved)]
-        if other is not None:
-            parts += ["ELSE", render(other, reserved)]
-        parts.append("END")
-        return " ".join(parts)
-    raise ParseError(f"cannot render {kind}")
+        return P_UNARY
+    return P_ATOM
 
 
 def parse(text: str) -> Node:
     return _Parser(tokenize(text)).parse()
-
-
-def canonical_expression(text: str, reserved: frozenset[str] = frozenset()) -> str:
-    """The canonical spelling of a SQL expression (see the module docstring)."""
-    try:
-        return render(parse(text), reserved)
-    except ParseError:
-        return _respace(text)
-
-
-def _respace(text: str) -> str:
-    """The fallback: tokens case-folded and joined by single spaces."""
-    try:
-        return " ".join(t.text for t in tokenize(text))
-    except ParseError:
-        return " ".join(text.split())
