@@ -1,0 +1,358 @@
+"""One SQLAlchemy Table -> one schema.Table, as create_all() would create it on PostgreSQL.
+
+Types, defaults, constraint names and expressions are compiled with
+SQLAlchemy's own PostgreSQL dialect (type compiler, DDL compiler, identifier
+preparer), then normalised by ``normalize.py`` like the database side.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
+
+from drift import normalize as nz
+from drift.errors import DriftError
+from drift.schema import (
+    CheckConstraint,
+    Column,
+    EnumType,
+    ForeignKey,
+    Index,
+    IndexElement,
+    PrimaryKey,
+    Table,
+    UniqueConstraint,
+)
+
+# "named": a format paramstyle would double every % of the rendered SQL (LIKE patterns)
+_DIALECT = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
+# Operator classes PostgreSQL picks by itself: naming one changes nothing.
+_DEFAULT_OPCLASSES = frozenset(
+    {
+        "jsonb_ops",
+        "array_ops",
+        "tsvector_ops",
+        "text_ops",
+        "varchar_ops",
+        "int4_ops",
+        "int8_ops",
+        "int2_ops",
+        "uuid_ops",
+        "numeric_ops",
+        "timestamptz_ops",
+        "timestamp_ops",
+        "date_ops",
+        "bool_ops",
+        "float8_ops",
+        "float4_ops",
+        "bpchar_ops",
+        "inet_ops",
+    }
+)
+
+
+@dataclass
+class DeclareContext:
+    schemas: tuple[str, ...]
+    # no statement: used only for its helpers (default strings, names, SQL of clauses)
+    ddl: Any = field(
+        default_factory=lambda: _DIALECT.ddl_compiler(_DIALECT, None)  # type: ignore[arg-type]
+    )
+    type_cache: dict[Any, tuple[str, str]] = field(default_factory=dict)
+    enums: dict[tuple[str, str], EnumType] = field(default_factory=dict)
+
+    def sql(self, clause: Any) -> str:
+        return str(self.ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
+
+    def name(self, constraint: Any) -> str | None:
+        if constraint.name is None:
+            return None
+        formatted = self.ddl.preparer.format_constraint(constraint)
+        return _unquote(formatted) if formatted is not None else None
+
+
+def _type_key(t: Any) -> Any:
+    """A hashable key of a type's settings, so equal types compile once (80k columns).
+
+    Public attributes in the order __init__ set them (the same for one class),
+    plus a variant mapping if any.
+    """
+    return (
+        type(t),
+        tuple(
+            (
+                k,
+                _type_key(v)
+                if isinstance(v, sa.types.TypeEngine)
+                else repr(v)
+                if isinstance(v, list | dict | set)
+                else v,
+            )
+            for k, v in t.__dict__.items()
+            if k[0] != "_" or k == "_variant_mapping"
+        ),
+    )
+
+
+def type_text(t: Any, ctx: DeclareContext) -> tuple[str, str]:
+    """(canonical type, the type as SQLAlchemy compiles it)."""
+    try:
+        key = _type_key(t)
+        hash(key)
+    except TypeError:
+        key = None
+    if key is not None and key in ctx.type_cache:
+        return ctx.type_cache[key]
+    impl = t
+    variants = getattr(t, "_variant_mapping", None)
+    if variants and _DIALECT.name in variants:
+        impl = variants[_DIALECT.name]  # with_variant(..., "postgresql")
+    if isinstance(impl, sa.types.TypeDecorator):
+        # Interval and friends turn native here; a user TypeDecorator yields its impl
+        impl = impl.dialect_impl(_DIALECT)
+        if isinstance(impl, sa.types.TypeDecorator):
+            impl = impl.impl_instance
+    if isinstance(impl, sa.Enum) and impl.native_enum and impl.name:
+        schema = impl.schema or nz.DEFAULT_SCHEMA
+        name = stored_name(impl.name)
+        if schema in ctx.schemas:
+            ctx.enums.setdefault((schema, name), EnumType(name=name, labels=tuple(impl.enums)))
+        text = nz.qualified_name(schema, name)
+        result = (text, text)
+    elif isinstance(impl, postgresql.DOMAIN):
+        text = nz.qualified_name(impl.schema or nz.DEFAULT_SCHEMA, stored_name(impl.name or ""))
+        result = (text, text)
+    elif isinstance(impl, sa.ARRAY):
+        inner, inner_raw = type_text(impl.item_type, ctx)
+        result = (inner + "[]", inner_raw + "[]")
+    else:
+        compiled = _DIALECT.type_compiler_instance.process(impl)
+        compiled = compiled.split(" COLLATE ")[0]  # the collation is its own attribute
+        result = (nz.canonical_type(compiled), compiled)
+    if key is not None and not isinstance(impl, sa.Enum):
+        ctx.type_cache[key] = result
+    return result
+
+
+def _is_serial(col: sa.Column[Any]) -> bool:
+    """SQLAlchemy's own rule for emitting SERIAL (PGDDLCompiler.get_column_specification)."""
+    return bool(
+        col.primary_key
+        and col is col.table._autoincrement_column
+        and col.identity is None
+        and (col.default is None or (isinstance(col.default, sa.Sequence) and col.default.optional))
+    )
+
+
+def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
+    try:
+        type_, compiled = type_text(col.type, ctx)
+    except sa.exc.CompileError as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise DriftError(f"models: column {col.table.name}.{col.name}: {detail}") from None
+    serial = _is_serial(col)
+    identity = None
+    if col.identity is not None:
+        identity = "always" if col.identity.always else "by default"
+    computed = read_default = default = sequence = None
+    raw_computed = None
+    if col.computed is not None:
+        raw_computed = ctx.sql(col.computed.sqltext)
+        computed = nz.canonical_expression(raw_computed)
+    elif not serial:
+        read_default = ctx.ddl.get_column_default_string(col)
+        default = nz.canonical_default(read_default, type_)
+        sequence = nz.sequence_of_default(default)
+        if sequence is not None:
+            default = None
+        elif isinstance(col.default, sa.Sequence) and default is None:
+            # SQLAlchemy calls nextval() itself: the database equivalent is a nextval() default
+            seq = col.default
+            schema = seq.schema or col.table.metadata.schema or nz.DEFAULT_SCHEMA
+            sequence = nz.qualified_name(schema, stored_name(seq.name))
+    collation = getattr(col.type, "collation", None)
+    return Column(
+        name=stored_name(col.name),
+        type=type_,
+        # PostgreSQL makes serial, identity and primary key columns NOT NULL
+        nullable=bool(col.nullable) and not serial and identity is None and not col.primary_key,
+        default=default,
+        serial=serial,
+        sequence=sequence,
+        identity=identity,
+        computed=computed,
+        comment=col.comment,
+        collation=nz.quote_ident(collation) if collation else None,
+        raw=nz.raw_of(
+            type=(compiled, type_),
+            default=(read_default, default),
+            computed=(raw_computed, computed),
+        ),
+    )
+
+
+def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None) -> Table:
+    columns = tuple(_column(c, ctx) for c in table.columns)
+    pk = table.primary_key
+    primary_key = (
+        PrimaryKey(name=ctx.name(pk), columns=tuple(c.name for c in pk.columns))
+        if pk is not None and len(pk.columns)
+        else None
+    )
+    fks, uniques, checks = [], [], []
+    constraints = list(table.constraints) + [k for c in table.columns for k in c.constraints]
+    for con in constraints:
+        if not con._should_create_for_compiler(ctx.ddl):
+            continue  # the CHECK of a native Enum or Boolean, a ddl_if() for another dialect
+        if isinstance(con, sa.ForeignKeyConstraint):
+            fks.append(_foreign_key(con, ctx))
+        elif isinstance(con, sa.UniqueConstraint):
+            uniques.append(
+                UniqueConstraint(
+                    name=ctx.name(con),
+                    columns=tuple(c.name for c in con.columns),
+                    nulls_not_distinct=bool(
+                        con.dialect_options["postgresql"]["nulls_not_distinct"]
+                    ),
+                )
+            )
+        elif isinstance(con, sa.CheckConstraint):
+            text = ctx.sql(con.sqltext)
+            expression = nz.canonical_expression(text)
+            checks.append(
+                CheckConstraint(
+                    name=ctx.name(con),
+                    expression=expression,
+                    raw=nz.raw_of(expression=(text, expression)),
+                )
+            )
+    partition_by = table.dialect_options["postgresql"].get("partition_by")
+    return Table(
+        name=stored_name(table.name),
+        columns=columns,
+        primary_key=primary_key,
+        foreign_keys=tuple(sorted(fks, key=_sort_key)),
+        unique_constraints=tuple(sorted(uniques, key=_sort_key)),
+        check_constraints=tuple(sorted(checks, key=_sort_key)),
+        indexes=tuple(
+            sorted((_index(i, ctx) for i in table.indexes if _creates(i, ctx)), key=_sort_key)
+        ),
+        comment=table.comment,
+        partitioned_by=_partition_by(partition_by) if partition_by else None,
+        declared_by=declared_by,
+    )
+
+
+def _creates(index: sa.Index, ctx: DeclareContext) -> bool:
+    """Whether create_all() would create the index here (Index.ddl_if(dialect=...))."""
+    cond = index._ddl_if
+    return cond is None or bool(
+        cond._should_execute(sa.schema.CreateIndex(index), index, None, compiler=ctx.ddl)
+    )
+
+
+def _sort_key(obj: Any) -> tuple[str, str]:
+    return (obj.name or "", repr(obj))
+
+
+def _partition_by(text: str) -> str:
+    method, _, rest = text.strip().partition(" ")
+    return f"{method.upper()} {' '.join(rest.split())}".strip()
+
+
+def _foreign_key(con: sa.ForeignKeyConstraint, ctx: DeclareContext) -> ForeignKey:
+    try:
+        target = con.elements[0].column.table
+    except (sa.exc.NoReferencedTableError, sa.exc.NoReferencedColumnError) as exc:
+        # create_all() would fail the same way: the models are incomplete
+        raise DriftError(f"models: {str(exc).splitlines()[0]}") from None
+    return ForeignKey(
+        name=ctx.name(con),
+        columns=tuple(c.name for c in con.columns),
+        referred_schema=target.schema or nz.DEFAULT_SCHEMA,
+        referred_table=target.name,
+        referred_columns=tuple(e.column.name for e in con.elements),
+        on_delete=(con.ondelete or "NO ACTION").upper(),
+        on_update=(con.onupdate or "NO ACTION").upper(),
+        deferrable=bool(con.deferrable),
+        initially_deferred=(con.initially or "").upper() == "DEFERRED",
+        match=(con.match or "SIMPLE").upper(),
+    )
+
+
+def _index(index: sa.Index, ctx: DeclareContext) -> Index:
+    options = index.dialect_options["postgresql"]
+    ops: dict[str, str] = options["ops"] or {}
+    elements = []
+    raw_expressions = []
+    for expr in index.expressions:
+        descending, nulls_first = False, None
+        while isinstance(expr, UnaryExpression) and expr.modifier in (
+            operators.desc_op,
+            operators.asc_op,
+            operators.nulls_first_op,
+            operators.nulls_last_op,
+        ):
+            if expr.modifier is operators.desc_op:
+                descending = True
+            elif expr.modifier is operators.nulls_first_op:
+                nulls_first = True
+            elif expr.modifier is operators.nulls_last_op:
+                nulls_first = False
+            expr = expr.element
+        opclass = ops.get(getattr(expr, "key", None) or "")
+        if opclass in _DEFAULT_OPCLASSES:
+            opclass = None
+        if isinstance(expr, sa.Column):
+            expression, is_column = expr.name, True
+        else:
+            text = ctx.sql(expr)
+            expression = nz.canonical_expression(text)
+            # a bare name (desc("score"), text("score")) is a column to PostgreSQL too
+            name = nz.bare_identifier(expression)
+            is_column = name is not None
+            if is_column:
+                expression = typing.cast(str, name)
+            elif expression != text:
+                raw_expressions.append(text)
+        if nulls_first == descending:
+            nulls_first = None
+        elements.append(
+            IndexElement(
+                expression=expression,
+                is_column=is_column,
+                descending=descending,
+                nulls_first=nulls_first,
+                opclass=opclass,
+            )
+        )
+    where_text = ctx.sql(options["where"]) if options["where"] is not None else None
+    where = nz.canonical_expression(where_text) if where_text is not None else None
+    include = tuple(c if isinstance(c, str) else c.name for c in options["include"] or ())
+    return Index(
+        name=ctx.name(index),
+        elements=tuple(elements),
+        unique=bool(index.unique),
+        method=(options["using"] or "btree").lower(),
+        where=where,
+        include=include,
+        raw=nz.raw_of(
+            where=(where_text, where), expressions=("; ".join(raw_expressions) or None, None)
+        ),
+    )
+
+
+def stored_name(name: str) -> str:
+    return nz.fold_identifier(name, getattr(name, "quote", None))
+
+
+def _unquote(name: str) -> str:
+    if name.startswith('"') and name.endswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name
