@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
 from drift.reflect import reflect_snapshot
+from drift.schema import Snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = ("public", "quantum")
@@ -34,6 +35,9 @@ def test_create_all_of_rich_models_has_no_drift(
     )
     declared = declare_metadata(rich_models.metadata, SCHEMAS, source="rich_models")
     reflected = reflect_snapshot(database_url, SCHEMAS)
+    # what a saved snapshot compares later must be what was read
+    assert Snapshot.from_json(reflected.to_json()) == reflected
+    assert Snapshot.from_json(declared.to_json()) == declared
     found = [
         (m.object_type.value, m.change.value, m.path, m.attribute, m.models, m.database)
         for m in compare_snapshots(declared, reflected)
