@@ -353,6 +353,7 @@ def stored_name(name: str) -> str:
 
 
 def _unquote(name: str) -> str:
+    """The stored name of a name as the preparer renders it: quoted verbatim, bare folded."""
     if name.startswith('"') and name.endswith('"'):
         return name[1:-1].replace('""', '"')
-    return name
+    return name.lower()

@@ -753,3 +753,31 @@ def test_models_sqlalchemy_cannot_compile_are_a_drift_error() -> None:
     with pytest.raises(DriftError, match=r"^models: column t.untyped: .*NullType") as caught:
         declare_metadata(md, ("public",))
     assert "\n" not in str(caught.value)
+
+
+def test_constraint_and_index_names_as_postgresql_stores_them(
+    engine: sa.Engine, database_url: str
+) -> None:
+    md = sa.MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})
+    t = sa.Table(
+        "Teams",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("code", sa.String(5), unique=True),
+        sa.Column("n", sa.Integer),
+        sa.CheckConstraint("n > 0", name=sa.sql.quoted_name("CK_Shout", quote=False)),
+        sa.CheckConstraint("n < 9", name="CK_Kept"),
+    )
+    sa.Index(sa.sql.quoted_name("IX_N", quote=False), t.c.n)
+    sa.Index("IX_Quoted", t.c.code)
+    md.create_all(engine)
+    db = _plain(_table(reflect_snapshot(database_url, ("public",)), "Teams"))
+    models = _plain(_table(declare_metadata(md, ("public",)), "Teams"))
+    assert [c.name for c in db.check_constraints] == ["CK_Kept", "ck_shout"]
+    assert [i.name for i in db.indexes] == ["IX_Quoted", "ix_n"]
+    assert [u.name for u in db.unique_constraints] == ["uq_Teams_code"]
+    assert (db.check_constraints, db.indexes, db.unique_constraints) == (
+        models.check_constraints,
+        models.indexes,
+        models.unique_constraints,
+    )
