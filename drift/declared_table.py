@@ -198,7 +198,8 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
 
 
 def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None) -> Table:
-    columns = tuple(_column(c, ctx) for c in table.columns)
+    # system columns (xmin, ctid) exist in every table and are not created by create_all
+    columns = tuple(_column(c, ctx) for c in table.columns if not c.system)
     pk = table.primary_key
     primary_key = (
         PrimaryKey(name=ctx.name(pk), columns=tuple(c.name for c in pk.columns))

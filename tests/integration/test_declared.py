@@ -431,6 +431,7 @@ def test_variants_and_type_decorators_compile_as_create_all_would() -> None:
         sa.Column("b", _Money()),
         sa.Column("c", sa.String(5).with_variant(kind, "postgresql")),
         sa.Column("d", sa.String(5).with_variant(sa.Text(), "sqlite")),
+        sa.Column("xmin", sa.Integer, system=True),
     )
     snap = declare_metadata(md, ("public",))
     table = _table(snap, "t")
