@@ -17,7 +17,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import registry as Registry
-from sqlalchemy.orm.mapper import _mapper_registries
 
 from drift import normalize as nz
 from drift.declared_table import DeclareContext, declare_table, stored_name, type_text
@@ -83,9 +82,14 @@ def _resolve(ref: str) -> sa.MetaData:
 
 
 def _declared_by(metadatas: list[sa.MetaData]) -> dict[sa.Table, str]:
-    """Table -> "module:Class" of the mapped class that declares it (the base-most one)."""
+    """Table -> "module:Class" of the mapped class that declares it (the base-most one).
+
+    The registries are found through SQLAlchemy's (private) list of them, so a
+    bare MetaData still gets its class names; without it, tables have none.
+    """
+    mapper_module = importlib.import_module("sqlalchemy.orm.mapper")
     found: dict[sa.Table, str] = {}
-    for reg in list(_mapper_registries):
+    for reg in list(getattr(mapper_module, "_mapper_registries", ())):
         if all(reg.metadata is not m for m in metadatas):
             continue
         # base classes first: with single-table inheritance the base declares the table
