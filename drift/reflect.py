@@ -70,13 +70,16 @@ def reflect_snapshot_with_connection(
 
 def _reflect(conn: Connection, schemas: tuple[str, ...], source: str | None) -> Snapshot:
     params = {"schemas": list(schemas)}
+    # Session-wide, not LOCAL: a caller's connection may be in autocommit, where a
+    # LOCAL setting would end with the statement. It is put back at the end (and a
+    # transaction that fails rolls it back by itself).
     saved_path, server_version = conn.execute(
         sa.text(
             "SELECT current_setting('search_path'), current_setting('server_version'), "
-            "set_config('search_path', 'pg_catalog', true)"
+            "set_config('search_path', 'pg_catalog', false)"
         )
     ).one()[:2]
-    restore = sa.text("SELECT set_config('search_path', :p, true)")
+    restore = sa.text("SELECT set_config('search_path', :p, false)")
     existing = [r.name for r in conn.execute(_sql("schemas"), params)]
     if not existing:
         conn.execute(restore, {"p": saved_path})

@@ -351,3 +351,17 @@ def test_the_callers_search_path_is_put_back(run_sql, database_url: str) -> None
         with pytest.raises(DriftError, match="none of the schemas nope exists$"):
             reflect_snapshot_with_connection(conn, ("nope",))
         assert conn.exec_driver_sql("SHOW search_path").scalar() == "quantum, public"
+
+
+def test_a_callers_autocommit_connection_reads_the_same(run_sql, database_url: str) -> None:
+    run_sql("CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE t (id serial PRIMARY KEY, m mood)")
+    engine = sa.create_engine(parse_url(database_url), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            autocommit = reflect_snapshot_with_connection(conn, ("public",))
+            assert conn.exec_driver_sql("SHOW search_path").scalar() == '"$user", public'
+    finally:
+        engine.dispose()
+    read_only = reflect_snapshot(database_url, ("public",))
+    assert autocommit.schemas == read_only.schemas
+    assert _table(autocommit, "t").columns[1].type == "public.mood"
