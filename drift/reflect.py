@@ -177,7 +177,7 @@ def _column(row: Seq[Any], owned_sequence: str | None) -> Column:
     type_ = nz.canonical_type(type_read)
     default = computed = sequence = None
     serial = False
-    if generated == "s":
+    if generated in ("s", "v"):  # stored, or virtual (PostgreSQL 18)
         computed = nz.canonical_expression(default_read)
     elif default_read is not None:
         default = nz.canonical_default(default_read, type_)
