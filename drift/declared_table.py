@@ -187,7 +187,7 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
         sequence=sequence,
         identity=identity,
         computed=computed,
-        comment=col.comment,
+        comment=col.comment or None,  # COMMENT IS '' removes a comment
         collation=nz.quote_ident(collation) if collation else None,
         raw=nz.raw_of(
             type=(compiled, type_),
@@ -244,7 +244,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
         indexes=tuple(
             sorted((_index(i, ctx) for i in table.indexes if _creates(i, ctx)), key=_sort_key)
         ),
-        comment=table.comment,
+        comment=table.comment or None,
         partitioned_by=_partition_by(partition_by) if partition_by else None,
         declared_by=declared_by,
     )
