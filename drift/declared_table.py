@@ -162,6 +162,7 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
         identity = "always" if col.identity.always else "by default"
     computed = read_default = default = sequence = None
     raw_computed = None
+    client_sequence = False
     if col.computed is not None:
         raw_computed = ctx.sql(col.computed.sqltext)
         computed = nz.canonical_expression(raw_computed)
@@ -176,6 +177,7 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
             seq = col.default
             schema = seq.schema or col.table.metadata.schema or nz.DEFAULT_SCHEMA
             sequence = nz.qualified_name(schema, stored_name(seq.name))
+            client_sequence = True
     collation = getattr(col.type, "collation", None)
     return Column(
         name=stored_name(col.name),
@@ -185,6 +187,7 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
         default=default,
         serial=serial,
         sequence=sequence,
+        client_sequence=client_sequence,
         identity=identity,
         computed=computed,
         comment=col.comment or None,  # COMMENT IS '' removes a comment

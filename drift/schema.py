@@ -18,7 +18,10 @@ Conventions every reader follows:
   ``serial=True`` with ``default=None``; such owned sequences (and identity
   sequences) belong to their column and are not listed in ``Schema.sequences``.
   A ``nextval()`` of a free-standing sequence is ``sequence="schema.name"``
-  with ``default=None``.
+  with ``default=None``. A models column with a client-side ``Sequence()`` and
+  no server default has ``sequence`` and ``client_sequence=True``: the
+  database may have the ``nextval()`` default or none (SQLAlchemy calls
+  ``nextval()`` itself, and ``create_all`` sets no default).
 * Collections are tuples sorted by name (columns keep their ordinal order).
 """
 
@@ -46,6 +49,7 @@ class Column:
     default: str | None = None
     serial: bool = False
     sequence: str | None = None
+    client_sequence: bool = False  # models only: SQLAlchemy fires `sequence` itself
     identity: str | None = None  # "always" | "by default"
     computed: str | None = None  # generated (stored) expression
     comment: str | None = None

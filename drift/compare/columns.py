@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from drift.compare.registry import TablePair, attribute_diffs, only_in, table_comparator
@@ -58,6 +59,13 @@ def _hint(side: str, names: list[str] | None) -> str | None:
     return f"possibly renamed: {side} {noun} {listed} {verb} the same type"
 
 
+def _client_sequence_satisfied(m: Column, d: Column) -> Column:
+    """A Sequence() SQLAlchemy fires itself needs no database default (create_all sets none)."""
+    if m.client_sequence and generated_default(d) is None and d.identity is None:
+        return replace(m, sequence=None, client_sequence=False)
+    return m
+
+
 @table_comparator(ObjectType.COLUMN)
 def compare_columns(pair: TablePair) -> Iterator[Mismatch]:
     models = {c.name: c for c in pair.models.columns}
@@ -74,6 +82,6 @@ def compare_columns(pair: TablePair) -> Iterator[Mismatch]:
         hint = _hint("models", models_types.get(c.type))
         yield only_in(ObjectType.COLUMN, Change.ONLY_IN_DATABASE, schema, table, c.name, c, hint)
     for name in sorted(models.keys() & database.keys()):
-        m, d = models[name], database[name]
+        m, d = _client_sequence_satisfied(models[name], database[name]), database[name]
         yield from attribute_diffs(ObjectType.COLUMN, schema, table, name, m, d, COLUMN_ATTRIBUTES,
                                    models_raw=m.raw, database_raw=d.raw)

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, text
 
+from drift.compare import compare_snapshots
 from drift.declared import declare_metadata, declare_snapshot
 from drift.errors import DriftError
 from drift.normalize import canonical_default, canonical_expression, canonical_type
@@ -151,9 +152,9 @@ def test_a_foreign_key_to_an_undeclared_table_is_a_drift_error() -> None:
 
 
 def _plain(obj: Any) -> Any:
-    """Drop what records where a value came from (raw text, declaring class)."""
+    """Drop what records where a value came from (raw text, declaring class, client side)."""
     if isinstance(obj, Column):
-        return dataclasses.replace(obj, raw=())
+        return dataclasses.replace(obj, raw=(), client_sequence=False)
     if isinstance(obj, Table):
         return dataclasses.replace(
             obj,
@@ -284,6 +285,25 @@ def test_serial_owned_sequence_and_free_standing_sequences(run_sql, database_url
     assert {c.sequence for c in _table(db, "tickets").columns} == {"public.ticket_seq"}
     assert db.schemas[0].sequences == models.schemas[0].sequences
     assert [s.name for s in db.schemas[0].sequences] == ["ticket_seq"]
+
+
+def test_a_client_side_sequence_needs_no_database_default(
+    run_sql, database_url: str, engine: sa.Engine
+) -> None:
+    """create_all sets no nextval() default for Sequence(): SQLAlchemy calls it itself."""
+    md = sa.MetaData()
+    seq = sa.Sequence("order_seq", metadata=md)
+    sa.Table("orders", md, sa.Column("id", sa.Integer, seq, primary_key=True))
+    sa.Table("refs", md, sa.Column("ref", sa.BigInteger, seq))
+    md.create_all(engine)
+    declared = declare_metadata(md, ("public",))
+    assert compare_snapshots(declared, reflect_snapshot(database_url, ("public",))) == []
+
+    run_sql("ALTER TABLE refs ALTER COLUMN ref SET DEFAULT 0")
+    [drift] = compare_snapshots(declared, reflect_snapshot(database_url, ("public",)))
+    assert (drift.path, drift.attribute, drift.models, drift.database) == (
+        "public.refs.ref", "default", "nextval('public.order_seq')", "0"
+    )
 
 
 def test_identity_columns(run_sql, database_url: str) -> None:
