@@ -23,7 +23,9 @@ def parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except Exception:
-        raise DriftError("the database URL is not valid (expected postgresql://user@host/dbname)") from None
+        raise DriftError(
+            "the database URL is not valid (expected postgresql://user@host/dbname)"
+        ) from None
     if parsed.get_backend_name() != "postgresql":
         raise DriftError(f"only PostgreSQL is supported, not {parsed.get_backend_name()!r}")
     if parsed.drivername in ("postgresql", "postgres"):

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from drift.schema import to_jsonable
 
 
-class ObjectType(str, Enum):
+class ObjectType(StrEnum):
     SCHEMA = "schema"
     TABLE = "table"
     COLUMN = "column"
@@ -31,19 +31,19 @@ class ObjectType(str, Enum):
     VIEW = "view"
 
 
-class Change(str, Enum):
+class Change(StrEnum):
     ONLY_IN_MODELS = "only_in_models"  # declared, absent from the database
     ONLY_IN_DATABASE = "only_in_database"  # present, not declared
     DIFFERS = "differs"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     EXPECTED = "expected"
     UNEXPECTED = "unexpected"
 

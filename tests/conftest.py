@@ -26,7 +26,8 @@ class PostgresServer:
         self.embedded = embedded
 
     def url(self, database: str) -> str:
-        return parse_url(self.admin_url).set(database=database).render_as_string(hide_password=False)
+        url = parse_url(self.admin_url).set(database=database)
+        return url.render_as_string(hide_password=False)
 
     def _autocommit(self, ddl: str) -> None:
         engine = make_engine(self.admin_url)
