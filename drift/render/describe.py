@@ -1,129 +1,167 @@
 """One-line, SQL-flavoured descriptions of snapshot records and plain values.
 
-Used by every renderer to show the models value and the database value of a
-mismatch side by side, and the old and new value of a changed object.
+The one place every renderer (terminal, HTML, Markdown, JUnit, SARIF, the
+reference) turns a mismatch's ``models``/``database`` value, or an old and new
+value of a changed object, into text.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Iterable
+from functools import singledispatch
 from typing import Any
 
-from drift.schema import (
-    CheckConstraint,
-    Column,
-    EnumType,
-    ForeignKey,
-    Index,
-    PrimaryKey,
-    Schema,
-    Sequence,
-    Table,
-    UniqueConstraint,
-    View,
-    to_jsonable,
-)
+from drift import schema as s
 
 ABSENT = "(absent)"
 NONE = "(none)"
 
 
-def _cols(names: tuple[str, ...] | list[str]) -> str:
-    return "(" + ", ".join(names) + ")"
+def describe(value: Any, attribute: str | None = None, *, absent: str = NONE) -> str:
+    """One line for a value as it appears in a mismatch's ``models``/``database``.
+
+    ``attribute`` names what the value is (``nullable`` reads NULL/NOT NULL);
+    ``absent`` stands for None.
+    """
+    if value is None:
+        return absent
+    if isinstance(value, bool):
+        if attribute == "nullable":
+            return "NULL" if value else "NOT NULL"
+        return "true" if value else "false"
+    return _one_line(value)
 
 
-def describe_column(c: Column) -> str:
-    parts = [c.type]
-    if not c.nullable:
-        parts.append("NOT NULL")
-    if c.serial:
+@singledispatch
+def _one_line(value: Any) -> str:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = (f"{f.name}={describe(getattr(value, f.name))}" for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({', '.join(fields)})"
+    return str(value)
+
+
+@_one_line.register(tuple)
+@_one_line.register(list)
+def _sequence(value: Iterable[Any]) -> str:
+    return "(" + ", ".join(describe(v) for v in value) + ")"
+
+
+@_one_line.register
+def _column(value: s.Column) -> str:
+    parts = [value.type]
+    if value.collation:
+        parts.append(f'COLLATE "{value.collation}"')
+    if value.serial:
         parts.append("SERIAL")
-    if c.identity:
-        parts.append(f"GENERATED {c.identity.upper()} AS IDENTITY")
-    if c.sequence:
-        parts.append(f"DEFAULT nextval('{c.sequence}')")
-    if c.default is not None:
-        parts.append(f"DEFAULT {c.default}")
-    if c.computed:
-        parts.append(f"GENERATED ALWAYS AS ({c.computed}) STORED")
+    if value.identity:
+        parts.append(f"GENERATED {value.identity.upper()} AS IDENTITY")
+    if value.computed:
+        parts.append(f"GENERATED ALWAYS AS ({value.computed}) STORED")
+    if not value.nullable:
+        parts.append("NOT NULL")
+    if value.default is not None:
+        parts.append(f"DEFAULT {value.default}")
+    if value.sequence:
+        parts.append(f"DEFAULT nextval('{value.sequence}')")
+    if value.comment:
+        parts.append(f"COMMENT {value.comment!r}")
     return " ".join(parts)
 
 
-def describe_foreign_key(fk: ForeignKey) -> str:
+@_one_line.register
+def _table(value: s.Table) -> str:
+    text = f"table with {len(value.columns)} column(s)"
+    if value.partitioned_by:
+        text += f", partitioned by {value.partitioned_by}"
+    if value.declared_by:
+        text += f", declared by {value.declared_by}"
+    return text
+
+
+@_one_line.register
+def _primary_key(value: s.PrimaryKey) -> str:
+    return f"PRIMARY KEY {_names(value.columns)}"
+
+
+@_one_line.register
+def _foreign_key(value: s.ForeignKey) -> str:
     text = (
-        f"FOREIGN KEY {_cols(fk.columns)} REFERENCES "
-        f"{fk.referred_schema}.{fk.referred_table} {_cols(fk.referred_columns)}"
+        f"FOREIGN KEY {_names(value.columns)} REFERENCES "
+        f"{value.referred_schema}.{value.referred_table} {_names(value.referred_columns)}"
     )
-    if fk.on_delete != "NO ACTION":
-        text += f" ON DELETE {fk.on_delete}"
-    if fk.on_update != "NO ACTION":
-        text += f" ON UPDATE {fk.on_update}"
-    if fk.deferrable:
-        text += " DEFERRABLE" + (" INITIALLY DEFERRED" if fk.initially_deferred else "")
+    if value.match != "SIMPLE":
+        text += f" MATCH {value.match}"
+    if value.on_delete != "NO ACTION":
+        text += f" ON DELETE {value.on_delete}"
+    if value.on_update != "NO ACTION":
+        text += f" ON UPDATE {value.on_update}"
+    if value.deferrable:
+        text += " DEFERRABLE" + (" INITIALLY DEFERRED" if value.initially_deferred else "")
     return text
 
 
-def describe_index(ix: Index) -> str:
-    elements = []
-    for e in ix.elements:
-        text = e.expression if e.is_column else f"({e.expression})"
-        if e.opclass:
-            text += f" {e.opclass}"
-        if e.descending:
-            text += " DESC"
-        if e.nulls_first is not None:
-            text += " NULLS FIRST" if e.nulls_first else " NULLS LAST"
-        elements.append(text)
-    text = ("UNIQUE " if ix.unique else "") + "INDEX"
-    if ix.method != "btree":
-        text += f" USING {ix.method}"
-    text += " " + _cols(elements)
-    if ix.include:
-        text += " INCLUDE " + _cols(ix.include)
-    if ix.where:
-        text += f" WHERE {ix.where}"
+@_one_line.register
+def _unique(value: s.UniqueConstraint) -> str:
+    nulls = " NULLS NOT DISTINCT" if value.nulls_not_distinct else ""
+    return f"UNIQUE{nulls} {_names(value.columns)}"
+
+
+@_one_line.register
+def _check(value: s.CheckConstraint) -> str:
+    return f"CHECK ({value.expression})"
+
+
+@_one_line.register
+def _index_element(value: s.IndexElement) -> str:
+    text = value.expression if value.is_column else f"({value.expression})"
+    if value.opclass:
+        text += f" {value.opclass}"
+    if value.descending:
+        text += " DESC"
+    if value.nulls_first is not None:
+        text += " NULLS FIRST" if value.nulls_first else " NULLS LAST"
     return text
 
 
-def describe_unique(u: UniqueConstraint) -> str:
-    return "UNIQUE " + ("NULLS NOT DISTINCT " if u.nulls_not_distinct else "") + _cols(u.columns)
+@_one_line.register
+def _index(value: s.Index) -> str:
+    text = "UNIQUE INDEX" if value.unique else "INDEX"
+    if value.method != "btree":
+        text += f" USING {value.method}"
+    text += " " + describe(value.elements)
+    if value.include:
+        text += f" INCLUDE {_names(value.include)}"
+    if value.where:
+        text += f" WHERE {value.where}"
+    return text
 
 
-_RECORDS: dict[type, Callable[[Any], str]] = {
-    Column: describe_column,
-    ForeignKey: describe_foreign_key,
-    Index: describe_index,
-    UniqueConstraint: describe_unique,
-    PrimaryKey: lambda pk: "PRIMARY KEY " + _cols(pk.columns),
-    CheckConstraint: lambda ck: f"CHECK ({ck.expression})",
-    Table: lambda t: f"TABLE with {len(t.columns)} column(s)",
-    View: lambda v: (
-        ("MATERIALIZED VIEW" if v.materialized else "VIEW")
-        + (f" AS {v.definition}" if v.definition else "")
-    ),
-    EnumType: lambda e: "ENUM (" + ", ".join(repr(label) for label in e.labels) + ")",
-    Sequence: lambda s: (
-        f"SEQUENCE {s.data_type} START {s.start} INCREMENT {s.increment}"
-        + (" CYCLE" if s.cycle else "")
-    ),
-    Schema: lambda s: "SCHEMA",
-}
+@_one_line.register
+def _view(value: s.View) -> str:
+    kind = "MATERIALIZED VIEW" if value.materialized else "VIEW"
+    return f"{kind} with {len(value.columns)} column(s)"
 
 
-def describe(value: Any, *, absent: str = NONE) -> str:
-    """A record or plain value as one line; ``absent`` stands for None."""
-    if value is None:
-        return absent
-    formatter = _RECORDS.get(type(value))
-    if formatter is not None:
-        return formatter(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple | list):
-        return ", ".join(describe(v) for v in value) if value else "(empty)"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False)
+@_one_line.register
+def _enum(value: s.EnumType) -> str:
+    return "ENUM (" + ", ".join(repr(label) for label in value.labels) + ")"
+
+
+@_one_line.register
+def _sequence_record(value: s.Sequence) -> str:
+    text = f"SEQUENCE {value.data_type} START {value.start} INCREMENT {value.increment}"
+    if value.min_value is not None:
+        text += f" MINVALUE {value.min_value}"
+    if value.max_value is not None:
+        text += f" MAXVALUE {value.max_value}"
+    return text + (" CYCLE" if value.cycle else "")
+
+
+@_one_line.register
+def _schema(value: s.Schema) -> str:
+    return f"schema with {len(value.tables)} table(s)"
+
+
+def _names(names: Iterable[str]) -> str:
+    return "(" + ", ".join(names) + ")"

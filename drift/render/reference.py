@@ -13,7 +13,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from drift.render.describe import describe, describe_foreign_key, describe_index, describe_unique
+from drift.render.describe import describe
 from drift.schema import EnumType, Sequence, Snapshot, Table, View
 
 MAX_DIAGRAM_TABLES = 120  # beyond this a diagram is unreadable: the table list stays
@@ -168,7 +168,7 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
         )
         fks = tuple(
             Relation(
-                describe_foreign_key(fk),
+                describe(fk),
                 fk.referred_schema,
                 fk.referred_table,
                 anchors.get((fk.referred_schema, fk.referred_table)),
@@ -191,11 +191,11 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
                 columns=columns,
                 primary_key=", ".join(t.primary_key.columns) if t.primary_key else "",
                 foreign_keys=fks,
-                unique=tuple(describe_unique(u) for u in t.unique_constraints),
+                unique=tuple(describe(u) for u in t.unique_constraints),
                 checks=tuple(
                     f"{ck.name or ''} CHECK ({ck.expression})".strip() for ck in t.check_constraints
                 ),
-                indexes=tuple(f"{ix.name or ''} {describe_index(ix)}".strip() for ix in t.indexes),
+                indexes=tuple(f"{ix.name or ''} {describe(ix)}".strip() for ix in t.indexes),
                 referenced_by=tuple(
                     sorted(referring.get((schema, name), []), key=lambda r: r.text)
                 ),

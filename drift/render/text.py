@@ -1,186 +1,21 @@
-"""The terminal report of ``drift check``: unexpected drift first, grouped by schema and table.
-
-``describe`` turns a snapshot record or attribute value into one compact line
-(a column as its type, NOT NULL and DEFAULT); other human-facing formats may
-reuse it.
-"""
+"""The terminal report of ``drift check``: unexpected drift first, grouped by schema and table."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterable, Iterator
-from functools import singledispatch
+from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from drift import schema as s
 from drift.connection import redact_url
 from drift.mismatch import Change, Expectation, Finding, Status
+from drift.render.describe import ABSENT, NONE, describe
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
 
-ABSENT = "(absent)"
-NONE = "(none)"
-
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
-
-
-# --- values -----------------------------------------------------------------
-
-
-@singledispatch
-def describe(value: Any, attribute: str | None = None) -> str:
-    """One line for a value as it appears in a mismatch's ``models``/``database``."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = (f"{f.name}={describe(getattr(value, f.name))}" for f in dataclasses.fields(value))
-        return f"{type(value).__name__}({', '.join(fields)})"
-    return str(value)
-
-
-@describe.register(type(None))
-def _none(value: None, attribute: str | None = None) -> str:
-    return NONE
-
-
-@describe.register
-def _bool(value: bool, attribute: str | None = None) -> str:
-    if attribute == "nullable":
-        return "NULL" if value else "NOT NULL"
-    return "true" if value else "false"
-
-
-@describe.register
-def _str(value: str, attribute: str | None = None) -> str:
-    return value
-
-
-@describe.register(tuple)
-@describe.register(list)
-def _sequence(value: Iterable[Any], attribute: str | None = None) -> str:
-    return "(" + ", ".join(describe(v) for v in value) + ")"
-
-
-@describe.register
-def _column(value: s.Column, attribute: str | None = None) -> str:
-    parts = [value.type]
-    if value.collation:
-        parts.append(f'COLLATE "{value.collation}"')
-    if value.serial:
-        parts.append("SERIAL")
-    if value.identity:
-        parts.append(f"GENERATED {value.identity.upper()} AS IDENTITY")
-    if value.computed:
-        parts.append(f"GENERATED ALWAYS AS ({value.computed}) STORED")
-    if not value.nullable:
-        parts.append("NOT NULL")
-    if value.default is not None:
-        parts.append(f"DEFAULT {value.default}")
-    if value.sequence:
-        parts.append(f"DEFAULT nextval('{value.sequence}')")
-    if value.comment:
-        parts.append(f"COMMENT {value.comment!r}")
-    return " ".join(parts)
-
-
-@describe.register
-def _table(value: s.Table, attribute: str | None = None) -> str:
-    text = f"table with {len(value.columns)} column(s)"
-    if value.partitioned_by:
-        text += f", partitioned by {value.partitioned_by}"
-    if value.declared_by:
-        text += f", declared by {value.declared_by}"
-    return text
-
-
-@describe.register
-def _primary_key(value: s.PrimaryKey, attribute: str | None = None) -> str:
-    return f"PRIMARY KEY {_names(value.columns)}"
-
-
-@describe.register
-def _foreign_key(value: s.ForeignKey, attribute: str | None = None) -> str:
-    text = (
-        f"FOREIGN KEY {_names(value.columns)} REFERENCES "
-        f"{value.referred_schema}.{value.referred_table}{_names(value.referred_columns)}"
-    )
-    if value.match != "SIMPLE":
-        text += f" MATCH {value.match}"
-    if value.on_delete != "NO ACTION":
-        text += f" ON DELETE {value.on_delete}"
-    if value.on_update != "NO ACTION":
-        text += f" ON UPDATE {value.on_update}"
-    if value.deferrable:
-        text += " DEFERRABLE" + (" INITIALLY DEFERRED" if value.initially_deferred else "")
-    return text
-
-
-@describe.register
-def _unique(value: s.UniqueConstraint, attribute: str | None = None) -> str:
-    nulls = " NULLS NOT DISTINCT" if value.nulls_not_distinct else ""
-    return f"UNIQUE{nulls} {_names(value.columns)}"
-
-
-@describe.register
-def _check(value: s.CheckConstraint, attribute: str | None = None) -> str:
-    return f"CHECK ({value.expression})"
-
-
-@describe.register
-def _index_element(value: s.IndexElement, attribute: str | None = None) -> str:
-    text = value.expression if value.is_column else f"({value.expression})"
-    if value.opclass:
-        text += f" {value.opclass}"
-    if value.descending:
-        text += " DESC"
-    if value.nulls_first is not None:
-        text += " NULLS FIRST" if value.nulls_first else " NULLS LAST"
-    return text
-
-
-@describe.register
-def _index(value: s.Index, attribute: str | None = None) -> str:
-    text = "UNIQUE INDEX" if value.unique else "INDEX"
-    if value.method != "btree":
-        text += f" USING {value.method}"
-    text += " " + describe(value.elements)
-    if value.include:
-        text += f" INCLUDE {_names(value.include)}"
-    if value.where:
-        text += f" WHERE {value.where}"
-    return text
-
-
-@describe.register
-def _view(value: s.View, attribute: str | None = None) -> str:
-    kind = "MATERIALIZED VIEW" if value.materialized else "VIEW"
-    return f"{kind} with {len(value.columns)} column(s)"
-
-
-@describe.register
-def _enum(value: s.EnumType, attribute: str | None = None) -> str:
-    return "ENUM (" + ", ".join(repr(label) for label in value.labels) + ")"
-
-
-@describe.register
-def _sequence_record(value: s.Sequence, attribute: str | None = None) -> str:
-    text = f"SEQUENCE {value.data_type} START {value.start} INCREMENT {value.increment}"
-    if value.min_value is not None:
-        text += f" MINVALUE {value.min_value}"
-    if value.max_value is not None:
-        text += f" MAXVALUE {value.max_value}"
-    return text + (" CYCLE" if value.cycle else "")
-
-
-@describe.register
-def _schema(value: s.Schema, attribute: str | None = None) -> str:
-    return f"schema with {len(value.tables)} table(s)"
-
-
-def _names(names: Iterable[str]) -> str:
-    return "(" + ", ".join(names) + ")"
 
 
 def side_value(finding: Finding, side: str) -> str:

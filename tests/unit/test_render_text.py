@@ -23,7 +23,8 @@ from drift.mismatch import (
     Status,
 )
 from drift.render import FORMATS, render
-from drift.render.text import describe, render_text, render_text_plain
+from drift.render.describe import describe
+from drift.render.text import render_text, render_text_plain
 
 SECRET = "s3cr3t-pw"
 
@@ -148,7 +149,7 @@ FULL = make_result(
         (
             s.ForeignKey("fk", ("team_id",), "public", "teams", ("id",), on_delete="CASCADE"),
             None,
-            "FOREIGN KEY (team_id) REFERENCES public.teams(id) ON DELETE CASCADE",
+            "FOREIGN KEY (team_id) REFERENCES public.teams (id) ON DELETE CASCADE",
         ),
         (s.UniqueConstraint("u", ("a",)), None, "UNIQUE (a)"),
         (s.CheckConstraint("ck", "price > 0"), None, "CHECK (price > 0)"),

@@ -52,7 +52,10 @@ def test_unexpected_first_by_severity_then_expected_grouped_by_phase() -> None:
     ]
     dna = v.phase_groups[1].rows[0]
     assert dna.expectation is not None and dna.expectation.expiring_soon
-    assert (dna.models, dna.database) == ("TABLE with 2 column(s)", "(absent)")
+    assert (dna.models, dna.database) == (
+        "table with 2 column(s), declared by models.quantum:DnaProfile",
+        "(absent)",
+    )
     legacy = v.phase_groups[2].rows[0].expectation
     assert legacy is not None and not legacy.expiring_soon and legacy.ticket == "ODDS-12"
     assert v.unexpected[2].expired
@@ -123,9 +126,8 @@ def test_describe_records() -> None:
     assert describe(
         Index("i", (IndexElement("lower(x)", is_column=False),), unique=True, where="x > 0")
     ) == ("UNIQUE INDEX ((lower(x))) WHERE x > 0")
-    assert (
-        describe(None) == "(none)" and describe(False) == "false" and describe(("a", "b")) == "a, b"
-    )
+    assert describe(None) == "(none)" and describe(False) == "false"
+    assert describe(("a", "b")) == "(a, b)"
 
 
 def test_markdown_and_mermaid_filters() -> None:
