@@ -41,6 +41,8 @@ def redact_url(url: str | URL) -> str:
         return "<invalid URL>"
     if not parsed.password:  # an empty password would still render as "***"
         parsed = parsed._replace(password=None)  # URL.set() ignores None
+    if parsed.drivername == "postgresql+psycopg2":  # our driver choice, not the user's URL
+        parsed = parsed.set(drivername="postgresql")
     return parsed.render_as_string(hide_password=True)
 
 

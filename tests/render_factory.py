@@ -118,7 +118,7 @@ def snapshots(hostile: bool = False, *, extra_db_column: bool = False) -> tuple[
             ),
         ),
         server_version="16.4",
-        source="postgresql+psycopg2://drift:***@localhost/odds",
+        source="postgresql://drift:***@localhost/odds",
     )
     dna = Table(
         "dna_profile",

@@ -43,8 +43,8 @@ def _line(f: Finding) -> str:
         f" {m.attribute}" if m.attribute else ""
     )
     line = (
-        f"[{m.severity.value}] {what}: models {describe(m.models, absent=ABSENT)}"
-        f" / database {describe(m.database, absent=ABSENT)} (id {m.id})"
+        f"[{m.severity.value}] {what}: models {describe(m.models, m.attribute, absent=ABSENT)}"
+        f" / database {describe(m.database, m.attribute, absent=ABSENT)} (id {m.id})"
     )
     if f.expectation is not None:
         line += f" - {'expired ' if f.expired else ''}expectation: {f.expectation.reason}"

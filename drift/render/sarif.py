@@ -95,10 +95,9 @@ def _declared_by(result: CheckResult, m: Mismatch) -> str | None:
 def _result(f: Finding, rule_index: int, result: CheckResult, root: Path) -> dict[str, Any]:
     m = f.mismatch
     what = m.change.value.replace("_", " ") + (f" ({m.attribute})" if m.attribute else "")
-    text = (
-        f"{m.object_type.value} {m.path}: {what}; models: {describe(m.models, absent=ABSENT)}; "
-        f"database: {describe(m.database, absent=ABSENT)}"
-    )
+    models = describe(m.models, m.attribute, absent=ABSENT)
+    database = describe(m.database, m.attribute, absent=ABSENT)
+    text = f"{m.object_type.value} {m.path}: {what}; models: {models}; database: {database}"
     if f.expired and f.expectation is not None:
         text += f" (its expectation expired on {f.expectation.expires})"
     if m.hint:

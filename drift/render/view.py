@@ -195,8 +195,8 @@ def finding_row(
 ) -> FindingRow:
     m = f.mismatch
     only = m.change is not Change.DIFFERS
-    models = describe(m.models, absent=ABSENT if only else "(none)")
-    database = describe(m.database, absent=ABSENT if only else "(none)")
+    models = describe(m.models, m.attribute, absent=ABSENT if only else "(none)")
+    database = describe(m.database, m.attribute, absent=ABSENT if only else "(none)")
     exp = _expectation_view(f.expectation, phases, today) if f.expectation else None
     phase_key = (
         str(f.expectation.phase)

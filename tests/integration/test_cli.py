@@ -459,7 +459,7 @@ def test_password_appears_in_no_output(drifted_db: str, password_role: str, tmp_
     assert [r.exit_code for r in runs] == [1, 1, 0, 0], [r.output for r in runs]
     assert f"{password_role}:***@" in runs[0].stdout
     assert json.loads(runs[1].stdout)["database"]["url"].startswith(
-        f"postgresql+psycopg2://{password_role}:***@"
+        f"postgresql://{password_role}:***@"
     )
     for run in runs:
         assert secret not in run.stdout + run.stderr
