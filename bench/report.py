@@ -31,6 +31,8 @@ each contender once, in an order rotated by i); medians over the rounds.
   `alembic.autogenerate.compare_metadata(MigrationContext.configure(conn), metadata)`
   with no options, start to exit. With default settings Alembic reads only the default
   schema (`public`); the `quantum` tables are reported as tables to add.
+* **models import**: the plain `import` of the models module in the in-process worker
+  (the cyclic GC on, as Alembic's run has it; `drift check` pauses the GC for it).
 * **drift core**: drift's stages in-process, the models already imported:
   `reflect_database`, `declare_models`, `compare_snapshots`, `classify`
   (render, JSON, shown apart).
