@@ -125,13 +125,13 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         raise DriftError(
             "no models given: pass --models module:attribute (or set it in [tool.drift])"
         )
-    say("reflect")
+    say("reflect: reading the catalog" if config.snapshot is None else "reflect: loading snapshot")
     database = load_database_snapshot(config)
-    say("declare")
+    say(f"declare: importing the models ({_tables(database)} in the database)")
     models = declare_models(config.models, config.schemas)
-    say("compare")
+    say(f"compare: {_tables(models)} declared, {_tables(database)} in the database")
     mismatches = tuple(compare_snapshots(models, database))
-    say("classify")
+    say(f"classify: {len(mismatches):,} mismatch(es)")
     expectations = load_expectations(config.expectations) if config.expectations else None
     classification = classify(mismatches, expectations, today=config.today)
     return CheckResult(
@@ -142,6 +142,11 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         classification=classification,
         generated_at=datetime.now(UTC),
     )
+
+
+def _tables(snapshot: Snapshot) -> str:
+    n = sum(len(s.tables) for s in snapshot.schemas)
+    return f"{n:,} table" + ("" if n == 1 else "s")
 
 
 def find_by_id(result: CheckResult, mismatch_id: str) -> Mismatch:

@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -563,11 +565,27 @@ def test_progress_on_a_terminal_only() -> None:
         written = read_until_closed(master)
     finally:
         os.close(master)
-    assert "drift: reflect..." in written
-    assert "drift: compare..." in written
+    assert "drift: reflect... 0 s" in written
+    assert "drift: compare... 0 s" in written
     assert written.endswith("\r\x1b[K")  # the line is cleared at the end
     with open(os.devnull, "w") as pipe_like, StageLine(pipe_like) as quiet:
         assert quiet.enabled is False
+
+
+def test_progress_ticks_while_a_stage_runs() -> None:
+    """A long stage (a models import) redraws its line with the elapsed time."""
+    master, slave = os.openpty()
+    try:
+        with open(slave, "w") as tty, StageLine(tty) as progress:
+            progress.TICK_SECONDS = 0.05
+            progress("declare: importing the models")
+            time.sleep(0.5)
+        written = read_until_closed(master)
+    finally:
+        os.close(master)
+    assert written.count("drift: declare: importing the models...") >= 3
+    assert written.endswith("\r\x1b[K")
+    assert not [t for t in threading.enumerate() if t.name == "drift-progress"]
 
 
 def read_until_closed(master: int) -> str:
@@ -604,7 +622,8 @@ def test_check_shows_stages_on_a_terminal_stderr_only(drifted_db: str, tmp_path:
     finally:
         os.close(master)
     assert proc.returncode == 1
-    for stage in ("reflect", "declare", "compare", "classify"):
-        assert f"drift: {stage}..." in terminal
+    for stage in ("reflect: reading the catalog", "declare: importing the models (1 table in",
+                  "compare: 1 table declared, 1 table in the database", "classify: 1 mismatch(es)"):
+        assert f"drift: {stage}" in terminal
     assert terminal.endswith("\r\x1b[K")
     assert json.loads(stdout)["summary"]["unexpected"] == 1  # nothing of it in the report
