@@ -353,7 +353,8 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
 
 
 def stored_name(name: str) -> str:
-    return nz.fold_identifier(name, getattr(name, "quote", None))
+    # SQLAlchemy hands out str subclasses (quoted_name, conv): the snapshot holds plain str
+    return str(nz.fold_identifier(name, getattr(name, "quote", None)))
 
 
 def _unquote(name: str) -> str:
