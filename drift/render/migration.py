@@ -18,6 +18,7 @@ folder with ``write_new``, which never overwrites.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import re
@@ -211,7 +212,10 @@ def init_environment(migrations: Path) -> Path:
     config = Config(str(migrations / "alembic.ini"),
                     cmd_opts=argparse.Namespace(quiet=True, x=[]))
     try:
-        command.init(config, str(migrations), template="generic")
+        # quiet=True does not reach every message of init (the ini file's "Generating"
+        # line): keep Alembic's chatter out of our stdout, which carries the report
+        with contextlib.redirect_stdout(io.StringIO()):
+            command.init(config, str(migrations), template="generic")
     except util.CommandError as exc:
         raise DriftError(f"alembic: {exc}") from None
     return migrations
