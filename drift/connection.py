@@ -26,11 +26,27 @@ def parse_url(url: str) -> URL:
         raise DriftError(
             "the database URL is not valid (expected postgresql://user@host/dbname)"
         ) from None
+    if parsed.drivername == "postgres" or parsed.drivername.startswith("postgres+"):
+        # libpq and most hosting providers (DATABASE_URL) also spell it postgres://
+        parsed = parsed.set(drivername="postgresql" + parsed.drivername[len("postgres"):])
     if parsed.get_backend_name() != "postgresql":
         raise DriftError(f"only PostgreSQL is supported, not {parsed.get_backend_name()!r}")
-    if parsed.drivername in ("postgresql", "postgres"):
+    if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg2")
     return parsed
+
+
+def _is_secret(key: str) -> bool:
+    # libpq takes password (and sslpassword) as query parameters too
+    return "password" in key.lower()
+
+
+def _secrets(parsed: URL) -> list[str]:
+    found = [parsed.password] if parsed.password else []
+    for key, value in parsed.query.items():
+        if _is_secret(key):
+            found.extend([value] if isinstance(value, str) else value)
+    return [s for s in found if s]
 
 
 def redact_url(url: str | URL) -> str:
@@ -41,9 +57,12 @@ def redact_url(url: str | URL) -> str:
         return "<invalid URL>"
     if not parsed.password:  # an empty password would still render as "***"
         parsed = parsed._replace(password=None)  # URL.set() ignores None
+    hidden = {k: "***" for k in parsed.query if _is_secret(k)}
+    if hidden:
+        parsed = parsed.update_query_dict(hidden)
     if parsed.drivername == "postgresql+psycopg2":  # our driver choice, not the user's URL
         parsed = parsed.set(drivername="postgresql")
-    return parsed.render_as_string(hide_password=True)
+    return parsed.render_as_string(hide_password=True).replace("=%2A%2A%2A", "=***")
 
 
 def make_engine(url: str | URL) -> Engine:
@@ -56,8 +75,8 @@ def connection_error(url: str | URL, exc: BaseException) -> DriftError:
     orig = getattr(exc, "orig", None) or exc
     first_line = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
     parsed = make_url(url) if isinstance(url, str) else url
-    if parsed.password:
-        first_line = first_line.replace(parsed.password, "***")
+    for secret in _secrets(parsed):
+        first_line = first_line.replace(secret, "***")
     return DriftError(f"cannot read the database {redact_url(parsed)}: {first_line}")
 
 

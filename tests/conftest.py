@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -81,6 +82,31 @@ def run_sql(database_url: str):  # type: ignore[no-untyped-def]
         execute_script(database_url, sql)
 
     return run
+
+
+@pytest.fixture
+def password_role(pg_server: PostgresServer) -> Iterator[str]:
+    """A role that must log in with a password (right-password), even on the embedded
+    server, whose pg_hba.conf trusts everyone: a line for this role goes first."""
+    role = f"drift_pw_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(pg_server.admin_url)
+    hba_line = f"local all {role} scram-sha-256\nhost all {role} all scram-sha-256\n"
+    hba_file: Path | None = None
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD 'right-password'")
+            if pg_server.embedded is not None:
+                hba_file = Path(conn.exec_driver_sql("SHOW hba_file").scalar_one())
+                hba_file.write_text(hba_line + hba_file.read_text())
+                conn.execute(sa.text("SELECT pg_reload_conf()"))
+        yield role
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if hba_file is not None:
+                hba_file.write_text(hba_file.read_text().replace(hba_line, "", 1))
+                conn.execute(sa.text("SELECT pg_reload_conf()"))
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        admin.dispose()
 
 
 @pytest.fixture
