@@ -69,6 +69,21 @@ DEFAULT_PHASES: tuple[Phase, ...] = (
 
 TODO_REASON = "TODO: say why this drift is expected"
 
+# Every attribute a comparator can name in a ``differs`` mismatch (drift/compare/): an
+# expectation naming another one could never match, so a typo is an error, not a stale entry.
+# tests/unit/test_expectations.py checks this against the comparators' own tables.
+ATTRIBUTES: tuple[str, ...] = tuple(sorted((
+    "type", "nullable", "default", "identity", "computed", "comment", "collation",  # column
+    "partitioned_by",  # table
+    "kind", "definition",  # view (kind: a view against a table)
+    "name",  # a constraint or index matched by its definition under another name
+    "columns", "referred", "on_delete", "on_update", "deferrable", "match",  # keys
+    "nulls_not_distinct", "expression",  # unique and check constraints
+    "expressions", "unique", "method", "where", "include",  # index
+    "values",  # enum
+    "start", "increment", "min_value", "max_value", "cycle",  # sequence (and "type")
+)))
+
 _TOP_KEYS = ("phases", "expected")
 _PHASE_KEYS = ("number", "name", "description")
 _ENTRY_KEYS = ("path", "object_type", "change", "attribute", "reason", "phase", "ticket",
@@ -225,6 +240,14 @@ def _choice(raw: _Located, key: str, enum: type[ObjectType] | type[Change]) -> A
     return enum(value)
 
 
+def _attribute(raw: _Located) -> str | None:
+    value = _text(raw, "attribute", "an expected entry")
+    if value is not None and value not in ATTRIBUTES:
+        raise _Invalid(raw.key_lines["attribute"],
+                       f"unknown attribute {value!r} (allowed: {', '.join(ATTRIBUTES)})")
+    return value
+
+
 def _expires(raw: _Located) -> date | None:
     value = raw.get("expires")
     if value is None:
@@ -256,7 +279,7 @@ def _entry(path: Path, raw: _Located, phases: set[int]) -> Expectation:
         reason=reason,
         object_type=_choice(raw, "object_type", ObjectType),
         change=_choice(raw, "change", Change),
-        attribute=_text(raw, "attribute", what),
+        attribute=_attribute(raw),
         phase=phase,
         ticket=_text(raw, "ticket", what),
         owner=_text(raw, "owner", what),

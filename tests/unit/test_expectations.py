@@ -111,6 +111,8 @@ def test_empty_file_expects_nothing(tmp_path: Path) -> None:
     ("expected:\n  - just a string\n", r":1: each item of 'expected' must be a mapping"),
     ("- a\n- b\n", r":1: the file must be a mapping"),
     ("expected:\n  - path: a\n    reason: x\n    phase: true\n", r":4: 'phase' must be a positive"),
+    ("expected:\n  - path: a\n    reason: x\n    attribute: tpye\n",
+     r":4: unknown attribute 'tpye' \(allowed: .*\btype\b"),
 ])
 def test_bad_files_give_one_line_with_file_and_line(
     tmp_path: Path, text: str, message: str
@@ -234,3 +236,22 @@ def test_written_file_is_stable_and_never_overwritten(tmp_path: Path) -> None:
 def test_written_file_with_no_drift_and_own_phases(tmp_path: Path) -> None:
     path = write(tmp_path, render_expectations_yaml([], phases=[Phase(1, "now")]))
     assert load_expectations(path) == ExpectationsFile((Phase(1, "now", ""),), (), path)
+
+
+def test_attribute_vocabulary_covers_every_attribute_the_comparators_emit() -> None:
+    """ATTRIBUTES (what an expectation may name) is every attribute a comparator can produce."""
+    import drift.compare as compare_package
+    from drift.expectations import ATTRIBUTES
+
+    emitted: set[str] = set()
+    for module_name in ("columns", "constraints", "enums", "indexes", "sequences", "tables",
+                        "views"):
+        module = getattr(compare_package, module_name)
+        for name, value in vars(module).items():
+            if name.endswith("_ATTRIBUTES") and isinstance(value, dict):
+                emitted |= set(value)
+    # the attributes named in place rather than in a table (enum labels, a view's SQL,
+    # a constraint's name, a view that is a table)
+    emitted |= {"values", "definition", "name", "kind"}
+    assert "nulls_not_distinct" in emitted and "partitioned_by" in emitted  # the scan worked
+    assert emitted == set(ATTRIBUTES)
