@@ -160,7 +160,8 @@ def _sequence_record(value: s.Sequence) -> str:
 
 @_one_line.register
 def _schema(value: s.Schema) -> str:
-    return f"schema with {len(value.tables)} table(s)"
+    # a schema mismatch carries the schema alone: its tables are mismatches of their own
+    return f"SCHEMA {value.name}"
 
 
 def _names(names: Iterable[str]) -> str:

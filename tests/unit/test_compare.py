@@ -249,6 +249,15 @@ def test_schema_only_in_database() -> None:
     assert rows(found) == [("schema", D, None, "legacy"), ("table", D, None, "legacy.t")]
 
 
+def test_alembics_version_table_is_not_drift() -> None:
+    version = Table("alembic_version", columns=(Column("version_num", "character varying(32)"),))
+    assert compare_snapshots(models(public(TEAM)), database(public(TEAM, version))) == []
+    # unless the models declare it: then it is compared like any table
+    declared = replace(version, columns=())
+    found = compare_snapshots(models(public(TEAM, declared)), database(public(TEAM, version)))
+    assert rows(found) == [("column", D, None, "public.alembic_version.version_num")]
+
+
 def test_values_and_raw_text_of_differs() -> None:
     m = replace(NAME, type="character varying(20)", raw=(("type", "VARCHAR(20)"),))
     d = replace(NAME, type="text")
