@@ -38,7 +38,8 @@ class TableStats:
             return "size unknown"
         if rows < 0:
             return "never analysed, size unknown"
-        return f"~{int(rows):,} rows by the catalog's estimate"
+        n = int(rows)
+        return f"~{n:,} {'row' if n == 1 else 'rows'} by the catalog's estimate"
 
 
 _ROWS_SQL = sa.text(

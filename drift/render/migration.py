@@ -314,25 +314,33 @@ def summary_lines(outcome: PlanOutcome, markdown: bool = False) -> list[str]:
     for i, (rev, w) in enumerate(zip(plan.revisions, written.revisions, strict=True), 1):
         disabled = sum(1 for st in rev.steps if st.disabled)
         manual = sum(1 for st in rev.steps if st.op is None)
+        on, more = _hazard_counts(rev)
         if markdown:
             out.append(f"| {i} | {esc(rev.message)} | {len(rev.steps)} | {disabled} | {manual} "
-                       f"| {len(rev.hazards)} | `{esc(w.path.name)}` |")
+                       f"| {on}{more} | `{esc(w.path.name)}` |")
         else:
             out.append(f"  {i}. {rev.message}: {len(rev.steps)} step(s), {disabled} disabled, "
-                       f"{manual} manual, {len(rev.hazards)} hazard(s) -> {w.path.name}")
-    hazards = [(rev, st, h) for rev in plan.revisions for st, h in rev.hazards]
-    if hazards:
+                       f"{manual} manual, {on} hazard(s){more} -> {w.path.name}")
+    listed = [(rev, st, h) for rev in plan.revisions for st, h in rev.hazards]
+    if listed:
         out += ["", "### Hazards" if markdown else "Hazards:"]
         if markdown:
             out.append("")
-        for rev, _st, h in hazards:
+        for rev, st, h in listed:
             bullet = "-" if markdown else "  -"
-            out.append(f"{bullet} {esc(rev.key)}, {h.kind.value}: {esc(h.message)}")
+            off = " (disabled step)" if st.disabled else ""
+            out.append(f"{bullet} {esc(rev.key)}, {h.kind.value}{off}: {esc(h.message)}")
     if plan.left_out:
         out += ["", f"{len(plan.left_out)} finding(s) left out (--expected-only / --phase)."]
     if outcome.report is not None:
         out += [""] + verify_lines(outcome.report, markdown)
     return out
+
+
+def _hazard_counts(rev: Revision) -> tuple[int, str]:
+    """Hazards of the steps that run, and a note on those of disabled (commented-out) ones."""
+    off = sum(1 for st, _ in rev.hazards if st.disabled)
+    return len(rev.hazards) - off, f" ({off} more on disabled steps)" if off else ""
 
 
 def verify_lines(report: VerifyReport, markdown: bool = False) -> list[str]:
@@ -367,6 +375,8 @@ def verify_lines(report: VerifyReport, markdown: bool = False) -> list[str]:
         else:
             down = "ran, back to the start"
         out.append(f"{bullet} downgrade: {esc(down)}")
+    if markdown:
+        out.append("")  # else the verdict renders inside the list above
     out.append(f"{'**' if markdown else ''}Verdict: "
                f"{'converged' if report.converged else 'does NOT converge'}"
                f"{'**' if markdown else ''}")
