@@ -28,6 +28,7 @@ class CheckConfig:
     snapshot: Path | None = None  # a saved database snapshot, instead of a URL
     models: tuple[str, ...] = ()  # "module:attribute" or "module"
     schemas: tuple[str, ...] = DEFAULT_SCHEMAS
+    schemas_given: bool = False  # chosen by the user (flag or [tool.drift]), not the default
     expectations: Path | None = None
     strict: bool = False
     today: date = field(default_factory=date.today)
@@ -41,6 +42,8 @@ class CheckResult:
     mismatches: tuple[Mismatch, ...]
     classification: Classification
     generated_at: datetime
+    # what the run left out, as plain sentences for stderr (not part of the JSON report)
+    notes: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -94,7 +97,11 @@ def load_database_snapshot(config: CheckConfig) -> Snapshot:
         except OSError as exc:
             raise DriftError(f"cannot read snapshot {config.snapshot}: {exc.strerror}") from None
         except ValueError as exc:
-            raise DriftError(f"{config.snapshot}: not a drift snapshot: {exc}") from None
+            # Snapshot.from_json's own message may already say it (no doubled phrase)
+            detail = str(exc) if str(exc).startswith("not a drift snapshot") else (
+                f"not a drift snapshot: {exc}"
+            )
+            raise DriftError(f"{config.snapshot}: {detail}") from None
         # Like a live reflection: a requested schema may be absent (the models may
         # declare it, and drift reports it as missing); none at all is an error.
         if not any(snap.schema(s) is not None for s in config.schemas):
@@ -141,7 +148,30 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         mismatches=mismatches,
         classification=classification,
         generated_at=datetime.now(UTC),
+        notes=schema_notes(config, database, models),
     )
+
+
+def schema_notes(config: CheckConfig, database: Snapshot, models: Snapshot) -> tuple[str, ...]:
+    """The schemas a run skipped without a mismatch to show for it."""
+    from drift.declared import declared_schemas
+
+    notes = []
+    unchecked = sorted(declared_schemas(config.models) - set(config.schemas))
+    if unchecked:
+        flags = " ".join(f"--schema {s}" for s in unchecked)
+        notes.append(
+            f"the models declare tables in schema(s) not checked: {', '.join(unchecked)} "
+            f"(add {flags} to check them)"
+        )
+    if config.schemas_given:  # an absent default schema (quantum) is no surprise
+        for name in config.schemas:
+            if database.schema(name) is None and models.schema(name) is None:
+                notes.append(
+                    f"schema {name!r} is neither in the database nor in the models: "
+                    "nothing was checked there"
+                )
+    return tuple(notes)
 
 
 def _tables(snapshot: Snapshot) -> str:
@@ -152,8 +182,11 @@ def _tables(snapshot: Snapshot) -> str:
 def find_by_id(result: CheckResult, mismatch_id: str) -> Mismatch:
     """For ``drift explain``: a unique id prefix is enough."""
     hits = [m for m in result.mismatches if m.id.startswith(mismatch_id)]
-    if len(hits) != 1:
-        what = "no mismatch" if not hits else f"{len(hits)} mismatches"
-        raise DriftError(f"{what} with id {mismatch_id!r} in this run")
+    if not hits:
+        raise DriftError(f"no mismatch with id {mismatch_id!r} in this run")
+    if len(hits) > 1:
+        shown = ", ".join(f"{m.id} {m.path}" for m in sorted(hits, key=lambda m: m.id)[:10])
+        more = f" and {len(hits) - 10} more" if len(hits) > 10 else ""
+        raise DriftError(f"id {mismatch_id!r} is ambiguous: {shown}{more}")
     return hits[0]
 

@@ -97,15 +97,19 @@ def pipeline_options(func: F) -> F:
                 type=_PATH,
                 help="Compare with a saved snapshot (drift snapshot) instead of a live database.",
             ),
-            click.option(
-                "--strict",
-                is_flag=True,
-                help="Stale or expired expectations fail the run too (exit status 1).",
-            ),
         )
     ):
         func = option(func)
     return database_options(func)
+
+
+def strict_option(func: F) -> F:
+    """Only on the commands whose exit status reports the drift (check, report)."""
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Stale or expired expectations fail the run too (exit status 1).",
+    )(func)
 
 
 def format_option(func: F) -> F:
@@ -120,9 +124,17 @@ def format_option(func: F) -> F:
 
 
 def run_pipeline(config: api.CheckConfig) -> api.CheckResult:
-    """api.run_check, with the running stage shown on a terminal's stderr."""
+    """api.run_check, with the running stage shown on a terminal's stderr, then its notes."""
     with StageLine() as progress:
-        return api.run_check(config, progress=progress)
+        result = api.run_check(config, progress=progress)
+    show_notes(result)
+    return result
+
+
+def show_notes(result: api.CheckResult) -> None:
+    """What the run left out, on stderr: stdout is the report (JSON, Markdown) and stays clean."""
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def use_color() -> bool | None:
@@ -147,6 +159,7 @@ def emit(text: str, output: Path | None) -> None:
 
 @main.command()
 @pipeline_options
+@strict_option
 @format_option
 @click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
 @click.pass_context
@@ -233,6 +246,7 @@ def expect(output: Path, force: bool, **options: Any) -> None:
 
 @main.command()
 @pipeline_options
+@strict_option
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -254,6 +268,7 @@ def report(ctx: click.Context, /, output_dir: Path, day: Any, **options: Any) ->
     config = config_from_options(**options)
     with StageLine() as progress:
         outcome = run_report(config, output_dir, day.date() if day else None, progress=progress)
+    show_notes(outcome.result)
     for path in outcome.written:
         click.echo(str(path))
     ctx.exit(outcome.result.exit_code)
@@ -287,7 +302,8 @@ def diff(ctx: click.Context, /, old: Path, new: Path, fmt: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("reports/demo"),
     show_default=True,
-    help="Where to write the JSON report (drift.json).",
+    help="Where to write the JSON, HTML and Markdown reports (drift.json, drift.html, "
+    "drift.md), the plan's summary (plan.md) and its Alembic revisions (migrations/).",
 )
 @click.option("--keep", is_flag=True, help="Keep the demo database up until Ctrl-C.")
 @click.pass_context

@@ -104,6 +104,7 @@ def config_from_options(
         snapshot=snapshot,
         models=tuple(models) or from_file.models,
         schemas=tuple(schemas) or from_file.schemas or DEFAULT_SCHEMAS,
+        schemas_given=bool(schemas or from_file.schemas),
         expectations=expectations if expectations is not None else from_file.expectations,
         strict=strict,
     )

@@ -40,6 +40,19 @@ def declare_snapshot(references: tuple[str, ...], schemas: tuple[str, ...]) -> S
     return _declare(metadatas, schemas, ", ".join(references))
 
 
+def declared_schemas(references: tuple[str, ...]) -> frozenset[str]:
+    """Every schema the models put a table in, checked or not (for a note on the others).
+
+    Call after ``declare_snapshot``: the modules are imported by then, so this only
+    looks them up again.
+    """
+    return frozenset(
+        table.schema or nz.DEFAULT_SCHEMA
+        for ref in references
+        for table in _resolve(ref).tables.values()
+    )
+
+
 def declare_metadata(metadata: sa.MetaData, schemas: tuple[str, ...], source: str = "") -> Snapshot:
     return _declare([metadata], schemas, source)
 
@@ -70,9 +83,12 @@ def _resolve(ref: str) -> sa.MetaData:
         raise
     except BaseException as exc:  # a models module may raise anything, even SystemExit
         detail = (str(exc).strip().splitlines() or [""])[0]
-        raise DriftError(
-            f"cannot import models {module_name!r}: {type(exc).__name__}: {detail}".rstrip(": ")
-        ) from None
+        message = f"cannot import models {module_name!r}: {type(exc).__name__}: {detail}"
+        message = message.rstrip(": ")
+        if module_name.endswith(".py") or "/" in module_name:  # a file given for a module
+            dotted = module_name.removesuffix(".py").replace("/", ".").strip(".")
+            message += f" (pass a module name ({dotted}), not a file path)"
+        raise DriftError(message) from None
     if attr:
         obj: Any = module
         for part in attr.split("."):

@@ -627,3 +627,91 @@ def test_check_shows_stages_on_a_terminal_stderr_only(drifted_db: str, tmp_path:
         assert f"drift: {stage}" in terminal
     assert terminal.endswith("\r\x1b[K")
     assert json.loads(stdout)["summary"]["unexpected"] == 1  # nothing of it in the report
+
+
+# --- what a newcomer stumbled on ----------------------------------------------------
+
+SALES_BODY = MODELS_BODY + '''
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = {"schema": "sales"}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+'''
+
+
+def notes(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+
+
+def test_models_in_a_schema_not_checked_get_a_note_on_stderr(
+    teams_db: str, tmp_path: Path
+) -> None:
+    models = write_models(tmp_path, SALES_BODY)
+    result = check(teams_db, models, "--format", "json")
+    assert result.exit_code == 0, result.output
+    (note,) = notes(result)
+    assert "sales" in note and "--schema sales" in note
+    assert json.loads(result.stdout)["schemas"] == ["public"]  # stdout stays the report
+    args = ("--url", teams_db, "-m", f"{models}:Base", "--schema", "public")
+    written = invoke("expect", "-o", tmp_path / "e.yaml", *args)
+    assert written.exit_code == 0, written.output
+    assert len(notes(written)) == 1
+    # checking the schema makes the note go (the table is then reported as missing)
+    both = check(teams_db, models, "--schema", "sales")
+    assert notes(both) == [] and "orders" in both.stdout
+
+
+def test_a_schema_in_neither_the_database_nor_the_models_gets_a_note(
+    teams_db: str, tmp_path: Path
+) -> None:
+    result = check(teams_db, write_models(tmp_path), "--schema", "nope")
+    assert result.exit_code == 0, result.output
+    (note,) = notes(result)
+    assert "'nope'" in note and "neither in the database nor in the models" in note
+    # the default schemas are not the user's choice: an absent quantum says nothing
+    default = invoke("check", "--url", teams_db, "-m", f"{write_models(tmp_path)}:Base")
+    assert default.exit_code == 0, default.output
+    assert notes(default) == []
+
+
+def test_explain_lists_the_candidates_of_an_ambiguous_id(
+    drifted_db: str, run_sql: Any, tmp_path: Path
+) -> None:
+    run_sql("ALTER TABLE public.teams ADD COLUMN other_code text")
+    models = write_models(tmp_path)
+    data = json.loads(check(drifted_db, models, "--format", "json").stdout)
+    result = invoke("explain", "", "--url", drifted_db, "-m", f"{models}:Base",
+                    "--schema", "public")
+    assert_one_line_error(result, "id '' is ambiguous: ")
+    for m in data["mismatches"]:
+        assert f"{m['id']} {m['path']}" in result.stderr
+
+
+def test_strict_is_offered_only_where_it_changes_the_exit_status() -> None:
+    for command in ("check", "report"):
+        assert "--strict" in invoke(command, "--help").stdout
+    for command in ("expect", "explain", "plan"):
+        assert "--strict" not in invoke(command, "--help").stdout
+
+
+def test_a_file_path_as_models_gets_a_hint(teams_db: str, tmp_path: Path) -> None:
+    name = write_models(tmp_path)
+    result = invoke("check", "--url", teams_db, "-m", f"{name}.py", "--schema", "public")
+    assert_one_line_error(result, f"pass a module name ({name}), not a file path")
+    nested = invoke("check", "--url", teams_db, "-m", f"app/{name}.py:Base")
+    assert_one_line_error(nested, "not a file path")
+
+
+def test_a_file_that_is_no_snapshot_says_so_once(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format_version": 1}', encoding="utf-8")
+    result = invoke("check", "--snapshot", bad, "-m", f"{write_models(tmp_path)}:Base")
+    assert_one_line_error(result, str(bad))
+    assert result.stderr.count("not a drift snapshot") == 1
+
+
+def test_demo_help_names_everything_it_writes() -> None:
+    text = " ".join(invoke("demo", "--help").stdout.split())
+    for written in ("HTML", "Markdown", "JSON", "plan.md", "migrations/"):
+        assert written in text

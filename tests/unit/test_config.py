@@ -31,6 +31,7 @@ def test_defaults_without_any_config() -> None:
     assert config.schemas == DEFAULT_SCHEMAS == ("public", "quantum")
     assert config.expectations is None
     assert config.strict is False
+    assert config.schemas_given is False  # an absent default schema is no surprise
 
 
 def test_drift_database_url_wins_over_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,8 +80,10 @@ def test_flags_win_over_file_lists(tmp_path: Path) -> None:
     )
     assert config.models == ("b",)
     assert config.schemas == ("t", "u")
+    assert config.schemas_given is True
     assert config.expectations == Path("y.yaml")
     assert config.strict is True
+    assert config_from_options().schemas_given is True  # [tool.drift] schemas chose them too
 
 
 def test_nearest_pyproject_without_the_table_is_skipped(
