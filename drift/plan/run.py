@@ -6,14 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from alembic.runtime.migration import MigrationContext
+
 from drift.api import CheckResult
+from drift.connection import read_only_connection, redact_url
 from drift.errors import DriftError
 from drift.files import write_atomic
 from drift.plan import Plan, PlanOptions, plan_result
 from drift.plan.verify import VerifyReport, verify_plan
 from drift.render.migration import (
+    OFFLINE_URL,
     WriteResult,
+    current_head,
     init_environment,
+    load_config,
     render_plan_summary,
     verify_lines,
     write_revisions,
@@ -50,6 +56,8 @@ def run_plan(
         known = ", ".join(str(p.number) for p in result.classification.phases) or "none"
         raise DriftError(f"--phase {options.phase}: no such phase in the expectations "
                          f"(phases: {known})")
+    if result.config.url and result.config.snapshot is None:
+        check_database_at_head(result.config.url, migrations)
     plan = plan_result(result, options)
     written = write_revisions(plan, migrations, url=result.config.url, rev_ids=rev_ids)
     report = None
@@ -58,6 +66,38 @@ def run_plan(
                              migrations, result.database, result.models, result.config.schemas,
                              scratch_url=scratch_url, downgrade=downgrade)
     return PlanOutcome(plan, written, migrations, report)
+
+
+def database_revisions(url: str) -> tuple[str, ...]:
+    """The revisions in the database's ``alembic_version`` table (on the default search_path);
+    () when there is no such table. Read-only, as every read of the inspected database."""
+    with read_only_connection(url) as conn:
+        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+
+
+def check_database_at_head(url: str, migrations: Path) -> None:
+    """Refuse to plan when the migrations have a head the database is not at.
+
+    The new revisions follow the head, but the drift is measured on the database:
+    if the database is behind (or not stamped), the plan would repeat what the
+    revisions in between already do (a second CREATE TABLE) and its verification,
+    which starts a scratch copy of the database at the head, would prove nothing.
+    """
+    head = current_head(load_config(migrations, OFFLINE_URL))
+    if head is None:  # no revisions yet: the plan starts from base, whatever the database
+        return
+    at = database_revisions(url)
+    if at == (head,):
+        return
+    where = redact_url(url)
+    if not at:
+        raise DriftError(
+            f"the database {where} is not stamped (no alembic_version table) but the head of "
+            f"{migrations} is {head}: run `alembic upgrade head` (or `alembic stamp {head}` if "
+            "the database already has that schema) first, so that the plan starts from the head")
+    raise DriftError(
+        f"the database {where} is at revision {', '.join(at)} but the head of {migrations} is "
+        f"{head}: run `alembic upgrade head` first, so that the plan starts from the head")
 
 
 def demo_plan(result: CheckResult, output_dir: Path, scratch_url: str,

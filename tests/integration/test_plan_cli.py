@@ -110,3 +110,61 @@ def test_not_an_alembic_environment(database_url: str, project: Path) -> None:
         "--schema", "public", "--migrations", "nowhere"])
     assert result.exit_code == 2
     assert "not an Alembic environment" in result.output
+
+
+def _alembic_upgrade(project: Path, url: str) -> None:
+    from alembic import command
+
+    from drift.connection import parse_url
+    from drift.render.migration import load_config
+
+    # the user's step between two plans; psycopg2 spelled out (SQLAlchemy 2.1 would pick psycopg 3)
+    command.upgrade(load_config(project / "migrations",
+                                parse_url(url).render_as_string(hide_password=False)), "head")
+
+
+def test_a_second_plan_on_a_database_not_at_the_head_is_refused(run_sql, database_url: str,
+                                                                project: Path) -> None:
+    run_sql(LIVE_SQL + "UPDATE teams SET country = 'fr';")  # so that SET NOT NULL runs
+    args = ["plan", "--url", database_url, "--models", "plan_cli_models:metadata",
+            "--schema", "public", "--expectations", "expectations.yaml", "--phase", "1",
+            "--verify", "--scratch-url", database_url]
+    versions = project / "migrations" / "versions"
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    [written] = versions.glob("*.py")
+    # the same command again, the database untouched: no second copy of the same steps
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 2, again.output
+    assert "is not stamped" in again.output and "alembic upgrade head" in again.output
+    assert "converged" not in again.output
+    assert list(versions.glob("*.py")) == [written]
+    # upgraded to the head, the database plans the next phase on top of it
+    _alembic_upgrade(project, database_url)
+    phase2 = [*args[:-4], "2", "--verify", "--scratch-url", database_url]
+    later = CliRunner().invoke(main, phase2)
+    assert later.exit_code == 0, later.output
+    assert len(list(versions.glob("*.py"))) == 2
+    # the database is now one revision behind the head: refused, naming both revisions
+    behind = CliRunner().invoke(main, phase2)
+    assert behind.exit_code == 2, behind.output
+    rev1 = written.name.split("_", 1)[0]
+    assert f"is at revision {rev1} but the head of" in behind.output
+    assert len(behind.output.strip().splitlines()) == 1
+    assert len(list(versions.glob("*.py"))) == 2
+
+
+def test_a_snapshot_plan_is_not_checked_against_the_head(run_sql, database_url: str,
+                                                         project: Path) -> None:
+    run_sql(LIVE_SQL)
+    base = ["--models", "plan_cli_models:metadata", "--schema", "public",
+            "--expectations", "expectations.yaml", "--phase", "1"]
+    assert CliRunner().invoke(main, ["plan", "--url", database_url, *base]).exit_code == 0
+    saved = project / "db.json"
+    from drift.reflect import reflect_snapshot
+
+    saved.write_text(reflect_snapshot(database_url, ("public",)).to_json(), encoding="utf-8")
+    # no live database to read a version from: the plan follows the head as before
+    result = CliRunner().invoke(main, ["plan", "--snapshot", str(saved), *base])
+    assert result.exit_code == 0, result.output
+    assert len(list((project / "migrations" / "versions").glob("*.py"))) == 2
