@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 EXPIRY_WARNING = timedelta(days=30)
 NO_PHASE = "none"
+# The phase filter value of unexpected findings: phases group the expected drift, so an
+# expired expectation's finding counts under unexpected, not under its phase.
+UNEXPECTED_PHASE = "unexpected"
 
 CHANGE_LABELS = {
     Change.ONLY_IN_MODELS: "only in models",
@@ -60,7 +63,7 @@ class FindingRow:
     models: str
     database: str
     hint: str
-    phase_key: str  # the filter value: a phase number or NO_PHASE
+    phase_key: str  # the filter value: a phase number, NO_PHASE or UNEXPECTED_PHASE
     expectation: ExpectationView | None
     search: str  # lower-case text the browser search matches
 
@@ -198,11 +201,12 @@ def finding_row(
     models = describe(m.models, m.attribute, absent=ABSENT if only else "(none)")
     database = describe(m.database, m.attribute, absent=ABSENT if only else "(none)")
     exp = _expectation_view(f.expectation, phases, today) if f.expectation else None
-    phase_key = (
-        str(f.expectation.phase)
-        if f.expectation is not None and f.expectation.phase is not None
-        else NO_PHASE
-    )
+    if f.status is Status.UNEXPECTED:
+        phase_key = UNEXPECTED_PHASE
+    elif f.expectation is not None and f.expectation.phase is not None:
+        phase_key = str(f.expectation.phase)
+    else:
+        phase_key = NO_PHASE
     words = [m.path, m.object_type.value, m.attribute or "", models, database, m.hint or ""]
     if exp:
         words += [exp.reason, exp.ticket, exp.owner]
@@ -340,10 +344,10 @@ def build_view(
     anchors = ref.anchors if ref else {}
     rows = [finding_row(f, phases, today, anchors) for f in sorted(c.findings, key=_finding_key)]
     unexpected = tuple(r for r in rows if r.status == Status.UNEXPECTED.value)
+    expected = [r for r in rows if r.status == Status.EXPECTED.value]
     groups: dict[str, list[FindingRow]] = {}
-    for r in rows:
-        if r.status == Status.EXPECTED.value:
-            groups.setdefault(r.phase_key, []).append(r)
+    for r in expected:
+        groups.setdefault(r.phase_key, []).append(r)
     numbered = sorted(int(k) for k in groups if k != NO_PHASE)
     phase_groups = tuple(
         PhaseGroup(
@@ -369,7 +373,8 @@ def build_view(
         _breakdown("Severity", "severity", rows, {s.value: s.value for s in Severity}),
         _breakdown("Schema", "schema", rows, {s: s for s in result.config.schemas}),
         _breakdown("Object type", "object_type", rows, {}),
-        _breakdown("Phase", "phase_key", rows, phase_labels),
+        # expected rows only: each phase's count is then its section's
+        _breakdown("Phase", "phase_key", expected, phase_labels),
     )
     return ReportView(
         title=title,

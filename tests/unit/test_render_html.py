@@ -66,7 +66,7 @@ def test_rows_carry_filter_data() -> None:
         "data-severity": "error",
         "data-schema": "public",
         "data-object-type": "column",
-        "data-phase": "none",
+        "data-phase": "unexpected",  # no phase filter shows it: phases group expected drift
     }
     assert "public.odds.price" in (price["data-search"] or "")
 

@@ -111,6 +111,10 @@ def test_full_report_sections_and_reference() -> None:
         "#### public.teams",
     ):
         assert f"\n{heading}\n" in text, heading
+    # the summary's phase counts are the sections' (the expired finding is unexpected)
+    phases = "Phase 1: current 1, Phase 2: short term 1, Phase 3: medium term 1"
+    assert f"- **Phase**: {phases}\n" in text
+    assert "### Phase 1: current (1)" in text
     assert "```mermaid\nerDiagram\n    public_legacy_bets {" in text
     assert '    public_teams ||--o{ public_matches : "home_team_id"' in text
     assert "Declared by Team in models.public. Primary key (id)." in text
