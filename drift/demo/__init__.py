@@ -90,10 +90,12 @@ def run_demo(
 
     With ``keep`` the server stays up after the report until Ctrl-C or SIGTERM.
     """
+    from drift.plan.run import demo_migrations  # late: only the demo's plan needs Alembic
     from drift.render import render
 
     say = status or echo
     import_example_models()
+    demo_migrations(output_dir)  # refuse a folder the demo may not replace before any work
     with resources.as_file(resources.files(__name__).joinpath("expectations.yaml")) as plan:
         say("demo: starting an embedded PostgreSQL")
         with embedded_postgres() as server:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,21 @@ def check_database_at_head(url: str, migrations: Path) -> None:
         f"{head}: run `alembic upgrade head` first, so that the plan starts from the head")
 
 
+DEMO_MARKER = ".drift-demo"
+
+
+def demo_migrations(output_dir: Path) -> Path:
+    """Where the demo writes its revisions; refuses a folder the demo did not create."""
+    migrations = output_dir / "migrations"
+    if (migrations.exists() or migrations.is_symlink()) and not (
+            migrations.is_dir() and not migrations.is_symlink()
+            and (migrations / DEMO_MARKER).is_file()):
+        raise DriftError(f"{migrations} exists and was not created by drift demo (no "
+                         f"{DEMO_MARKER} file in it): move it away or choose another "
+                         "--output-dir; the demo never deletes files it did not write")
+    return migrations
+
+
 def demo_plan(result: CheckResult, output_dir: Path, scratch_url: str,
               say: Callable[[str], None] = print) -> PlanOutcome:
     """For ``drift demo``: the phase revisions into ``output_dir/migrations``, verified.
@@ -107,9 +123,16 @@ def demo_plan(result: CheckResult, output_dir: Path, scratch_url: str,
     The demo's unexpected drift is what its check reports; the revisions are the
     planned phases only (``expected_only``). They go into an Alembic environment
     of their own under ``output_dir``, so the repository's ``migrations/`` is
-    never touched; a second run chains new revisions onto the first ones.
+    never touched. The demo database is new each run, so the environment is too:
+    a folder marked as the demo's is removed and created again (else a second run
+    would stack its revisions on the first ones); any other folder is refused.
     """
-    migrations = init_environment(output_dir / "migrations")
+    migrations = demo_migrations(output_dir)
+    if migrations.exists():
+        shutil.rmtree(migrations)
+    init_environment(migrations)
+    write_atomic(migrations / DEMO_MARKER, "Created by `drift demo`, which removes this folder "
+                 "and creates it again on each run.\n")
     say(f"demo: planning the phases into {migrations}")
     outcome = run_plan(result, migrations, PlanOptions(expected_only=True), verify=True,
                        scratch_url=scratch_url, downgrade=True)

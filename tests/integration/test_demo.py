@@ -244,3 +244,15 @@ def test_an_installed_drift_finds_the_models_in_the_cwd(tmp_path: Path) -> None:
 def test_no_example_models_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(DriftError, match="example models are not found"):
         locate_example_models(cwd=tmp_path, checkout=tmp_path / "site-packages")
+
+
+def test_demo_refuses_a_migrations_folder_it_did_not_create(tmp_path: Path) -> None:
+    mine = tmp_path / "migrations"
+    mine.mkdir()
+    (mine / "env.py").write_text("# a user's file\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["demo", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "was not created by drift demo" in result.output
+    assert "starting an embedded PostgreSQL" not in result.output  # refused before any work
+    assert [p.name for p in mine.iterdir()] == ["env.py"]
+    assert (mine / "env.py").read_text(encoding="utf-8") == "# a user's file\n"

@@ -64,3 +64,38 @@ def test_demo_plan_writes_the_four_phases_beside_the_report(example: object, dat
     assert outcome.exit_code == 0
     assert "demo: Verdict: converged" in said
     assert any(line.startswith("demo: - drift phase 4: long term: converged") for line in said)
+
+
+def test_a_second_demo_plan_replaces_its_own_revisions(example: object, database_url: str,
+                                                       tmp_path: Path) -> None:
+    from drift.api import CheckResult
+
+    assert isinstance(example, CheckResult)
+    versions = tmp_path / "demo" / "migrations" / "versions"
+    first = demo_plan(example, tmp_path / "demo", database_url, lambda _: None)
+    assert (tmp_path / "demo" / "migrations" / ".drift-demo").is_file()
+    # the demo database is new each run: the same phases again, not stacked on the first ones
+    second = demo_plan(example, tmp_path / "demo", database_url, lambda _: None)
+    assert len(list(versions.glob("*.py"))) == 4
+    assert {w.path.name for w in second.written.revisions} == {
+        p.name for p in versions.glob("*.py")}
+    assert second.written.start is None and second.exit_code == 0
+    assert not any(w.path.exists() for w in first.written.revisions)
+
+
+def test_demo_plan_refuses_a_migrations_folder_it_did_not_create(example: object,
+                                                                 database_url: str,
+                                                                 tmp_path: Path) -> None:
+    from drift.api import CheckResult
+    from drift.errors import DriftError
+    from drift.render.migration import init_environment
+
+    assert isinstance(example, CheckResult)
+    mine = init_environment(tmp_path / "demo" / "migrations")
+    (mine / "versions" / "0001_mine.py").write_text("# a user's revision\n", encoding="utf-8")
+    before = sorted(p.relative_to(mine) for p in mine.rglob("*"))
+    with pytest.raises(DriftError, match="was not created by drift demo"):
+        demo_plan(example, tmp_path / "demo", database_url, lambda _: None)
+    assert sorted(p.relative_to(mine) for p in mine.rglob("*")) == before
+    assert (mine / "versions" / "0001_mine.py").read_text(encoding="utf-8") == \
+        "# a user's revision\n"
