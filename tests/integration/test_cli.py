@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from drift.cli import main
-from drift.connection import make_engine, parse_url
+from drift.connection import parse_url
 from drift.progress import StageLine
 
 TEAMS_SQL = """
@@ -412,30 +411,6 @@ def test_unreachable_host(tmp_path: Path) -> None:
     url = "postgresql://someone:hunter2-secret@127.0.0.1:1/nowhere"
     result = check(url, write_models(tmp_path))
     assert_one_line_error(result, "127.0.0.1", secret="hunter2-secret")
-
-
-@pytest.fixture
-def password_role(pg_server: Any) -> Any:
-    """A role that must log in with a password, even on the embedded (trust) server."""
-    role = f"drift_pw_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(pg_server.admin_url)
-    hba_line = f"local all {role} scram-sha-256\nhost all {role} all scram-sha-256\n"
-    hba_file: Path | None = None
-    try:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD 'right-password'")
-            if pg_server.embedded is not None:
-                hba_file = Path(conn.exec_driver_sql("SHOW hba_file").scalar_one())
-                hba_file.write_text(hba_line + hba_file.read_text())
-                conn.execute(sa.text("SELECT pg_reload_conf()"))
-        yield role
-    finally:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            if hba_file is not None:
-                hba_file.write_text(hba_file.read_text().replace(hba_line, "", 1))
-                conn.execute(sa.text("SELECT pg_reload_conf()"))
-            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
-        admin.dispose()
 
 
 def test_wrong_password(teams_db: str, password_role: str, tmp_path: Path) -> None:
