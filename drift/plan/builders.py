@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from drift import schema as s
-from drift.compare.definitions import check_key, fk_key, match_uniques_and_indexes
-from drift.compare.registry import TablePair, match_objects
+from drift.compare.definitions import match_table_objects
+from drift.compare.registry import TablePair
 from drift.mismatch import Change, Finding, ObjectType
 from drift.plan import ddl
 from drift.plan.objects import sa_type, server_default
@@ -259,29 +259,8 @@ def _column_alter(ctx: PlanContext, f: Finding) -> list[Step]:
 
 # ---------------------------------------------------------------- keys, constraints, indexes
 
-_RECORDS: dict[ObjectType, Callable[[s.Table], list[Any]]] = {
-    ObjectType.PRIMARY_KEY: lambda t: [t.primary_key] if t.primary_key else [],
-    ObjectType.FOREIGN_KEY: lambda t: list(t.foreign_keys),
-    ObjectType.UNIQUE_CONSTRAINT: lambda t: list(t.unique_constraints),
-    ObjectType.CHECK_CONSTRAINT: lambda t: list(t.check_constraints),
-    ObjectType.INDEX: lambda t: list(t.indexes),
-}
-
-
-def _paired(kind: ObjectType, pair: TablePair, database: Any) -> Any:
-    """The models record the comparator paired with this database record."""
-    if kind is ObjectType.PRIMARY_KEY:
-        return pair.models.primary_key
-    if kind in (ObjectType.UNIQUE_CONSTRAINT, ObjectType.INDEX):
-        both = match_uniques_and_indexes(pair)
-        matching: Any = both.uniques if kind is ObjectType.UNIQUE_CONSTRAINT else both.indexes
-    elif kind is ObjectType.FOREIGN_KEY:
-        matching = match_objects(pair.models.foreign_keys, pair.database.foreign_keys,
-                                 lambda x: x.name, fk_key)
-    else:
-        matching = match_objects(pair.models.check_constraints, pair.database.check_constraints,
-                                 lambda x: x.name, check_key)
-    return next((mo for mo, do in matching.pairs if do is database), None)
+_KINDS = (ObjectType.PRIMARY_KEY, ObjectType.FOREIGN_KEY, ObjectType.UNIQUE_CONSTRAINT,
+          ObjectType.CHECK_CONSTRAINT, ObjectType.INDEX)
 
 
 def _constraint_add(ctx: PlanContext, f: Finding) -> list[Step]:
@@ -302,9 +281,10 @@ def _constraint_alter(ctx: PlanContext, f: Finding) -> list[Step]:
     dt = ctx.table(ctx.database, m.schema, m.table)
     if mt is None or dt is None:
         return [manual(f, "table not found in both snapshots")]
-    found = [r for r in _RECORDS[m.object_type](dt) if (r.name or m.name) == m.name]
-    db_record = found[0] if found else None
-    models_record = _paired(m.object_type, TablePair(m.schema, mt, dt), db_record)
+    # the pair the comparator reported: under the database's name (see compare/constraints.py)
+    matching = match_table_objects(m.object_type, TablePair(m.schema, mt, dt))
+    models_record, db_record = next(((mo, do) for mo, do in matching.pairs
+                                     if (do.name or m.name) == m.name), (None, None))
     if db_record is None or models_record is None:
         return [manual(f, "the pair of objects was not found in the snapshots")]
     if m.attribute == "name":
@@ -320,7 +300,7 @@ def _constraint_alter(ctx: PlanContext, f: Finding) -> list[Step]:
             dataclasses.replace(create, key=(*key, "create"))]
 
 
-for _kind in _RECORDS:
+for _kind in _KINDS:
     builder(_kind, _M)(_constraint_add)
     builder(_kind, _D)(_constraint_drop)
     builder(_kind, _X)(_constraint_alter)
