@@ -38,8 +38,6 @@ from drift.plan.operations import snapshot_steps
 from drift.plan.ordering import order_steps
 from drift.reflect import reflect_snapshot
 
-VERSION_TABLE = "alembic_version"
-
 
 @dataclass(frozen=True, slots=True)
 class RevisionVerdict:
@@ -78,8 +76,8 @@ def _describe(m: Mismatch) -> str:
 
 
 def _compare(models: s.Snapshot, database: s.Snapshot) -> dict[str, Mismatch]:
-    # the version table Alembic adds to the scratch database is no drift
-    return {m.id: m for m in compare_snapshots(models, database) if m.table != VERSION_TABLE}
+    # the version table Alembic adds to the scratch database: compare_snapshots leaves it out
+    return {m.id: m for m in compare_snapshots(models, database)}
 
 
 def rebuild(url: str, database: s.Snapshot) -> None:
@@ -184,7 +182,7 @@ def verify_plan(
         except (sa.exc.DBAPIError, util.CommandError) as exc:
             return _with_downgrade(report, False, (), f"downgrade failed: {_one_line(exc)}")
         back = compare_snapshots(baseline, reflect_snapshot(url, schemas))
-        diff = tuple(sorted(_describe(m) for m in back if m.table != VERSION_TABLE))
+        diff = tuple(sorted(_describe(m) for m in back))
         return _with_downgrade(report, True, diff, None)
 
 
