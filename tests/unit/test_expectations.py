@@ -154,6 +154,22 @@ def test_classify_first_match_wins_and_stale(tmp_path: Path) -> None:
     assert result.phases == loaded.phases
 
 
+def test_first_match_wins_between_exact_entries_and_globs() -> None:
+    """Exact entries are looked up by path; file order still decides against the globs."""
+    exact = Expectation("public.odds", "exact first")
+    glob = Expectation("public.*", "glob")
+    escaped = Expectation(exact_glob("public.a*"), "escaped")  # public.a[*]: one path only
+    late = Expectation("public.b", "after the glob")
+    loaded = ExpectationsFile((), (exact, glob, escaped, late))
+    ms = [table_only_in_models("public", n) for n in ("odds", "a*", "ab", "b")]
+    result = classify(ms, loaded, TODAY)
+    assert {f.mismatch.path: f.expectation for f in result.findings} == {
+        "public.odds": exact, "public.a*": glob, "public.ab": glob, "public.b": glob}
+    assert result.stale == (escaped, late)
+    alone = classify(ms, ExpectationsFile((), (escaped,)), TODAY)
+    assert [f.mismatch.path for f in alone.findings if f.expectation] == ["public.a*"]
+
+
 def test_fields_narrow_the_match(tmp_path: Path) -> None:
     loaded = load_expectations(write(tmp_path, (
         "expected:\n  - path: public.*\n    object_type: column\n    change: differs\n"
