@@ -250,12 +250,12 @@ class WeekOverWeek:
 
 
 def compare_reports(
-    previous: SavedReport, current: Sequence[MismatchRef], current_snapshot: Snapshot | None
+    previous: SavedReport, current: Sequence[MismatchRef], current_snapshot: Snapshot
 ) -> WeekOverWeek:
     before = {m.id: m for m in previous.mismatches}
     now = {m.id: m for m in current}
     changed: tuple[ObjectChange, ...] = ()
-    if current_snapshot is not None and previous.snapshot_path.is_file():
+    if previous.snapshot_path.is_file():
         old = load_snapshot_data(previous.snapshot_path)
         changed = diff_snapshot_data(old, to_jsonable(current_snapshot))
     return WeekOverWeek(
@@ -287,15 +287,6 @@ def load_snapshot_data(path: Path) -> dict[str, Any]:
     if not isinstance(snapshot, dict) or not isinstance(snapshot.get("schemas"), list):
         raise DriftError(f"{path}: not a drift snapshot (no 'snapshot' with 'schemas')")
     return snapshot
-
-
-def load_snapshot(path: Path) -> Snapshot:
-    try:
-        return Snapshot.load(path)
-    except OSError as exc:
-        raise DriftError(f"cannot read snapshot {path}: {exc.strerror}") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DriftError(f"{path}: not a drift snapshot: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
