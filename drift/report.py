@@ -19,14 +19,14 @@ from drift.files import write_atomic
 from drift.history import (
     REPORT_FILE,
     SNAPSHOT_FILE,
-    MismatchRef,
+    SavedReport,
     TrendPoint,
     compare_reports,
     load_reports,
     trend,
 )
 from drift.render.html import render_html_view, render_index_html
-from drift.render.json import render_json
+from drift.render.json import render_report_dict
 from drift.render.markdown import render_index_markdown, render_markdown_view
 from drift.render.view import build_view
 
@@ -47,24 +47,24 @@ def write_report(
     """Write the report of ``result`` dated ``day`` (default: the check's today) and the indexes."""
     day = day or result.config.today
     directory = output_dir / day.isoformat()
-    earlier = [r for r in load_reports(output_dir) if r.date < day]
-    report_json = render_json(result)
-    current = [MismatchRef.from_dict(f.to_dict()) for f in result.classification.findings]
-    week = compare_reports(earlier[-1], current, result.database) if earlier else None
-    summary = result.classification
-    points = (*trend(earlier), TrendPoint(day, len(summary.expected), len(summary.unexpected)))
+    others = [r for r in load_reports(output_dir) if r.date != day]  # today's is replaced
+    earlier = [r for r in others if r.date < day]
+    report = result.to_dict()
+    this = SavedReport.from_report(day, directory, report)
+    week = compare_reports(earlier[-1], this.mismatches, result.database) if earlier else None
+    points = (*trend(earlier), TrendPoint(day, this.expected, this.unexpected))
     view = build_view(result, week=week, trend=points)
     outputs = (
         (directory / HTML_FILE, render_html_view(view)),
         (directory / MARKDOWN_FILE, render_markdown_view(view)),
         (directory / SNAPSHOT_FILE, result.database.to_json() + "\n"),
-        (directory / REPORT_FILE, report_json),
+        (directory / REPORT_FILE, render_report_dict(report)),
     )
     written = []
     for path, text in outputs:
         _write(path, text)
         written.append(path)
-    reports = load_reports(output_dir)
+    reports = sorted((*others, this), key=lambda r: r.date)
     for path, text in (
         (output_dir / "index.html", render_index_html(reports)),
         (output_dir / "index.md", render_index_markdown(reports)),
