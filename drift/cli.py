@@ -147,10 +147,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False, color=use_color())
         return
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        raise DriftError(f"cannot write {output}: {exc.strerror}") from None
+    write_atomic(output, text)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -237,10 +234,7 @@ def expect(output: Path, force: bool, **options: Any) -> None:
     result = run_pipeline(config_from_options(**options))
     # the phases of the expectations file given, if any; else the default four
     phases = result.classification.phases or None
-    try:
-        write_expectations(output, result.mismatches, phases, overwrite=force)
-    except OSError as exc:
-        raise DriftError(f"cannot write {output}: {exc.strerror}") from None
+    write_expectations(output, result.mismatches, phases, overwrite=force)
     click.echo(f"wrote {output}", err=True)
 
 

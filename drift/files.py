@@ -1,4 +1,4 @@
-"""Writing outputs: atomically, and never over an existing migration."""
+"""Writing outputs: atomically, never over a migration; a failure is a one-line DriftError."""
 
 from __future__ import annotations
 
@@ -31,25 +31,38 @@ def _write_temp(path: Path, text: str) -> str:
     return tmp
 
 
+def _cannot_write(path: Path, exc: OSError) -> DriftError:
+    # every output is written here, so every unwritable one is the same one-line error (exit 2)
+    return DriftError(f"cannot write {path}: {exc.strerror}")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _write_temp(path, text)
     try:
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _write_temp(path, text)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
 
 
 def write_new(path: Path, text: str) -> None:
     """Write a file that must not exist yet (migrations): atomic, and never overwrites."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _write_temp(path, text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _write_temp(path, text)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     try:
         # link() fails if the name exists, unlike replace(): no race with another writer
         os.link(tmp, path)
     except FileExistsError:
         raise DriftError(f"{path} already exists; drift never overwrites it") from None
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -307,6 +307,14 @@ def test_snapshot_to_stdout_and_without_url(teams_db: str) -> None:
     assert_one_line_error(invoke("snapshot", "--schema", "public"), "no database given")
 
 
+def test_an_unwritable_output_is_a_one_line_error(teams_db: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "reports"
+    blocker.write_text("a file where the folder should be")
+    result = invoke("snapshot", "--url", teams_db, "--schema", "public",
+                    "-o", blocker / "snap.json")
+    assert_one_line_error(result, f"cannot write {blocker / 'snap.json'}")
+
+
 # --- config ---------------------------------------------------------------------
 
 

@@ -249,6 +249,13 @@ def test_written_file_is_stable_and_never_overwritten(tmp_path: Path) -> None:
     assert len(load_expectations(path).entries) == len(AWKWARD)
 
 
+def test_an_unwritable_expectations_file_is_a_one_line_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "config"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(DriftError, match=r"^cannot write .*config/expectations.yaml: "):
+        write_expectations(blocker / "expectations.yaml", AWKWARD)
+
+
 def test_written_file_with_no_drift_and_own_phases(tmp_path: Path) -> None:
     path = write(tmp_path, render_expectations_yaml([], phases=[Phase(1, "now")]))
     assert load_expectations(path) == ExpectationsFile((Phase(1, "now", ""),), (), path)
