@@ -21,6 +21,8 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from drift import schema as s
 from drift.mismatch import Finding, Phase, Status
 from drift.plan import builders  # noqa: F401  (registers the builders)
@@ -159,16 +161,18 @@ def build_plan(
     return Plan(tuple(revisions), tuple(left_out))
 
 
-def plan_result(result: object, options: PlanOptions = PlanOptions()) -> Plan:
-    """The plan of a ``CheckResult``, with row estimates and NULL counts read (read-only)."""
+def plan_result(result: object, options: PlanOptions = PlanOptions(),
+                conn: Connection | None = None) -> Plan:
+    """The plan of a ``CheckResult``; with ``conn`` (a ``read_only_connection`` to the live
+    database), with its row estimates, NULL counts and view dependencies read."""
     from drift.api import CheckResult
 
     assert isinstance(result, CheckResult)
     classification = result.classification
     draft = build_plan(classification.findings, classification.phases, result.models,
                        result.database, options)
-    stats = None
-    if result.config.url and result.config.snapshot is None:
-        stats = measure(result.config.url, draft.steps, result.config.schemas)
+    if conn is None:
+        return draft
+    stats = measure(conn, draft.steps, result.config.schemas)
     return build_plan(classification.findings, classification.phases, result.models,
                       result.database, options, stats)

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from drift import schema as s
-from drift.connection import read_only_connection
 from drift.plan import ddl
 from drift.plan.objects import qualified, quote
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
@@ -60,35 +59,37 @@ _VIEWS_SQL = sa.text(
 )
 
 
-def measure(url: str, steps: Iterable[Step], schemas: Iterable[str]) -> TableStats:
-    """Row estimates for the schemas' tables and NULL counts for the columns made NOT NULL."""
+def measure(conn: sa.Connection, steps: Iterable[Step], schemas: Iterable[str]) -> TableStats:
+    """Row estimates for the schemas' tables and NULL counts for the columns made NOT NULL.
+
+    ``conn`` is a ``read_only_connection`` to the live database.
+    """
     steps = list(steps)
     stats = TableStats()
-    with read_only_connection(url) as conn:
-        wanted = {"schemas": sorted(set(schemas))}
-        for nsp, rel, tuples in conn.execute(_ROWS_SQL, wanted):
-            stats.rows[(nsp, rel)] = float(tuples)
-        for nsp, rel, col, vnsp, view in conn.execute(_VIEWS_SQL, wanted):
-            key = (nsp, rel, col)
-            stats.views[key] = (*stats.views.get(key, ()), (vnsp, view))
-        targets: dict[TableKey, set[str]] = {}
-        for st in steps:
-            if st.kind is StepKind.SET_NOT_NULL and st.table and st.column \
-                    and (st.schema, st.table) in stats.rows:
-                targets.setdefault((st.schema, st.table), set()).add(st.column)
-        for (schema, table), columns in sorted(targets.items()):
-            cols = sorted(columns)
-            # one scan per table: count(*) FILTER per column, identifiers quoted by the dialect
-            select = ", ".join(f"count(*) FILTER (WHERE {quote(c)} IS NULL)" for c in cols)
-            try:
-                # a savepoint: a count that times out leaves the counts unknown, not the plan
-                with conn.begin_nested():
-                    row = conn.exec_driver_sql(
-                        f"SELECT {select} FROM {qualified(schema, table)}").one()
-            except sa.exc.DBAPIError:
-                continue
-            for c, n in zip(cols, row, strict=True):
-                stats.nulls[(schema, table, c)] = int(n)
+    wanted = {"schemas": sorted(set(schemas))}
+    for nsp, rel, tuples in conn.execute(_ROWS_SQL, wanted):
+        stats.rows[(nsp, rel)] = float(tuples)
+    for nsp, rel, col, vnsp, view in conn.execute(_VIEWS_SQL, wanted):
+        key = (nsp, rel, col)
+        stats.views[key] = (*stats.views.get(key, ()), (vnsp, view))
+    targets: dict[TableKey, set[str]] = {}
+    for st in steps:
+        if st.kind is StepKind.SET_NOT_NULL and st.table and st.column \
+                and (st.schema, st.table) in stats.rows:
+            targets.setdefault((st.schema, st.table), set()).add(st.column)
+    for (schema, table), columns in sorted(targets.items()):
+        cols = sorted(columns)
+        # one scan per table: count(*) FILTER per column, identifiers quoted by the dialect
+        select = ", ".join(f"count(*) FILTER (WHERE {quote(c)} IS NULL)" for c in cols)
+        try:
+            # a savepoint: a count that times out leaves the counts unknown, not the plan
+            with conn.begin_nested():
+                row = conn.exec_driver_sql(
+                    f"SELECT {select} FROM {qualified(schema, table)}").one()
+        except sa.exc.DBAPIError:
+            continue
+        for c, n in zip(cols, row, strict=True):
+            stats.nulls[(schema, table, c)] = int(n)
     return stats
 
 

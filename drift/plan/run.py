@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection
 
 from drift.api import CheckResult
 from drift.connection import read_only_connection, redact_url
@@ -58,8 +59,12 @@ def run_plan(
         raise DriftError(f"--phase {options.phase}: no such phase in the expectations "
                          f"(phases: {known})")
     if result.config.url and result.config.snapshot is None:
-        check_database_at_head(result.config.url, migrations)
-    plan = plan_result(result, options)
+        # one read-only session for every read of the live database the plan needs
+        with read_only_connection(result.config.url) as conn:
+            check_database_at_head(conn, migrations)
+            plan = plan_result(result, options, conn)
+    else:
+        plan = plan_result(result, options)
     written = write_revisions(plan, migrations, url=result.config.url, rev_ids=rev_ids)
     report = None
     if verify and plan.revisions:
@@ -69,14 +74,13 @@ def run_plan(
     return PlanOutcome(plan, written, migrations, report)
 
 
-def database_revisions(url: str) -> tuple[str, ...]:
+def database_revisions(conn: Connection) -> tuple[str, ...]:
     """The revisions in the database's ``alembic_version`` table (on the default search_path);
-    () when there is no such table. Read-only, as every read of the inspected database."""
-    with read_only_connection(url) as conn:
-        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+    () when there is no such table. ``conn``: a ``read_only_connection``."""
+    return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
-def check_database_at_head(url: str, migrations: Path) -> None:
+def check_database_at_head(conn: Connection, migrations: Path) -> None:
     """Refuse to plan when the migrations have a head the database is not at.
 
     The new revisions follow the head, but the drift is measured on the database:
@@ -87,10 +91,10 @@ def check_database_at_head(url: str, migrations: Path) -> None:
     head = current_head(load_config(migrations, OFFLINE_URL))
     if head is None:  # no revisions yet: the plan starts from base, whatever the database
         return
-    at = database_revisions(url)
+    at = database_revisions(conn)
     if at == (head,):
         return
-    where = redact_url(url)
+    where = redact_url(conn.engine.url)
     if not at:
         raise DriftError(
             f"the database {where} is not stamped (no alembic_version table) but the head of "

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from drift.connection import read_only_connection
 from drift.demo import demo_sql, import_example_models
 from drift.embedded import execute_script
 from drift.plan import plan_result
@@ -34,7 +35,9 @@ def test_repository_environment_plans_and_upgrades_from_the_command_line(
     import_example_models(REPO)
     execute_script(database_url, demo_sql())
     result = run_check(CheckConfig(url=database_url, models=("models",)))
-    plan = plan_result(result)  # with the live catalog's facts (a view reads a retyped column)
+    with read_only_connection(database_url) as conn:
+        # with the live catalog's facts (a view reads a retyped column)
+        plan = plan_result(result, conn=conn)
     migrations = copy_environment(tmp_path)
     written = write_revisions(plan, migrations, url=database_url)
     [revision] = written.revisions

@@ -11,6 +11,7 @@ from test_plan_fixtures import (
     init_migrations,
 )
 
+from drift.connection import read_only_connection
 from drift.plan import PlanOptions, build_plan, measure
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
@@ -22,7 +23,8 @@ def test_example_plan_converges(run_sql, database_url: str, tmp_path: Path) -> N
     classification, models, database = example_classification(database_url)
     findings = classification.findings
     draft = build_plan(findings, classification.phases, models, database)
-    stats = measure(database_url, draft.steps, SCHEMAS)
+    with read_only_connection(database_url) as conn:
+        stats = measure(conn, draft.steps, SCHEMAS)
     plan = build_plan(findings, classification.phases, models, database, PlanOptions(), stats)
     assert [r.key for r in plan.revisions] == ["unexpected", "phase-1", "phase-2", "phase-3"]
 
