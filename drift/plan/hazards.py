@@ -18,7 +18,6 @@ from alembic.operations import ops
 
 from drift import schema as s
 from drift.plan import ddl
-from drift.plan.objects import qualified, quote
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
 
 TableKey = tuple[str, str]
@@ -79,13 +78,13 @@ def measure(conn: sa.Connection, steps: Iterable[Step], schemas: Iterable[str]) 
             targets.setdefault((st.schema, st.table), set()).add(st.column)
     for (schema, table), columns in sorted(targets.items()):
         cols = sorted(columns)
-        # one scan per table: count(*) FILTER per column, identifiers quoted by the dialect
-        select = ", ".join(f"count(*) FILTER (WHERE {quote(c)} IS NULL)" for c in cols)
+        # one scan per table: count(*) FILTER (WHERE col IS NULL) per column
+        select = sa.select(*(sa.func.count().filter(sa.column(c).is_(None)) for c in cols)
+                           ).select_from(sa.table(table, schema=schema))
         try:
             # a savepoint: a count that times out leaves the counts unknown, not the plan
             with conn.begin_nested():
-                row = conn.exec_driver_sql(
-                    f"SELECT {select} FROM {qualified(schema, table)}").one()
+                row = conn.execute(select).one()
         except sa.exc.DBAPIError:
             continue
         for c, n in zip(cols, row, strict=True):
