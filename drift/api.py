@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from drift.errors import DriftError
-from drift.mismatch import Classification, Mismatch, summarize
+from drift.mismatch import Classification, Finding, Mismatch, summarize
 from drift.schema import Snapshot
 
 DEFAULT_SCHEMAS: tuple[str, ...] = ("public", "quantum")
@@ -90,6 +90,18 @@ def declare_models(references: tuple[str, ...], schemas: tuple[str, ...]) -> Sna
     return declare_snapshot(references, schemas)
 
 
+_NO_DATABASE = "no database given: pass --url or set DRIFT_DATABASE_URL or DATABASE_URL"
+
+
+def snapshot_database(config: CheckConfig, progress: Progress | None = None) -> Snapshot:
+    """The live database of ``config`` (for ``drift snapshot``): a URL is required."""
+    if not config.url:
+        raise DriftError(_NO_DATABASE)
+    if progress:
+        progress("reflect")
+    return reflect_database(config.url, config.schemas)
+
+
 def load_database_snapshot(config: CheckConfig) -> Snapshot:
     if config.snapshot is not None:
         try:
@@ -116,10 +128,7 @@ def load_database_snapshot(config: CheckConfig) -> Snapshot:
             source=snap.source,
         )
     if not config.url:
-        raise DriftError(
-            "no database given: pass --url, set DRIFT_DATABASE_URL or DATABASE_URL, "
-            "or pass --snapshot FILE"
-        )
+        raise DriftError(f"{_NO_DATABASE}, or pass --snapshot FILE")
     return reflect_database(config.url, config.schemas)
 
 
@@ -179,13 +188,14 @@ def _tables(snapshot: Snapshot) -> str:
     return f"{n:,} table" + ("" if n == 1 else "s")
 
 
-def find_by_id(result: CheckResult, mismatch_id: str) -> Mismatch:
+def find_by_id(result: CheckResult, mismatch_id: str) -> Finding:
     """For ``drift explain``: a unique id prefix is enough."""
-    hits = [m for m in result.mismatches if m.id.startswith(mismatch_id)]
+    hits = [f for f in result.classification.findings if f.id.startswith(mismatch_id)]
     if not hits:
         raise DriftError(f"no mismatch with id {mismatch_id!r} in this run")
     if len(hits) > 1:
-        shown = ", ".join(f"{m.id} {m.path}" for m in sorted(hits, key=lambda m: m.id)[:10])
+        ordered = sorted(hits, key=lambda f: f.id)[:10]
+        shown = ", ".join(f"{f.id} {f.mismatch.path}" for f in ordered)
         more = f" and {len(hits) - 10} more" if len(hits) > 10 else ""
         raise DriftError(f"id {mismatch_id!r} is ambiguous: {shown}{more}")
     return hits[0]

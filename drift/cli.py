@@ -124,17 +124,15 @@ def format_option(func: F) -> F:
 
 
 def run_pipeline(config: api.CheckConfig) -> api.CheckResult:
-    """api.run_check, with the running stage shown on a terminal's stderr, then its notes."""
+    """api.run_check, with the running stage shown on a terminal's stderr, then its notes.
+
+    The notes (what the run left out) go to stderr: stdout is the report and stays clean.
+    """
     with StageLine() as progress:
         result = api.run_check(config, progress=progress)
-    show_notes(result)
-    return result
-
-
-def show_notes(result: api.CheckResult) -> None:
-    """What the run left out, on stderr: stdout is the report (JSON, Markdown) and stays clean."""
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    return result
 
 
 def use_color() -> bool | None:
@@ -173,12 +171,8 @@ def check(ctx: click.Context, /, fmt: str, output: Path | None, **options: Any) 
 @click.option("--output", "-o", type=_PATH, help="Write the snapshot to FILE instead of stdout.")
 def snapshot(output: Path | None, **options: Any) -> None:
     """Save the database's schema as JSON, for `drift check --snapshot` later, offline."""
-    config = config_from_options(**options)
-    if not config.url:
-        raise DriftError("no database given: pass --url or set DRIFT_DATABASE_URL or DATABASE_URL")
     with StageLine() as progress:
-        progress("reflect")
-        snap = api.reflect_database(config.url, config.schemas)
+        snap = api.snapshot_database(config_from_options(**options), progress)
     emit(snap.to_json() + "\n", output)
 
 
@@ -188,9 +182,7 @@ def snapshot(output: Path | None, **options: Any) -> None:
 def explain(mismatch_id: str, **options: Any) -> None:
     """Show how one mismatch (ID or a unique prefix of it) was found and classified."""
     result = run_pipeline(config_from_options(**options))
-    mismatch = api.find_by_id(result, mismatch_id)
-    finding = next(f for f in result.classification.findings if f.id == mismatch.id)
-    click.echo(explain_text(finding), nl=False)
+    click.echo(explain_text(api.find_by_id(result, mismatch_id)), nl=False)
 
 
 def explain_text(finding: Finding) -> str:
@@ -257,15 +249,15 @@ def expect(output: Path, force: bool, **options: Any) -> None:
 @click.pass_context
 def report(ctx: click.Context, /, output_dir: Path, day: Any, **options: Any) -> None:
     """Write the dated HTML, Markdown and JSON report and update the index; exit like check."""
-    from drift.report import run_report
+    from drift.report import write_report
 
-    config = config_from_options(**options)
+    result = run_pipeline(config_from_options(**options))
     with StageLine() as progress:
-        outcome = run_report(config, output_dir, day.date() if day else None, progress=progress)
-    show_notes(outcome.result)
-    for path in outcome.written:
+        progress("report")
+        written = write_report(result, output_dir, day.date() if day else None)
+    for path in written:
         click.echo(str(path))
-    ctx.exit(outcome.result.exit_code)
+    ctx.exit(result.exit_code)
 
 
 @main.command()
