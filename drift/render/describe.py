@@ -13,9 +13,19 @@ from functools import singledispatch
 from typing import Any
 
 from drift import schema as s
+from drift.mismatch import Change, Finding
 
 ABSENT = "(absent)"
 NONE = "(none)"
+
+
+def side_value(finding: Finding, side: str) -> str:
+    """``side`` ("models" or "database") of a finding, as one line; absent objects say so."""
+    m = finding.mismatch
+    missing = Change.ONLY_IN_DATABASE if side == "models" else Change.ONLY_IN_MODELS
+    if m.change is missing:
+        return ABSENT
+    return describe(getattr(m, side), m.attribute)
 
 
 def describe(value: Any, attribute: str | None = None, *, absent: str = NONE) -> str:

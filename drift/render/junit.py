@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from drift.mismatch import Finding, ObjectType, Status
-from drift.render.describe import ABSENT, describe
+from drift.render.describe import side_value
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
@@ -43,8 +43,8 @@ def _line(f: Finding) -> str:
         f" {m.attribute}" if m.attribute else ""
     )
     line = (
-        f"[{m.severity.value}] {what}: models {describe(m.models, m.attribute, absent=ABSENT)}"
-        f" / database {describe(m.database, m.attribute, absent=ABSENT)} (id {m.id})"
+        f"[{m.severity.value}] {what}: models {side_value(f, 'models')}"
+        f" / database {side_value(f, 'database')} (id {m.id})"
     )
     if f.expectation is not None:
         line += f" - {'expired ' if f.expired else ''}expectation: {f.expectation.reason}"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drift.mismatch import Finding, Mismatch, ObjectType, Severity
-from drift.render.describe import ABSENT, describe
+from drift.render.describe import side_value
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
@@ -95,8 +95,7 @@ def _declared_by(result: CheckResult, m: Mismatch) -> str | None:
 def _result(f: Finding, rule_index: int, result: CheckResult, root: Path) -> dict[str, Any]:
     m = f.mismatch
     what = m.change.value.replace("_", " ") + (f" ({m.attribute})" if m.attribute else "")
-    models = describe(m.models, m.attribute, absent=ABSENT)
-    database = describe(m.database, m.attribute, absent=ABSENT)
+    models, database = side_value(f, "models"), side_value(f, "database")
     text = f"{m.object_type.value} {m.path}: {what}; models: {models}; database: {database}"
     if f.expired and f.expectation is not None:
         text += f" (its expectation expired on {f.expectation.expires})"

@@ -9,22 +9,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from drift.connection import redact_url
-from drift.mismatch import Change, Expectation, Finding, Status
-from drift.render.describe import ABSENT, NONE, describe
+from drift.mismatch import Expectation, Finding, Status
+from drift.render.describe import NONE
+from drift.render.describe import side_value as side_value  # drift.cli imports it from here
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
 
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
-
-
-def side_value(finding: Finding, side: str) -> str:
-    """``side`` ("models" or "database") of a finding, as one line; absent objects say so."""
-    m = finding.mismatch
-    missing = Change.ONLY_IN_DATABASE if side == "models" else Change.ONLY_IN_MODELS
-    if m.change is missing:
-        return ABSENT
-    return describe(getattr(m, side), m.attribute)
 
 
 def describe_expectation(e: Expectation) -> str:

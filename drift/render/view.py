@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from drift.history import MismatchRef, ObjectChange, TrendPoint, WeekOverWeek
 from drift.mismatch import Change, Expectation, Finding, Phase, Severity, Status
-from drift.render.describe import ABSENT, describe
+from drift.render.describe import describe, side_value
 from drift.render.reference import ReferenceView, build_reference
 
 if TYPE_CHECKING:
@@ -197,9 +197,7 @@ def finding_row(
     f: Finding, phases: dict[int, Phase], today: date, anchors: dict[tuple[str, str], str]
 ) -> FindingRow:
     m = f.mismatch
-    only = m.change is not Change.DIFFERS
-    models = describe(m.models, m.attribute, absent=ABSENT if only else "(none)")
-    database = describe(m.database, m.attribute, absent=ABSENT if only else "(none)")
+    models, database = side_value(f, "models"), side_value(f, "database")
     exp = _expectation_view(f.expectation, phases, today) if f.expectation else None
     if f.status is Status.UNEXPECTED:
         phase_key = UNEXPECTED_PHASE

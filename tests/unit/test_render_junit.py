@@ -8,6 +8,7 @@ from dataclasses import replace
 from render_factory import HOSTILE, sample_result
 
 from drift.render import FORMATS
+from drift.render.describe import side_value
 from drift.render.junit import render_junit
 
 
@@ -71,3 +72,17 @@ def test_hostile_names_and_control_characters_give_valid_xml() -> None:
     odd = replace(result, classification=replace(result.classification, findings=findings))
     failure = _cases(ET.fromstring(render_junit(odd)))[("drift.public", "odds")].find("failure")
     assert failure is not None and "nul\ufffd and bell\ufffd" in (failure.text or "")
+
+
+def test_sides_read_as_in_every_other_renderer() -> None:
+    result = sample_result()
+    # a comment the models leave out: "(none)" there, as the terminal and the reports say it
+    name = replace(result.classification.findings[5].mismatch, models=None)
+    findings = (
+        *result.classification.findings[:5],
+        replace(result.classification.findings[5], mismatch=name),
+    )
+    bare = replace(result, classification=replace(result.classification, findings=findings))
+    teams = _cases(ET.fromstring(render_junit(bare)))[("drift.public", "teams")]
+    assert side_value(findings[5], "models") == "(none)"
+    assert "models (none) / database Display name" in (teams.findtext("system-out") or "")
