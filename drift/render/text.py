@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from drift.connection import redact_url
-from drift.mismatch import Expectation, Finding, Status
+from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE
 from drift.render.describe import side_value as side_value  # drift.cli imports it from here
 
@@ -63,7 +63,7 @@ def _lines(result: CheckResult, color: bool) -> Iterator[str]:
     version = (
         f" (PostgreSQL {result.database.server_version})" if result.database.server_version else ""
     )
-    summary = result.to_dict()["summary"]
+    summary = summarize(cls.findings)  # the JSON report's counts, without its every row
     severities = ", ".join(f"{n} {name}" for name, n in summary["by_severity"].items() if n)
     yield style("drift check", bold=True) + f": {source_label(result)}{version}"
     yield f"schemas: {', '.join(result.config.schemas)}"
