@@ -21,7 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry as Registry
 
 from drift import normalize as nz
-from drift.declared_table import DeclareContext, declare_table, stored_name, type_text
+from drift.declared_table import (
+    DeclareContext,
+    declare_table,
+    stored_name,
+    stored_schema,
+    type_text,
+)
 from drift.errors import DriftError
 from drift.schema import EnumType, Schema, Sequence, Snapshot, Table
 
@@ -47,9 +53,7 @@ def declared_schemas(references: tuple[str, ...]) -> frozenset[str]:
     looks them up again.
     """
     return frozenset(
-        table.schema or nz.DEFAULT_SCHEMA
-        for ref in references
-        for table in _resolve(ref).tables.values()
+        stored_schema(table.schema) for ref in references for table in _resolve(ref).tables.values()
     )
 
 
@@ -150,7 +154,7 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
     sequences: dict[str, dict[str, Sequence]] = defaultdict(dict)
     for md in metadatas:
         for table in md.tables.values():
-            schema = table.schema or nz.DEFAULT_SCHEMA
+            schema = stored_schema(table.schema)
             if schema in schemas:
                 try:
                     converted = declare_table(table, ctx, declared_by.get(table))
@@ -163,7 +167,7 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
         for seq in md._sequences.values():
             if seq.optional:
                 continue  # only used where the database has no serial/identity; not PostgreSQL
-            schema = seq.schema or md.schema or nz.DEFAULT_SCHEMA
+            schema = stored_schema(seq.schema or md.schema)
             data_type = type_text(seq.data_type, ctx)[0] if seq.data_type is not None else None
             sequences[schema][seq.name] = nz.canonical_sequence(
                 stored_name(seq.name),

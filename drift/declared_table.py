@@ -8,6 +8,7 @@ preparer), then normalised by ``normalize.py`` like the database side.
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,14 +120,14 @@ def type_text(t: Any, ctx: DeclareContext) -> tuple[str, str]:
         if isinstance(impl, sa.types.TypeDecorator):
             impl = impl.impl_instance
     if isinstance(impl, sa.Enum) and impl.native_enum and impl.name:
-        schema = impl.schema or nz.DEFAULT_SCHEMA
+        schema = stored_schema(impl.schema)
         name = stored_name(impl.name)
         if schema in ctx.schemas:
             ctx.enums.setdefault((schema, name), EnumType(name=name, labels=tuple(impl.enums)))
         text = nz.qualified_name(schema, name)
         result = (text, text)
     elif isinstance(impl, postgresql.DOMAIN):
-        text = nz.qualified_name(impl.schema or nz.DEFAULT_SCHEMA, stored_name(impl.name or ""))
+        text = nz.qualified_name(stored_schema(impl.schema), stored_name(impl.name or ""))
         result = (text, text)
     elif isinstance(impl, sa.ARRAY):
         inner, inner_raw = type_text(impl.item_type, ctx)
@@ -175,7 +176,7 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
         elif isinstance(col.default, sa.Sequence) and default is None:
             # SQLAlchemy calls nextval() itself: the database equivalent is a nextval() default
             seq = col.default
-            schema = seq.schema or col.table.metadata.schema or nz.DEFAULT_SCHEMA
+            schema = stored_schema(seq.schema or col.table.metadata.schema)
             sequence = nz.qualified_name(schema, stored_name(seq.name))
             client_sequence = True
     collation = getattr(col.type, "collation", None)
@@ -205,7 +206,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
     columns = tuple(_column(c, ctx) for c in table.columns if not c.system)
     pk = table.primary_key
     primary_key = (
-        PrimaryKey(name=ctx.name(pk), columns=tuple(c.name for c in pk.columns))
+        PrimaryKey(name=ctx.name(pk), columns=_names(pk.columns))
         if pk is not None and len(pk.columns)
         else None
     )
@@ -220,7 +221,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
             uniques.append(
                 UniqueConstraint(
                     name=ctx.name(con),
-                    columns=tuple(c.name for c in con.columns),
+                    columns=_names(con.columns),
                     nulls_not_distinct=bool(
                         con.dialect_options["postgresql"]["nulls_not_distinct"]
                     ),
@@ -278,10 +279,10 @@ def _foreign_key(con: sa.ForeignKeyConstraint, ctx: DeclareContext) -> ForeignKe
         raise DriftError(f"models: {str(exc).splitlines()[0]}") from None
     return ForeignKey(
         name=ctx.name(con),
-        columns=tuple(c.name for c in con.columns),
-        referred_schema=target.schema or nz.DEFAULT_SCHEMA,
-        referred_table=target.name,
-        referred_columns=tuple(e.column.name for e in con.elements),
+        columns=_names(con.columns),
+        referred_schema=stored_schema(target.schema),
+        referred_table=stored_name(target.name),
+        referred_columns=_names(e.column for e in con.elements),
         on_delete=(con.ondelete or "NO ACTION").upper(),
         on_update=(con.onupdate or "NO ACTION").upper(),
         deferrable=bool(con.deferrable),
@@ -314,7 +315,7 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
         if opclass in _DEFAULT_OPCLASSES:
             opclass = None
         if isinstance(expr, sa.Column):
-            expression, is_column = expr.name, True
+            expression, is_column = stored_name(expr.name), True
         else:
             text = ctx.sql(expr)
             expression = nz.canonical_expression(text)
@@ -338,7 +339,11 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
         )
     where_text = ctx.sql(options["where"]) if options["where"] is not None else None
     where = nz.canonical_expression(where_text) if where_text is not None else None
-    include = tuple(c if isinstance(c, str) else c.name for c in options["include"] or ())
+    # as create_all() renders them: a string is the key of one of the table's columns
+    include = _names(
+        index.table.c[c] if isinstance(c, str) else c  # type: ignore[union-attr]
+        for c in options["include"] or ()
+    )
     return Index(
         name=ctx.name(index),
         elements=tuple(elements),
@@ -355,6 +360,15 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
 def stored_name(name: str) -> str:
     # SQLAlchemy hands out str subclasses (quoted_name, conv): the snapshot holds plain str
     return str(nz.fold_identifier(name, getattr(name, "quote", None)))
+
+
+def stored_schema(schema: str | None) -> str:
+    return stored_name(schema) if schema else nz.DEFAULT_SCHEMA
+
+
+def _names(columns: Iterable[sa.Column[Any]]) -> tuple[str, ...]:
+    """Column names as stored: a key, index or constraint names its columns as the table does."""
+    return tuple(stored_name(c.name) for c in columns)
 
 
 def _unquote(name: str) -> str:

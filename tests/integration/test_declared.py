@@ -387,6 +387,59 @@ def test_identifier_case_and_quoted_names(run_sql, database_url: str) -> None:
     assert _table(db, "Mixed Case").primary_key.columns == ("Some Col",)  # type: ignore[union-attr]
 
 
+def _leaks(value: Any, path: str = "snapshot") -> list[str]:
+    """Paths of the values that are not plain str/int/bool/None (e.g. SQLAlchemy's quoted_name)."""
+    if dataclasses.is_dataclass(value):
+        return [
+            leak
+            for f in dataclasses.fields(value)
+            for leak in _leaks(getattr(value, f.name), f"{path}.{f.name}")
+        ]
+    if isinstance(value, tuple):
+        return [leak for i, v in enumerate(value) for leak in _leaks(v, f"{path}[{i}]")]
+    return [] if value is None or type(value) in (str, int, bool) else [path]
+
+
+def test_keys_and_indexes_name_folded_columns_as_the_table_does(run_sql, database_url: str) -> None:
+    md = sa.MetaData()
+    sa.Table(
+        "Parent",
+        md,
+        sa.Column("ID", sa.Integer, primary_key=True, autoincrement=False, quote=False),
+    )
+    child = sa.Table(
+        "child",
+        md,
+        sa.Column("Code", sa.Integer, primary_key=True, autoincrement=False, quote=False),
+        sa.Column("ParentId", sa.Integer, sa.ForeignKey("Parent.ID"), quote=False),
+        sa.Column("Other", sa.Integer, quote=False),
+        sa.UniqueConstraint("Other", name="uq_child_other"),
+    )
+    sa.Index("ix_child_parent", child.c.ParentId, postgresql_include=["Other"])
+    db, models = _both(
+        run_sql,
+        database_url,
+        """CREATE TABLE "Parent" (id integer PRIMARY KEY);
+           CREATE TABLE child (code integer PRIMARY KEY, parentid integer REFERENCES "Parent",
+                               other integer CONSTRAINT uq_child_other UNIQUE);
+           CREATE INDEX ix_child_parent ON child (parentid) INCLUDE (other)""",
+        md,
+    )
+    assert _leaks(models) == []
+    table = _table(models, "child")
+    assert table.primary_key is not None and table.primary_key.columns == ("code",)
+    [fk] = table.foreign_keys
+    assert (fk.columns, fk.referred_table, fk.referred_columns) == (
+        ("parentid",),
+        "Parent",
+        ("id",),
+    )
+    assert [u.columns for u in table.unique_constraints] == [("other",)]
+    [index] = table.indexes
+    assert ([e.expression for e in index.elements], index.include) == (["parentid"], ("other",))
+    assert compare_snapshots(models, db) == []
+
+
 def test_constraints_and_indexes_as_written_in_sql(run_sql, database_url: str) -> None:
     md = sa.MetaData()
     sa.Table("teams", md, sa.Column("id", sa.Integer, primary_key=True))
