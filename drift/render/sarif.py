@@ -86,13 +86,9 @@ def _uri(path: Path, root: Path) -> str:
         return path.resolve().as_uri()
 
 
-def _declared_by(result: CheckResult, m: Mismatch) -> str | None:
-    schema = result.models.schema(m.schema)
-    table = schema.table(m.table) if schema is not None and m.table is not None else None
-    return table.declared_by if table is not None else None
-
-
-def _result(f: Finding, rule_index: int, result: CheckResult, root: Path) -> dict[str, Any]:
+def _result(
+    f: Finding, rule_index: int, declared: dict[tuple[str, str], str], root: Path
+) -> dict[str, Any]:
     m = f.mismatch
     what = m.change.value.replace("_", " ") + (f" ({m.attribute})" if m.attribute else "")
     models, database = side_value(f, "models"), side_value(f, "database")
@@ -116,7 +112,7 @@ def _result(f: Finding, rule_index: int, result: CheckResult, root: Path) -> dic
             "severity": m.severity.value,
         },
     }
-    declared_by = _declared_by(result, m)
+    declared_by = declared.get((m.schema, m.table)) if m.table is not None else None
     if declared_by:
         name = m.name if m.object_type is not ObjectType.TABLE else None
         where = locate(declared_by, name)
@@ -153,6 +149,13 @@ def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
         for rid in rule_ids
     ]
     index = {rid: i for i, rid in enumerate(rule_ids)}
+    # one lookup table, not a scan of the models' tables per result (thousands at 10k tables)
+    declared = {
+        (schema.name, t.name): t.declared_by
+        for schema in result.models.schemas
+        for t in schema.tables
+        if t.declared_by
+    }
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -166,7 +169,7 @@ def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
             {
                 "tool": {"driver": {"name": "drift", "version": tool_version, "rules": rules}},
                 "results": [
-                    _result(f, index[_rule_id(f.mismatch)], result, root) for f in unexpected
+                    _result(f, index[_rule_id(f.mismatch)], declared, root) for f in unexpected
                 ],
                 "columnKind": "unicodeCodePoints",
             }
