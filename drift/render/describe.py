@@ -65,7 +65,7 @@ def _column(value: s.Column) -> str:
     if value.serial:
         parts.append("SERIAL")
     if value.identity:
-        parts.append(f"GENERATED {value.identity.upper()} AS IDENTITY")
+        parts.append(_identity(value.identity))
     if value.computed:
         parts.append(f"GENERATED ALWAYS AS ({value.computed}) STORED")
     if not value.nullable:
@@ -73,10 +73,29 @@ def _column(value: s.Column) -> str:
     if value.default is not None:
         parts.append(f"DEFAULT {value.default}")
     if value.sequence:
-        parts.append(f"DEFAULT nextval('{value.sequence}')")
+        parts.append(f"DEFAULT {_nextval(value.sequence)}")
     if value.comment:
         parts.append(f"COMMENT {value.comment!r}")
     return " ".join(parts)
+
+
+def describe_default(value: s.Column) -> str:
+    """What fills the column when an insert leaves it out ("" for nothing): a reference cell."""
+    if value.default is not None:
+        return value.default
+    if value.sequence:
+        return _nextval(value.sequence)
+    if value.serial:
+        return "SERIAL"
+    return _identity(value.identity) if value.identity else ""
+
+
+def _identity(kind: str) -> str:
+    return f"GENERATED {kind.upper()} AS IDENTITY"
+
+
+def _nextval(sequence: str) -> str:
+    return f"nextval('{sequence}')"
 
 
 @_one_line.register

@@ -13,7 +13,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from drift.render.describe import describe
+from drift.render.describe import describe, describe_default
 from drift.schema import EnumType, Sequence, Snapshot, Table, View
 
 MAX_DIAGRAM_TABLES = 120  # beyond this a diagram is unreadable: the table list stays
@@ -25,7 +25,7 @@ BOX_W, ROW_H, HEAD_H, GAP_X, GAP_Y, PAD = 230, 16, 24, 70, 50, 50
 class ColumnRef:
     name: str
     type: str
-    nullable: bool
+    nullable: str  # NULL / NOT NULL
     default: str
     comment: str
     keys: str  # "PK", "FK", "PK FK" or ""
@@ -154,11 +154,8 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
             ColumnRef(
                 name=c.name,
                 type=c.type,
-                nullable=c.nullable,
-                default=c.default
-                or (f"nextval('{c.sequence}')" if c.sequence else "")
-                or ("serial" if c.serial else "")
-                or (f"identity {c.identity}" if c.identity else ""),
+                nullable=describe(c.nullable, "nullable"),
+                default=describe_default(c),
                 comment=c.comment or "",
                 keys=" ".join(
                     k for k, on in (("PK", c.name in pk), ("FK", c.name in fk_cols)) if on
@@ -193,7 +190,7 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
                 foreign_keys=fks,
                 unique=tuple(describe(u) for u in t.unique_constraints),
                 checks=tuple(
-                    f"{ck.name or ''} CHECK ({ck.expression})".strip() for ck in t.check_constraints
+                    f"{ck.name or ''} {describe(ck)}".strip() for ck in t.check_constraints
                 ),
                 indexes=tuple(f"{ix.name or ''} {describe(ix)}".strip() for ix in t.indexes),
                 referenced_by=tuple(

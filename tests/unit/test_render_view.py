@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from render_factory import TODAY, sample_result
 
 from drift.history import MismatchRef, TrendPoint, WeekOverWeek
-from drift.render.describe import describe
+from drift.render.describe import describe, describe_default
 from drift.render.filters import md_cell, md_code, md_inline, mermaid_id, mermaid_type
 from drift.render.view import NO_PHASE, build_view, trend_chart
 from drift.schema import Column, ForeignKey, Index, IndexElement
@@ -144,3 +144,15 @@ def test_markdown_and_mermaid_filters() -> None:
     assert md_code("a `b` c") == "``a `b` c``"
     assert mermaid_id("public.t-1") == "public_t_1" and mermaid_id("1x") == "x_1x"
     assert mermaid_type("character varying(20)") == "character_varying_20"
+
+
+def test_reference_cells_read_as_describe_says() -> None:
+    ref = build_view(sample_result()).reference
+    assert ref is not None
+    teams = next(t for t in ref.schemas[0].tables if t.name == "teams")
+    # the serial id: its default and nullability spelt as in every mismatch description
+    assert (teams.columns[0].nullable, teams.columns[0].default) == ("NOT NULL", "SERIAL")
+    assert teams.columns[1].nullable == "NULL"
+    identity = Column("id", "bigint", False, identity="always")
+    assert describe_default(identity) == "GENERATED ALWAYS AS IDENTITY"
+    assert describe_default(identity) in describe(identity)
