@@ -38,27 +38,31 @@ def _sql_step(kind: StepKind, pair: ddl.Pair, schema: str, table: str | None = N
 # ---------------------------------------------------------------- schemas, enums, sequences, views
 
 
-@builder(ObjectType.SCHEMA, _M)
-def _schema_add(ctx: PlanContext, f: Finding) -> list[Step]:
-    return [_sql_step(StepKind.CREATE_SCHEMA, ddl.create_schema(f.mismatch.schema),
-                      f.mismatch.schema)]
+# objects made by one SQL statement: the drop is their creation run backwards
+_CREATED_BY_SQL: dict[ObjectType, tuple[StepKind, StepKind, Callable[[str, Any], ddl.Pair]]] = {
+    ObjectType.SCHEMA: (StepKind.CREATE_SCHEMA, StepKind.DROP_SCHEMA,
+                        lambda schema, _: ddl.create_schema(schema)),
+    ObjectType.ENUM: (StepKind.CREATE_ENUM, StepKind.DROP_ENUM, ddl.create_enum),
+    ObjectType.SEQUENCE: (StepKind.CREATE_SEQUENCE, StepKind.DROP_SEQUENCE, ddl.create_sequence),
+}
 
 
-@builder(ObjectType.SCHEMA, _D)
-def _schema_drop(ctx: PlanContext, f: Finding) -> list[Step]:
-    return [_sql_step(StepKind.DROP_SCHEMA, ddl.drop_schema(f.mismatch.schema), f.mismatch.schema)]
-
-
-@builder(ObjectType.ENUM, _M)
-def _enum_add(ctx: PlanContext, f: Finding) -> list[Step]:
+def _sql_add(ctx: PlanContext, f: Finding) -> list[Step]:
     m = f.mismatch
-    return [_sql_step(StepKind.CREATE_ENUM, ddl.create_enum(m.schema, m.models), m.schema)]
+    kind, _, create = _CREATED_BY_SQL[m.object_type]
+    return [_sql_step(kind, create(m.schema, m.models), m.schema)]
 
 
-@builder(ObjectType.ENUM, _D)
-def _enum_drop(ctx: PlanContext, f: Finding) -> list[Step]:
+def _sql_drop(ctx: PlanContext, f: Finding) -> list[Step]:
     m = f.mismatch
-    return [_sql_step(StepKind.DROP_ENUM, ddl.drop_enum(m.schema, m.database), m.schema)]
+    _, kind, create = _CREATED_BY_SQL[m.object_type]
+    up, down = create(m.schema, m.database)
+    return [Step(kind, down, up, schema=m.schema)]
+
+
+for _kind in _CREATED_BY_SQL:
+    builder(_kind, _M)(_sql_add)
+    builder(_kind, _D)(_sql_drop)
 
 
 def _enum(side: s.Snapshot, schema: str, name: str) -> s.EnumType | None:
@@ -89,18 +93,6 @@ def _sequence(side: s.Snapshot, schema: str, name: str) -> s.Sequence | None:
     return next((q for q in sch.sequences if q.name == name), None) if sch else None
 
 
-@builder(ObjectType.SEQUENCE, _M)
-def _sequence_add(ctx: PlanContext, f: Finding) -> list[Step]:
-    m = f.mismatch
-    return [_sql_step(StepKind.CREATE_SEQUENCE, ddl.create_sequence(m.schema, m.models), m.schema)]
-
-
-@builder(ObjectType.SEQUENCE, _D)
-def _sequence_drop(ctx: PlanContext, f: Finding) -> list[Step]:
-    m = f.mismatch
-    return [_sql_step(StepKind.DROP_SEQUENCE, ddl.drop_sequence(m.schema, m.database), m.schema)]
-
-
 @builder(ObjectType.SEQUENCE, _X)
 def _sequence_alter(ctx: PlanContext, f: Finding) -> list[Step]:
     m = f.mismatch
@@ -123,6 +115,7 @@ def _view_add(ctx: PlanContext, f: Finding) -> list[Step]:
 @builder(ObjectType.VIEW, _D)
 def _view_drop(ctx: PlanContext, f: Finding) -> list[Step]:
     m = f.mismatch
+    # not _sql_drop: a view the catalog gives no definition of cannot be created again
     return [_sql_step(StepKind.DROP_VIEW, ddl.drop_view(m.schema, m.database), m.schema)]
 
 

@@ -35,21 +35,10 @@ def create_schema(name: str) -> Pair:
     return execute(f"CREATE SCHEMA {quote(name)}"), execute(f"DROP SCHEMA {quote(name)}")
 
 
-def drop_schema(name: str) -> Pair:
-    up, down = create_schema(name)
-    return down or up, up
-
-
 def create_enum(schema: str, enum: s.EnumType) -> Pair:
     labels = ", ".join(literal(label) for label in enum.labels)
     name = qualified(schema, enum.name)
     return execute(f"CREATE TYPE {name} AS ENUM ({labels})"), execute(f"DROP TYPE {name}")
-
-
-def drop_enum(schema: str, enum: s.EnumType) -> Pair:
-    up, down = create_enum(schema, enum)
-    assert down is not None
-    return down, up
 
 
 def add_enum_values(schema: str, models: s.EnumType,
@@ -75,12 +64,6 @@ def create_sequence(schema: str, seq: s.Sequence) -> Pair:
     name = qualified(schema, seq.name)
     return (execute(f"CREATE SEQUENCE {name} {sequence_options(seq)}"),
             execute(f"DROP SEQUENCE {name}"))
-
-
-def drop_sequence(schema: str, seq: s.Sequence) -> Pair:
-    up, down = create_sequence(schema, seq)
-    assert down is not None
-    return down, up
 
 
 def alter_sequence(schema: str, models: s.Sequence, database: s.Sequence) -> Pair:
