@@ -489,6 +489,44 @@ def test_constraints_and_indexes_as_written_in_sql(run_sql, database_url: str) -
     assert db_players.check_constraints == model_players.check_constraints
 
 
+class _Vector(sa.types.UserDefinedType[Any]):
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "vector(3)"
+
+
+def test_an_extensions_types_and_operator_classes_are_named_bare(
+    run_sql, database_url: str
+) -> None:
+    # pgvector ships with the embedded server; it installs into public, outside pg_catalog
+    md = sa.MetaData()
+    sa.Table(
+        "items",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("embedding", _Vector()),
+        sa.Index(
+            "ix_embedding",
+            "embedding",
+            postgresql_using="hnsw",
+            postgresql_ops={"embedding": "vector_cosine_ops"},
+        ),
+    )
+    db, models = _both(
+        run_sql,
+        database_url,
+        """CREATE EXTENSION vector;
+           CREATE TABLE items (id serial PRIMARY KEY, embedding vector(3));
+           CREATE INDEX ix_embedding ON items USING hnsw (embedding vector_cosine_ops)""",
+        md,
+    )
+    [index] = _table(db, "items").indexes
+    assert index.elements[0].opclass == "vector_cosine_ops"
+    assert _table(db, "items").column("embedding").type == "vector(3)"  # type: ignore[union-attr]
+    assert compare_snapshots(models, db) == []
+
+
 class _Money(sa.types.TypeDecorator[Any]):
     impl = sa.Numeric(12, 2)
     cache_ok = True
