@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from drift.history import MismatchRef, ObjectChange, TrendPoint, WeekOverWeek
 from drift.mismatch import Change, Expectation, Finding, Phase, Severity, Status
 from drift.render.describe import describe, side_value
+from drift.render.filters import plural
 from drift.render.reference import ReferenceView, build_reference
 
 if TYPE_CHECKING:
@@ -160,6 +161,7 @@ class ReportView:
     expired_count: int
     stale_count: int
     failed: bool
+    verdict: str  # lower case, as the PR summary's heading reads it
     breakdowns: tuple[Breakdown, ...]
     unexpected: tuple[FindingRow, ...]
     phase_groups: tuple[PhaseGroup, ...]
@@ -387,6 +389,7 @@ def build_view(
         expired_count=sum(1 for r in rows if r.expired),
         stale_count=len(c.stale),
         failed=result.failed,
+        verdict=_verdict(len(unexpected), result.failed),
         breakdowns=breakdowns,
         unexpected=unexpected,
         phase_groups=phase_groups,
@@ -395,6 +398,12 @@ def build_view(
         trend=trend_chart(trend),
         reference=ref,
     )
+
+
+def _verdict(unexpected: int, failed: bool) -> str:
+    if unexpected:
+        return plural(unexpected, "unexpected mismatch", "unexpected mismatches")
+    return "stale or expired expectations (strict)" if failed else "no unexpected drift"
 
 
 def _finding_key(f: Finding) -> tuple[int, tuple[str, str, str, str, str], str]:

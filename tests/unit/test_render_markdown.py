@@ -120,3 +120,23 @@ def test_full_report_sections_and_reference() -> None:
     assert "Declared by Team in models.public. Primary key (id)." in text
     assert "- Referred to by: public.matches (home\\_team\\_id)" in text
     assert "#### quantum.dna\\_profile (declared, not in the database)" in text
+
+
+def test_strict_failure_reads_the_same_in_every_report() -> None:
+    from dataclasses import replace
+
+    from drift.render.html import render_html
+
+    result = sample_result()
+    # no unexpected drift left, the stale expectation stays: a failure under --strict only
+    expected = tuple(f for f in result.classification.findings if f.status.value == "expected")
+    strict = replace(
+        result,
+        config=replace(result.config, strict=True),
+        classification=replace(result.classification, findings=expected),
+    )
+    assert strict.failed
+    verdict = "stale or expired expectations (strict)"
+    assert render_markdown_summary(strict).startswith(f"### ❌ drift: {verdict}\n")
+    assert f"\n**{verdict.capitalize()}** · 3 mismatches" in render_markdown_report(strict)
+    assert f'id="verdict">{verdict.capitalize()}</div>' in render_html(strict)
