@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from drift.history import SavedReport, trend
 from drift.render.environment import environment, render_template
-from drift.render.view import ReportView, build_view
+from drift.render.view import ReportView, build_view, trend_chart
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
-    from drift.history import SavedReport
 
 
 def _script() -> tuple[Markup, str]:
@@ -39,9 +39,6 @@ def render_html(result: CheckResult) -> str:
 
 
 def render_index_html(reports: list[SavedReport]) -> str:
-    from drift.history import trend
-    from drift.render.view import trend_chart
-
     return render_template(
         "index.html.j2",
         reports=list(reversed(reports)),
