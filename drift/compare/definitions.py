@@ -159,7 +159,17 @@ class UniquesAndIndexes:
 
 
 def match_uniques_and_indexes(pair: TablePair) -> UniquesAndIndexes:
-    """Match each kind alone, then pair leftover unique constraints with plain unique indexes."""
+    """Match each kind alone, then pair leftover unique constraints with plain unique indexes.
+
+    Both the unique constraint and the index comparators need it: made once per pair.
+    """
+    made: UniquesAndIndexes | None = pair.shared.get("uniques_and_indexes")
+    if made is None:
+        made = pair.shared["uniques_and_indexes"] = _match_uniques_and_indexes(pair)
+    return made
+
+
+def _match_uniques_and_indexes(pair: TablePair) -> UniquesAndIndexes:
     uniques = match_objects(pair.models.unique_constraints, pair.database.unique_constraints,
                             lambda u: u.name, unique_key)
     indexes = match_objects(pair.models.indexes, pair.database.indexes,

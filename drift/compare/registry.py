@@ -45,6 +45,8 @@ class TablePair:
     schema: str
     models: Table
     database: Table
+    # what several comparators of this table derive alike, made once (see definitions.py)
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:
