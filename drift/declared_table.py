@@ -33,29 +33,36 @@ from drift.schema import (
 
 # "named": a format paramstyle would double every % of the rendered SQL (LIKE patterns)
 _DIALECT = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
-# Operator classes PostgreSQL picks by itself: naming one changes nothing.
-_DEFAULT_OPCLASSES = frozenset(
+# Operator classes PostgreSQL picks by itself, per index method (pg_opclass.opcdefault):
+# naming one changes nothing. Not varchar_ops (text_ops is varchar's default, a named
+# varchar_ops is stored as named), not inet_ops for GiST (GiST has no default for inet).
+_SCALAR_OPCLASSES = frozenset(
     {
-        "jsonb_ops",
         "array_ops",
-        "tsvector_ops",
-        "text_ops",
-        "varchar_ops",
+        "bool_ops",
+        "bpchar_ops",
+        "date_ops",
+        "float4_ops",
+        "float8_ops",
+        "inet_ops",
+        "int2_ops",
         "int4_ops",
         "int8_ops",
-        "int2_ops",
-        "uuid_ops",
+        "jsonb_ops",
         "numeric_ops",
-        "timestamptz_ops",
+        "text_ops",
         "timestamp_ops",
-        "date_ops",
-        "bool_ops",
-        "float8_ops",
-        "float4_ops",
-        "bpchar_ops",
-        "inet_ops",
+        "timestamptz_ops",
+        "uuid_ops",
     }
 )
+_DEFAULT_OPCLASSES: dict[str, frozenset[str]] = {
+    "btree": _SCALAR_OPCLASSES | {"tsvector_ops"},
+    "hash": _SCALAR_OPCLASSES,
+    "gin": frozenset({"array_ops", "jsonb_ops", "tsvector_ops"}),
+    "gist": frozenset({"tsvector_ops"}),
+    "spgist": frozenset({"inet_ops", "text_ops"}),
+}
 
 
 @dataclass
@@ -293,6 +300,7 @@ def _foreign_key(con: sa.ForeignKeyConstraint, ctx: DeclareContext) -> ForeignKe
 
 def _index(index: sa.Index, ctx: DeclareContext) -> Index:
     options = index.dialect_options["postgresql"]
+    method = (options["using"] or "btree").lower()
     ops: dict[str, str] = options["ops"] or {}
     elements = []
     raw_expressions = []
@@ -312,7 +320,7 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
                 nulls_first = False
             expr = expr.element
         opclass = ops.get(getattr(expr, "key", None) or "")
-        if opclass in _DEFAULT_OPCLASSES:
+        if opclass in _DEFAULT_OPCLASSES.get(method, ()):
             opclass = None
         if isinstance(expr, sa.Column):
             expression, is_column = stored_name(expr.name), True
@@ -348,7 +356,7 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
         name=ctx.name(index),
         elements=tuple(elements),
         unique=bool(index.unique),
-        method=(options["using"] or "btree").lower(),
+        method=method,
         where=where,
         include=include,
         raw=nz.raw_of(

@@ -527,6 +527,35 @@ def test_an_extensions_types_and_operator_classes_are_named_bare(
     assert compare_snapshots(models, db) == []
 
 
+def test_an_operator_class_is_default_only_for_its_method(
+    engine: sa.Engine, database_url: str
+) -> None:
+    md = sa.MetaData()
+    sa.Table(
+        "hosts",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(20)),
+        sa.Column("ip", sa.dialects.postgresql.INET),
+        # varchar_ops is not varchar's default (text_ops is); GiST has no default for inet
+        sa.Index("ix_name", "name", postgresql_ops={"name": "varchar_ops"}),
+        sa.Index("ix_ip", "ip", postgresql_using="gist", postgresql_ops={"ip": "inet_ops"}),
+        # the defaults: naming them changes nothing
+        sa.Index("ix_name_text", "name", postgresql_ops={"name": "text_ops"}),
+        sa.Index("ix_ip_btree", "ip", postgresql_ops={"ip": "inet_ops"}),
+    )
+    md.create_all(engine)
+    db = reflect_snapshot(database_url, ("public",))
+    opclasses = {i.name: i.elements[0].opclass for i in _table(db, "hosts").indexes}
+    assert opclasses == {
+        "ix_ip": "inet_ops",
+        "ix_ip_btree": None,
+        "ix_name": "varchar_ops",
+        "ix_name_text": None,
+    }
+    assert compare_snapshots(declare_metadata(md, ("public",)), db) == []
+
+
 class _Money(sa.types.TypeDecorator[Any]):
     impl = sa.Numeric(12, 2)
     cache_ok = True
