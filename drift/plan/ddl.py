@@ -1,6 +1,7 @@
 """SQL for the changes Alembic has no operation for, as ``ExecuteSQLOp`` pairs.
 
-CREATE SCHEMA, CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD VALUE, sequences,
+CREATE SCHEMA and CREATE TYPE ... AS ENUM are SQLAlchemy's DDL constructs,
+compiled by the PostgreSQL dialect. Hand-written: ALTER TYPE ... ADD VALUE, sequences,
 views, identity changes and column type changes with a USING cast. Every
 identifier is quoted by the PostgreSQL dialect (``objects.quote``), every
 string literal escaped by it; numbers are formatted from ints. Type changes are
@@ -11,9 +12,13 @@ the column's default must be dropped and set around the change.
 from __future__ import annotations
 
 from alembic.operations import ops
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.named_types import CreateEnumType, DropEnumType
+from sqlalchemy.schema import CreateSchema, DropSchema, ExecutableDDLElement
 
 from drift import schema as s
 from drift.plan.objects import (
+    DIALECT,
     EnumIndex,
     literal,
     qualified,
@@ -31,14 +36,17 @@ def execute(sql: str) -> ops.ExecuteSQLOp:
     return ops.ExecuteSQLOp(sql)
 
 
+def compiled(element: ExecutableDDLElement) -> ops.ExecuteSQLOp:
+    return execute(str(element.compile(dialect=DIALECT)))
+
+
 def create_schema(name: str) -> Pair:
-    return execute(f"CREATE SCHEMA {quote(name)}"), execute(f"DROP SCHEMA {quote(name)}")
+    return compiled(CreateSchema(name)), compiled(DropSchema(name))
 
 
 def create_enum(schema: str, enum: s.EnumType) -> Pair:
-    labels = ", ".join(literal(label) for label in enum.labels)
-    name = qualified(schema, enum.name)
-    return execute(f"CREATE TYPE {name} AS ENUM ({labels})"), execute(f"DROP TYPE {name}")
+    type_ = postgresql.ENUM(*enum.labels, name=enum.name, schema=schema)
+    return compiled(CreateEnumType(type_)), compiled(DropEnumType(type_))
 
 
 def add_enum_values(schema: str, models: s.EnumType,

@@ -23,7 +23,6 @@ from drift import schema as s
 from drift.mismatch import Change, Finding, Mismatch, ObjectType
 from drift.plan import ddl
 from drift.plan.objects import (
-    DIALECT,
     EnumIndex,
     UnsupportedType,
     check_name,
@@ -216,7 +215,7 @@ def constraint_step(kind: ObjectType, schema: str, table: s.Table, record: objec
     reverse = op.reverse()
     if isinstance(op, ops.CreatePrimaryKeyOp):
         # Alembic's renderer has no create_primary_key: the DDL element, compiled, instead
-        op = ddl.execute(str(sa.schema.AddConstraint(op.to_constraint()).compile(dialect=DIALECT)))
+        op = ddl.compiled(sa.schema.AddConstraint(op.to_constraint()))
     return Step(_CONSTRAINT_KINDS[kind], op, reverse, schema, table.name, record=record)
 
 
