@@ -45,27 +45,9 @@ class EmbeddedPostgres:
         base = parse_url(self._server.get_uri())
         return base.set(database=database).render_as_string(hide_password=False)
 
-    def create_database(self, name: str | None = None, template: str | None = None) -> str:
-        """Create a database (cheaply from ``template`` when given); return its URL."""
-        name = name or f"drift_{uuid.uuid4().hex[:12]}"
-        engine = make_engine(self.url())
-        try:
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                ddl = f'CREATE DATABASE "{name}"'
-                if template:
-                    ddl += f' TEMPLATE "{template}"'
-                conn.exec_driver_sql(ddl)
-        finally:
-            engine.dispose()
-        return self.url(name)
-
-    def drop_database(self, name: str) -> None:
-        engine = make_engine(self.url())
-        try:
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            engine.dispose()
+    def create_database(self, name: str | None = None) -> str:
+        """Create a database on this server; return its URL."""
+        return create_database(self.url(), name)
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
@@ -88,6 +70,31 @@ def embedded_postgres() -> Iterator[EmbeddedPostgres]:
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.stop()
+
+
+def create_database(admin_url: str, name: str | None = None) -> str:
+    """Create a fresh database on the server of ``admin_url``; return its URL.
+
+    From template0: cheap, and free of anything left in template1.
+    """
+    name = name or f"drift_{uuid.uuid4().hex[:12]}"
+    _autocommit(admin_url, "CREATE DATABASE {} TEMPLATE template0", name)
+    return parse_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop a database of the server of ``admin_url``, even with sessions still open."""
+    _autocommit(admin_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+def _autocommit(admin_url: str, ddl: str, name: str) -> None:
+    # CREATE/DROP DATABASE cannot run inside a transaction block
+    engine = make_engine(admin_url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(ddl.format(engine.dialect.identifier_preparer.quote(name)))
+    finally:
+        engine.dispose()
 
 
 def execute_script(url: str, sql: str) -> None:

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from drift.connection import make_engine, parse_url
-from drift.embedded import EmbeddedPostgres, execute_script
+from drift.embedded import EmbeddedPostgres, create_database, drop_database, execute_script
 
 
 class PostgresServer:
@@ -30,22 +30,13 @@ class PostgresServer:
         url = parse_url(self.admin_url).set(database=database)
         return url.render_as_string(hide_password=False)
 
-    def _autocommit(self, ddl: str) -> None:
-        engine = make_engine(self.admin_url)
-        try:
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql(ddl)
-        finally:
-            engine.dispose()
-
     def create_database(self) -> str:
         name = f"drift_test_{uuid.uuid4().hex[:12]}"
-        # template0 copies are cheap and free of anything a test left in template1
-        self._autocommit(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        create_database(self.admin_url, name)
         return name
 
     def drop_database(self, name: str) -> None:
-        self._autocommit(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(self.admin_url, name)
 
 
 @pytest.fixture(scope="session")
