@@ -146,9 +146,9 @@ def attribute_diffs(
     models_raw: Raw = (),
     database_raw: Raw = (),
 ) -> Iterator[Mismatch]:
-    """One ``differs`` mismatch per attribute whose value differs (attributes in sorted order)."""
-    for attribute in sorted(attributes):
-        get = attributes[attribute]
+    """One ``differs`` mismatch per attribute whose value differs (in no particular order)."""
+    # called for every column and constraint: compare_snapshots sorts once at the end
+    for attribute, get in attributes.items():
         a, b = get(models), get(database)
         if a != b:
             yield mismatch(kind, Change.DIFFERS, schema, table, name, a, b, attribute=attribute,
