@@ -11,7 +11,7 @@ by its string literal processor, never pasted as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -21,6 +21,14 @@ from sqlalchemy.sql import sqltypes
 from sqlalchemy.types import TypeEngine
 
 from drift import schema as s
+from drift.compare.definitions import (
+    check_base_name,
+    fk_base_name,
+    pk_base_name,
+    taken_names,
+    unique_base_name,
+)
+from drift.compare.registry import TablePair, synthetic_names
 
 DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 _PREPARER = DIALECT.identifier_preparer
@@ -150,28 +158,38 @@ def serial_type(column: s.Column) -> str:
     return {"bigint": "bigserial", "smallint": "smallserial"}.get(column.type, "serial")
 
 
-def default_name(table: s.Table, columns: Iterable[str], suffix: str) -> str:
-    """The name PostgreSQL gives an unnamed constraint (so the downgrade can drop it)."""
-    cols = list(columns)
-    if suffix == "pkey":
-        return f"{table.name}_pkey"
-    return "_".join([table.name, *cols, suffix])
+Named = s.PrimaryKey | s.UniqueConstraint | s.CheckConstraint | s.ForeignKey
 
 
-def fk_name(table: s.Table, fk: s.ForeignKey) -> str:
-    return fk.name or default_name(table, fk.columns, "fkey")
+def _base_name(table: s.Table, record: Named) -> str:
+    if isinstance(record, s.PrimaryKey):
+        return pk_base_name(table.name)
+    if isinstance(record, s.UniqueConstraint):
+        return unique_base_name(table.name, record)
+    if isinstance(record, s.CheckConstraint):
+        return check_base_name(table.name, record, frozenset(c.name for c in table.columns))
+    return fk_base_name(table.name, record)
 
 
-def unique_name(table: s.Table, uc: s.UniqueConstraint) -> str:
-    return uc.name or default_name(table, uc.columns, "key")
+def generated_names(table: s.Table) -> dict[int, str]:
+    """Names for the table's unnamed keys and constraints, by ``id``: the ones PostgreSQL gives
+    them and the comparator reports them under (``t_pkey``, ``t_a_key``, ``t_a_check``,
+    ``t_a_fkey``), numbered on a clash, so two unnamed checks never share a name."""
+    taken = taken_names(TablePair("", table, table))
+    names: dict[int, str] = {}
+    pk = (table.primary_key,) if table.primary_key is not None else ()
+    for records in (pk, table.unique_constraints, table.check_constraints, table.foreign_keys):
+        unnamed: list[tuple[Named, str]] = [(r, _base_name(table, r)) for r in records
+                                            if r.name is None]
+        names.update(synthetic_names(unnamed, taken))
+    return names
 
 
-def check_name(table: s.Table, ck: s.CheckConstraint) -> str:
-    return ck.name or default_name(table, [], "check")
-
-
-def pk_name(table: s.Table, pk: s.PrimaryKey) -> str:
-    return pk.name or default_name(table, pk.columns, "pkey")
+def constraint_name(table: s.Table, record: Named) -> str:
+    """The record's name, or the name PostgreSQL would give it (so the downgrade can drop it)."""
+    if record.name is not None:
+        return record.name
+    return generated_names(table).get(id(record)) or _base_name(table, record)
 
 
 def index_elements(index: s.Index) -> list[str | sa.TextClause]:

@@ -25,14 +25,11 @@ from drift.plan import ddl
 from drift.plan.objects import (
     EnumIndex,
     UnsupportedType,
-    check_name,
+    constraint_name,
     enum_index,
-    fk_name,
     index_elements,
     index_kwargs,
-    pk_name,
     sa_column,
-    unique_name,
 )
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
 
@@ -82,15 +79,16 @@ def _sa_table(schema: str, table: s.Table, enums: EnumIndex,
     items: list[Any] = []
     pk = table.primary_key
     if pk is not None and set(pk.columns) <= inline:
-        items.append(sa.PrimaryKeyConstraint(*pk.columns, name=pk_name(table, pk)))
+        items.append(sa.PrimaryKeyConstraint(*pk.columns, name=constraint_name(table, pk)))
     for uc in table.unique_constraints:
         if set(uc.columns) <= inline:
             kw: dict[str, Any] = (
                 {"postgresql_nulls_not_distinct": True} if uc.nulls_not_distinct else {})
-            items.append(sa.UniqueConstraint(*uc.columns, name=unique_name(table, uc), **kw))
+            items.append(sa.UniqueConstraint(*uc.columns, name=constraint_name(table, uc), **kw))
     if not rest:
         for ck in table.check_constraints:
-            items.append(sa.CheckConstraint(sa.text(ck.expression), name=check_name(table, ck)))
+            items.append(sa.CheckConstraint(sa.text(ck.expression),
+                                            name=constraint_name(table, ck)))
     for fk in fks:
         items.append(sa.ForeignKeyConstraint(
             list(fk.columns),
@@ -109,7 +107,7 @@ def create_table_op(schema: str, table: s.Table, enums: EnumIndex,
 
 def _fk_options(table: s.Table, fk: s.ForeignKey) -> dict[str, Any]:
     return {
-        "name": fk_name(table, fk),
+        "name": constraint_name(table, fk),
         "ondelete": None if fk.on_delete == "NO ACTION" else fk.on_delete,
         "onupdate": None if fk.on_update == "NO ACTION" else fk.on_update,
         "deferrable": fk.deferrable or None,
@@ -192,14 +190,14 @@ _DROP_KINDS = {
 def _constraint_op(kind: ObjectType, schema: str, table: s.Table, record: object,
                    name: str | None) -> ops.MigrateOperation:
     if isinstance(record, s.PrimaryKey):
-        return ops.CreatePrimaryKeyOp(name or pk_name(table, record), table.name,
+        return ops.CreatePrimaryKeyOp(name or constraint_name(table, record), table.name,
                                       list(record.columns), schema=schema)
     if isinstance(record, s.UniqueConstraint):
         kw = {"postgresql_nulls_not_distinct": True} if record.nulls_not_distinct else {}
-        return ops.CreateUniqueConstraintOp(name or unique_name(table, record), table.name,
+        return ops.CreateUniqueConstraintOp(name or constraint_name(table, record), table.name,
                                             list(record.columns), schema=schema, **kw)
     if isinstance(record, s.CheckConstraint):
-        return ops.CreateCheckConstraintOp(name or check_name(table, record), table.name,
+        return ops.CreateCheckConstraintOp(name or constraint_name(table, record), table.name,
                                            sa.text(record.expression), schema=schema)
     if isinstance(record, s.Index):
         return create_index_op(schema, table, record, name)

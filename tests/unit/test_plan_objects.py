@@ -97,3 +97,20 @@ def test_type_change_uses_a_cast_and_moves_the_default_out_of_the_way() -> None:
     assert down is not None and down.sqltext == (
         'ALTER TABLE "public"."odds" ALTER COLUMN "price" TYPE TEXT USING "price"::TEXT, '
         "ALTER COLUMN \"price\" SET DEFAULT '0'::text")
+
+
+def test_unnamed_constraints_of_a_new_table_get_postgresql_s_names_never_one_twice() -> None:
+    from drift.plan.operations import create_table_op
+
+    table = s.Table(
+        "t",
+        columns=(s.Column("a", "integer", False), s.Column("b", "integer", False)),
+        primary_key=s.PrimaryKey(None, ("a",)),
+        unique_constraints=(s.UniqueConstraint(None, ("b",)),),
+        check_constraints=(s.CheckConstraint(None, "a > 0"), s.CheckConstraint(None, "b > 0"),
+                           s.CheckConstraint(None, "a < b"), s.CheckConstraint(None, "a <> b")),
+    )
+    names = sorted(c.name for c in create_table_op("public", table, {}).to_table().constraints
+                   if isinstance(c.name, str))
+    # as PostgreSQL names them: after the one column a check reads, numbered on a clash
+    assert names == ["t_a_check", "t_b_check", "t_b_key", "t_check", "t_check1", "t_pkey"]
