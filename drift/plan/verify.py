@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -29,7 +29,7 @@ from alembic.runtime.migration import MigrationContext
 
 from drift import schema as s
 from drift.compare import compare_snapshots
-from drift.connection import make_engine, parse_url
+from drift.connection import make_engine, parse_url, redact_url
 from drift.errors import DriftError
 from drift.mismatch import Mismatch
 from drift.plan import Plan
@@ -174,25 +174,14 @@ def verify_plan(
             verdicts.append(RevisionVerdict(revision.key, revision.message, rev_id, done,
                                             tuple(unresolved), tuple(introduced),
                                             len(left & after.keys())))
-        report = VerifyReport(redact(url), rebuild_diff, tuple(verdicts))
+        report = VerifyReport(redact_url(url), rebuild_diff, tuple(verdicts))
         if not downgrade or failed:
             return report
         try:
             command.downgrade(config, start or "base")
         except (sa.exc.DBAPIError, util.CommandError) as exc:
-            return _with_downgrade(report, False, (), f"downgrade failed: {_one_line(exc)}")
+            return replace(report, downgrade_ran=False,
+                           downgrade_error=f"downgrade failed: {_one_line(exc)}")
         back = compare_snapshots(baseline, reflect_snapshot(url, schemas))
         diff = tuple(sorted(_describe(m) for m in back))
-        return _with_downgrade(report, True, diff, None)
-
-
-def _with_downgrade(report: VerifyReport, ran: bool, diff: tuple[str, ...],
-                    error: str | None) -> VerifyReport:
-    return VerifyReport(report.scratch, report.rebuild_differences, report.revisions, ran, diff,
-                        error)
-
-
-def redact(url: str) -> str:
-    from drift.connection import redact_url
-
-    return redact_url(url)
+        return replace(report, downgrade_ran=True, downgrade_differences=diff)

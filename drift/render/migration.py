@@ -251,7 +251,7 @@ def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
     with tempfile.TemporaryDirectory(prefix="drift-revisions-") as tmp:
         config.set_main_option("path_separator", "os")
         config.set_main_option("version_locations",
-                               _pathsep().join(str(p) for p in [*targets, Path(tmp)]))
+                               os.pathsep.join(str(p) for p in [*targets, Path(tmp)]))
         config.set_main_option("revision_environment", "true")
 
         def directives(context: Any, revision: Any, scripts: list[Any]) -> None:
@@ -280,10 +280,6 @@ def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
             write_new(path, source.read_text(encoding="utf-8"))
             written.append(WrittenRevision(r.key, rid, path))
     return WriteResult(start, tuple(written))
-
-
-def _pathsep() -> str:
-    return os.pathsep
 
 
 # ---------------------------------------------------------------- the plan summary
