@@ -14,15 +14,34 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS
-
 from drift import sqlexpr
 from drift.schema import Raw, Sequence
 
 DEFAULT_SCHEMA = "public"
 """Where PostgreSQL puts what is created without a schema (the default search_path)."""
 
-_RESERVED = frozenset(RESERVED_WORDS)
+# The keywords PostgreSQL's quote_ident() quotes: every one not UNRESERVED_KEYWORD
+# (pg_get_keywords() of PostgreSQL 16, catcode <> 'U'). Not SQLAlchemy's
+# RESERVED_WORDS: it lacks position, time, values, ... (format_type() prints an enum
+# named position as public."position") and has new, of, off, old, over.
+_PG_KEYWORDS = """
+    all analyse analyze and any array as asc asymmetric authorization between bigint binary
+    bit boolean both case cast char character check coalesce collate collation column
+    concurrently constraint create cross current_catalog current_date current_role
+    current_schema current_time current_timestamp current_user dec decimal default
+    deferrable desc distinct do else end except exists extract false fetch float for foreign
+    freeze from full grant greatest group grouping having ilike in initially inner inout int
+    integer intersect interval into is isnull join json_array json_arrayagg json_object
+    json_objectagg lateral leading least left like limit localtime localtimestamp national
+    natural nchar none normalize not notnull null nullif numeric offset on only or order out
+    outer overlaps overlay placing position precision primary real references returning
+    right row select session_user setof similar smallint some substring symmetric
+    system_user table tablesample then time timestamp to trailing treat trim true union
+    unique user using values varchar variadic verbose when where window with xmlattributes
+    xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot
+    xmlserialize xmltable
+"""
+_RESERVED = frozenset(_PG_KEYWORDS.split())
 
 # --- identifiers ---------------------------------------------------------------------------
 
@@ -101,7 +120,7 @@ def canonical_type(text: str) -> str:
         array = True  # PostgreSQL ignores array dimensions: format_type() prints one []
     suffix = "[]" if array else ""
     if '"' in text or "." in text:
-        return text + suffix  # a schema-qualified user type: kept as printed
+        return _requoted(text) + suffix  # a user type, schema-qualified by both readers
     lowered = text.lower()
     m = _TYPE_RE.match(lowered)
     if m is None:
@@ -120,6 +139,17 @@ def canonical_type(text: str) -> str:
     if base in ("character", "bit") and args is None:
         args = "1"  # char and bit without a length are length 1
     return base + (f"({args})" if args else "") + suffix
+
+
+_QUALIFIED_RE = re.compile(r'("(?:[^"]|"")*"|[^."]+)\.("(?:[^"]|"")*"|[^."]+)')
+
+
+def _requoted(text: str) -> str:
+    """``schema.name`` quoted by ``qualified_name``, the models reader's rule, whatever the
+    server's quote_ident() did; anything else (``"char"``) as printed."""
+    if _QUALIFIED_RE.fullmatch(text) is None:
+        return text
+    return qualified_name(*split_qualified(text))
 
 
 def base_type(type_text: str) -> str:

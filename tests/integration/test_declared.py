@@ -358,6 +358,29 @@ def test_enum_types_in_their_schemas(run_sql, database_url: str) -> None:
         assert db.schema(schema).enums == models.schema(schema).enums  # type: ignore[union-attr]
 
 
+def test_type_names_that_are_postgresql_keywords_are_quoted_as_postgresql_does(
+    run_sql, database_url: str
+) -> None:
+    # position is a keyword to PostgreSQL (format_type() quotes it), not to SQLAlchemy
+    md = sa.MetaData()
+    sa.Table(
+        "players",
+        md,
+        sa.Column("pos", sa.Enum("gk", "df", name="position")),
+        sa.Column("old", sa.Enum("y", "n", name="new")),
+    )
+    db, models = _both(
+        run_sql,
+        database_url,
+        """CREATE TYPE "position" AS ENUM ('gk', 'df');
+           CREATE TYPE new AS ENUM ('y', 'n');
+           CREATE TABLE players (pos "position", old new)""",
+        md,
+    )
+    assert [c.type for c in _table(db, "players").columns] == ['public."position"', "public.new"]
+    assert compare_snapshots(models, db) == []
+
+
 def test_identifier_case_and_quoted_names(run_sql, database_url: str) -> None:
     md = sa.MetaData()
     sa.Table(

@@ -68,7 +68,8 @@ def test_the_round_trip_is_not_vacuous(
     players = public.table("players")
     assert players is not None
     checks = {c.name: c.expression for c in players.check_constraints}
-    assert checks["ck_players_position"] == "position IN ('GK', 'DF', 'MF', 'FW')"
+    # quoted as PostgreSQL quotes it: position is one of its keywords
+    assert checks["ck_players_position"] == "\"position\" IN ('GK', 'DF', 'MF', 'FW')"
     indexes = {i.name: i for i in players.indexes}
     assert indexes["ix_players_lower_email"].elements[0].expression == "lower(email)"
     assert indexes["ix_players_active"].where == "retired = false"

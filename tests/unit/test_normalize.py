@@ -54,6 +54,11 @@ from drift.sqlexpr import canonical_expression
         ("quantum.dna_kind", "quantum.dna_kind"),
         ('public."Mood"', 'public."Mood"'),
         ("quantum.dna_kind[]", "quantum.dna_kind[]"),
+        # as format_type() quotes them, whoever printed them
+        ("public.position", 'public."position"'),
+        ('public."position"', 'public."position"'),
+        ('public."new"', "public.new"),
+        ('"char"', '"char"'),
     ],
 )
 def test_types_in_format_type_spelling(text: str, canonical: str) -> None:
@@ -181,7 +186,17 @@ def test_text_the_parser_does_not_know_is_only_respaced() -> None:
 
 @pytest.mark.parametrize(
     ("name", "quoted"),
-    [("teams", "teams"), ("Legacy Keyed", '"Legacy Keyed"'), ("user", '"user"'), ("a$b", "a$b")],
+    [
+        ("teams", "teams"),
+        ("Legacy Keyed", '"Legacy Keyed"'),
+        ("user", '"user"'),
+        ("a$b", "a$b"),
+        # PostgreSQL's keyword categories, not SQLAlchemy's reserved words
+        ("position", '"position"'),
+        ("values", '"values"'),
+        ("new", "new"),
+        ("over", "over"),
+    ],
 )
 def test_quote_ident(name: str, quoted: str) -> None:
     assert nz.quote_ident(name) == quoted
