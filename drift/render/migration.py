@@ -39,6 +39,7 @@ from drift.errors import DriftError
 from drift.files import write_new
 from drift.plan import Plan, Revision
 from drift.plan.steps import Hazard, HazardKind, Step
+from drift.render.filters import md_cell, md_code
 
 if TYPE_CHECKING:
     from drift.plan.run import PlanOutcome
@@ -285,15 +286,10 @@ def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
 # ---------------------------------------------------------------- the plan summary
 
 
-def _md(text: str) -> str:
-    """Plain text inside a Markdown table cell or list item."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
-            .replace("<", "&lt;").replace("\n", " "))
-
-
 def summary_lines(outcome: PlanOutcome, markdown: bool = False) -> list[str]:
     """The plan summary: revisions, hazards, what was left out, and the verdict of --verify."""
-    esc = _md if markdown else (lambda t: t)
+    esc = md_cell if markdown else str
+    code = md_code if markdown else str
     plan, written = outcome.plan, outcome.written
     head = written.start or "base"
     out: list[str] = []
@@ -313,7 +309,7 @@ def summary_lines(outcome: PlanOutcome, markdown: bool = False) -> list[str]:
         on, more = _hazard_counts(rev)
         if markdown:
             out.append(f"| {i} | {esc(rev.message)} | {len(rev.steps)} | {disabled} | {manual} "
-                       f"| {on}{more} | `{esc(w.path.name)}` |")
+                       f"| {on}{more} | {code(w.path.name)} |")
         else:
             out.append(f"  {i}. {rev.message}: {len(rev.steps)} step(s), {disabled} disabled, "
                        f"{manual} manual, {on} hazard(s){more} -> {w.path.name}")
@@ -340,10 +336,10 @@ def _hazard_counts(rev: Revision) -> tuple[int, str]:
 
 
 def verify_lines(report: VerifyReport, markdown: bool = False) -> list[str]:
-    esc = _md if markdown else (lambda t: t)
+    esc = md_cell if markdown else str
     out = ["### Verification" if markdown else f"Verification on {report.scratch}:"]
     if markdown:
-        out += ["", f"On `{esc(report.scratch)}`:", ""]
+        out += ["", f"On {md_code(report.scratch)}:", ""]
     bullet = "-" if markdown else "  -"
     if report.rebuild_differences:
         out.append(f"{bullet} the rebuilt schema differs from the live one in "

@@ -57,3 +57,17 @@ def test_markdown_verdict_is_a_paragraph_of_its_own() -> None:
     at = lines.index("**Verdict: converged**")
     assert lines[at - 1] == ""
     assert lines[at - 2].startswith("- downgrade:")
+
+
+def test_markdown_summary_escapes_what_comes_from_the_database() -> None:
+    plan = build_plan(FINDINGS, PHASES, MODELS, DATABASE)
+    hostile = "*bold* [link](http://x) <img src=x> | `tick` _u_"
+    verdicts = tuple(RevisionVerdict(r.key, hostile, f"rev{i}", 1, (), (), 0)
+                     for i, r in enumerate(plan.revisions))
+    markdown = render_plan_summary(outcome(plan, VerifyReport(hostile, (), verdicts, True)),
+                                   "markdown")
+    scratch = next(x for x in markdown.splitlines() if x.startswith("On "))
+    assert scratch.startswith("On ``*bold*")  # a code span: inert
+    rest = markdown.replace(scratch, "")
+    for raw in ("*bold*", "[link](", "<img", "| `tick`", "_u_"):
+        assert raw not in rest
