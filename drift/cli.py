@@ -19,7 +19,6 @@ from drift import api
 from drift.config import config_from_options
 from drift.errors import DriftError
 from drift.files import write_atomic
-from drift.mismatch import Finding
 from drift.progress import StageLine
 from drift.render import FORMATS, render
 
@@ -182,35 +181,9 @@ def snapshot(output: Path | None, **options: Any) -> None:
 def explain(mismatch_id: str, **options: Any) -> None:
     """Show how one mismatch (ID or a unique prefix of it) was found and classified."""
     result = run_pipeline(config_from_options(**options))
-    click.echo(explain_text(api.find_by_id(result, mismatch_id)), nl=False)
+    from drift.render.text import render_explanation
 
-
-def explain_text(finding: Finding) -> str:
-    from drift.render.text import describe_expectation, side_value
-
-    m = finding.mismatch
-    if finding.expectation is None:
-        status = finding.status.value + " (no expectation matches it)"
-    else:
-        word = "expired expectation" if finding.expired else "expectation"
-        status = f"{finding.status.value}, {word}: {describe_expectation(finding.expectation)}"
-    lines = [
-        ("id", m.id),
-        ("path", m.path),
-        ("object type", m.object_type.value),
-        ("change", m.change.value),
-        ("attribute", m.attribute or "-"),
-        ("severity", m.severity.value),
-        ("status", status),
-    ]
-    for side, raw in (("models", m.models_raw), ("database", m.database_raw)):
-        normalised = side_value(finding, side)
-        lines.append((f"{side} as read", raw if raw is not None else normalised))
-        lines.append((f"{side} normalised", normalised))
-    lines.append(("rule", m.rule or "-"))
-    lines.append(("hint", m.hint or "-"))
-    width = max(len(k) for k, _ in lines)
-    return "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
+    click.echo(render_explanation(api.find_by_id(result, mismatch_id)), nl=False)
 
 
 @main.command()

@@ -9,12 +9,10 @@ report dated before this one; running twice on one day replaces that day's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from drift.api import CheckConfig, CheckResult, Progress, run_check
-from drift.errors import DriftError
+from drift.api import CheckResult
 from drift.files import write_atomic
 from drift.history import (
     REPORT_FILE,
@@ -32,13 +30,6 @@ from drift.render.view import build_view
 
 HTML_FILE = "drift.html"
 MARKDOWN_FILE = "drift.md"
-
-
-@dataclass(frozen=True, slots=True)
-class ReportOutcome:
-    result: CheckResult
-    directory: Path
-    written: tuple[Path, ...]  # in the order written; the two index files last
 
 
 def write_report(
@@ -62,34 +53,13 @@ def write_report(
     )
     written = []
     for path, text in outputs:
-        _write(path, text)
+        write_atomic(path, text)
         written.append(path)
     reports = sorted((*others, this), key=lambda r: r.date)
     for path, text in (
         (output_dir / "index.html", render_index_html(reports)),
         (output_dir / "index.md", render_index_markdown(reports)),
     ):
-        _write(path, text)
+        write_atomic(path, text)
         written.append(path)
     return tuple(written)
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise DriftError(f"cannot write {path}: {exc.strerror}") from None
-
-
-def run_report(
-    config: CheckConfig,
-    output_dir: Path,
-    day: date | None = None,
-    progress: Progress | None = None,
-) -> ReportOutcome:
-    """Run the check and write its report; the caller exits with ``outcome.result.exit_code``."""
-    result = run_check(config, progress=progress)
-    if progress:
-        progress("report")
-    written = write_report(result, output_dir, day)
-    return ReportOutcome(result=result, directory=written[0].parent, written=written)

@@ -134,10 +134,7 @@ def _write_reports(result: CheckResult, output_dir: Path, say: Echo) -> None:
         ("drift.md", render_markdown_view(view)),
     ):
         path = output_dir / name
-        try:
-            write_atomic(path, text)
-        except OSError as exc:
-            raise DriftError(f"cannot write {path}: {exc.strerror}") from None
+        write_atomic(path, text)
         say(f"demo: wrote {path}")
 
 

@@ -10,8 +10,7 @@ import click
 
 from drift.connection import redact_url
 from drift.mismatch import Expectation, Finding, Status, summarize
-from drift.render.describe import NONE
-from drift.render.describe import side_value as side_value  # drift.cli imports it from here
+from drift.render.describe import NONE, side_value
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
@@ -148,3 +147,30 @@ def _verdict(result: CheckResult, style: Style) -> str:
     if result.failed:
         return style("FAIL (--strict): stale or expired expectations", fg="red", bold=True) + tail
     return style("OK: no unexpected drift", fg="green", bold=True) + tail
+
+
+def render_explanation(finding: Finding) -> str:
+    """`drift explain`: both values as read and normalised, and the rule that decided."""
+    m = finding.mismatch
+    if finding.expectation is None:
+        status = finding.status.value + " (no expectation matches it)"
+    else:
+        word = "expired expectation" if finding.expired else "expectation"
+        status = f"{finding.status.value}, {word}: {describe_expectation(finding.expectation)}"
+    lines = [
+        ("id", m.id),
+        ("path", m.path),
+        ("object type", m.object_type.value),
+        ("change", m.change.value),
+        ("attribute", m.attribute or "-"),
+        ("severity", m.severity.value),
+        ("status", status),
+    ]
+    for side, raw in (("models", m.models_raw), ("database", m.database_raw)):
+        normalised = side_value(finding, side)
+        lines.append((f"{side} as read", raw if raw is not None else normalised))
+        lines.append((f"{side} normalised", normalised))
+    lines.append(("rule", m.rule or "-"))
+    lines.append(("hint", m.hint or "-"))
+    width = max(len(k) for k, _ in lines)
+    return "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
