@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-from drift.errors import DriftError
+from drift.errors import DriftError, first_line
 
 STATEMENT_TIMEOUT_MS = 60_000
 LOCK_TIMEOUT_MS = 5_000
@@ -72,12 +72,11 @@ def make_engine(url: str | URL) -> Engine:
 
 def connection_error(url: str | URL, exc: BaseException) -> DriftError:
     """A one-line, password-free message for a failed connection or query."""
-    orig = getattr(exc, "orig", None) or exc
-    first_line = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    message = first_line(exc)
     parsed = make_url(url) if isinstance(url, str) else url
     for secret in _secrets(parsed):
-        first_line = first_line.replace(secret, "***")
-    return DriftError(f"cannot read the database {redact_url(parsed)}: {first_line}")
+        message = message.replace(secret, "***")
+    return DriftError(f"cannot read the database {redact_url(parsed)}: {message}")
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from drift.declared_table import (
     stored_schema,
     type_text,
 )
-from drift.errors import DriftError
+from drift.errors import DriftError, first_line
 from drift.schema import EnumType, Schema, Sequence, Snapshot, Table
 
 # --- references ----------------------------------------------------------------------------
@@ -86,7 +86,8 @@ def _resolve(ref: str) -> sa.MetaData:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # a models module may raise anything, even SystemExit
-        detail = (str(exc).strip().splitlines() or [""])[0]
+        # first_line() falls back on the type name, which is already said here
+        detail = first_line(exc) if str(exc).strip() else ""
         message = f"cannot import models {module_name!r}: {type(exc).__name__}: {detail}"
         message = message.rstrip(": ")
         if module_name.endswith(".py") or "/" in module_name:  # a file given for a module
@@ -161,7 +162,7 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
                 except sa.exc.SQLAlchemyError as exc:
                     # what create_all() would fail on too (e.g. a naming convention's
                     # %(constraint_name)s on an unnamed constraint)
-                    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                    detail = first_line(exc)
                     raise DriftError(f"models: table {schema}.{table.name}: {detail}") from None
                 tables[schema].setdefault(converted.name, converted)
         for seq in md._sequences.values():

@@ -18,7 +18,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from drift import normalize as nz
-from drift.errors import DriftError
+from drift.errors import DriftError, first_line
 from drift.schema import (
     CheckConstraint,
     Column,
@@ -162,7 +162,7 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
     try:
         type_, compiled = type_text(col.type, ctx)
     except sa.exc.CompileError as exc:
-        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        detail = first_line(exc)
         raise DriftError(f"models: column {col.table.name}.{col.name}: {detail}") from None
     serial = _is_serial(col)
     identity = None
@@ -283,7 +283,7 @@ def _foreign_key(con: sa.ForeignKeyConstraint, ctx: DeclareContext) -> ForeignKe
         target = con.elements[0].column.table
     except (sa.exc.NoReferencedTableError, sa.exc.NoReferencedColumnError) as exc:
         # create_all() would fail the same way: the models are incomplete
-        raise DriftError(f"models: {str(exc).splitlines()[0]}") from None
+        raise DriftError(f"models: {first_line(exc)}") from None
     return ForeignKey(
         name=ctx.name(con),
         columns=_names(con.columns),

@@ -20,7 +20,7 @@ from types import FrameType
 import sqlalchemy as sa
 
 from drift.connection import make_engine, parse_url
-from drift.errors import DriftError
+from drift.errors import DriftError, first_line
 
 
 class EmbeddedPostgres:
@@ -38,8 +38,7 @@ class EmbeddedPostgres:
         try:
             self._server = get_server(base / "pgdata", cleanup_mode="stop")
         except Exception as exc:  # pgserver raises plain exceptions with initdb/pg_ctl output
-            first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
-            raise DriftError(f"cannot start the embedded PostgreSQL: {first_line}") from None
+            raise DriftError(f"cannot start the embedded PostgreSQL: {first_line(exc)}") from None
 
     def url(self, database: str = "postgres") -> str:
         base = parse_url(self._server.get_uri())
@@ -104,6 +103,6 @@ def execute_script(url: str, sql: str) -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql(sql)
     except sa.exc.DBAPIError as exc:
-        raise DriftError(f"SQL script failed: {str(exc.orig).splitlines()[0]}") from None
+        raise DriftError(f"SQL script failed: {first_line(exc)}") from None
     finally:
         engine.dispose()

@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from drift.errors import DriftError
+from drift.errors import DriftError, first_line
 from drift.files import write_atomic, write_new
 from drift.mismatch import (
     Change,
@@ -152,7 +152,7 @@ def load_expectations(path: Path) -> ExpectationsFile:
         problem = exc.problem or exc.context or "invalid YAML"
         raise DriftError(f"{path}:{line}: YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
-        raise DriftError(f"{path}: YAML syntax error: {str(exc).splitlines()[0]}") from None
+        raise DriftError(f"{path}: YAML syntax error: {first_line(exc)}") from None
     except _Invalid as exc:
         raise DriftError(f"{path}:{exc.line}: {exc.message}") from None
 

@@ -29,11 +29,12 @@ from alembic.runtime.migration import MigrationContext
 
 from drift import schema as s
 from drift.compare import compare_snapshots
-from drift.connection import make_engine, parse_url, redact_url
-from drift.errors import DriftError
+from drift.connection import make_engine, redact_url
+from drift.embedded import create_database, drop_database, embedded_postgres
+from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
 from drift.plan import Plan
-from drift.plan.objects import enum_index, quote
+from drift.plan.objects import enum_index
 from drift.plan.operations import snapshot_steps
 from drift.plan.ordering import order_steps
 from drift.reflect import reflect_snapshot
@@ -92,7 +93,7 @@ def rebuild(url: str, database: s.Snapshot) -> None:
                 operations.invoke(st.op)
     except sa.exc.DBAPIError as exc:
         raise DriftError(f"cannot rebuild the live schema on the scratch database: "
-                         f"{str(exc.orig).splitlines()[0]}") from None
+                         f"{first_line(exc)}") from None
     finally:
         engine.dispose()
 
@@ -101,31 +102,18 @@ def rebuild(url: str, database: s.Snapshot) -> None:
 def scratch_database(scratch_url: str | None) -> Iterator[str]:
     """A fresh database for the block: on the given server, or on an embedded one."""
     if scratch_url is None:
-        from drift.embedded import embedded_postgres
-
         with embedded_postgres() as server:
             yield server.create_database()
         return
-    admin = parse_url(scratch_url)
     name = f"drift_verify_{uuid.uuid4().hex[:12]}"
-    engine = make_engine(admin)
     try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {quote(name)} TEMPLATE template0")
+        url = create_database(scratch_url, name)
     except sa.exc.DBAPIError as exc:
-        raise DriftError(f"cannot create a scratch database: {str(exc.orig).splitlines()[0]}") \
-            from None
+        raise DriftError(f"cannot create a scratch database: {first_line(exc)}") from None
     try:
-        yield admin.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
-        engine.dispose()
-
-
-def _one_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+        drop_database(scratch_url, name)
 
 
 def verify_plan(
@@ -165,7 +153,7 @@ def verify_plan(
             except (sa.exc.DBAPIError, util.CommandError) as exc:
                 failed = True
                 verdicts.append(RevisionVerdict(revision.key, revision.message, rev_id, 0, (), (),
-                                                0, f"upgrade failed: {_one_line(exc)}"))
+                                                0, f"upgrade failed: {first_line(exc)}"))
                 continue
             after = _compare(models, reflect_snapshot(url, schemas))
             unresolved = sorted(_describe(after[i]) for i in expected if i in after)
@@ -181,7 +169,7 @@ def verify_plan(
             command.downgrade(config, start or "base")
         except (sa.exc.DBAPIError, util.CommandError) as exc:
             return replace(report, downgrade_ran=False,
-                           downgrade_error=f"downgrade failed: {_one_line(exc)}")
+                           downgrade_error=f"downgrade failed: {first_line(exc)}")
         back = compare_snapshots(baseline, reflect_snapshot(url, schemas))
         diff = tuple(sorted(_describe(m) for m in back))
         return replace(report, downgrade_ran=True, downgrade_differences=diff)
