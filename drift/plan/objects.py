@@ -29,6 +29,7 @@ from drift.compare.definitions import (
     unique_base_name,
 )
 from drift.compare.registry import TablePair, synthetic_names
+from drift.normalize import split_qualified
 
 DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 _PREPARER = DIALECT.identifier_preparer
@@ -52,14 +53,6 @@ def literal(value: str) -> str:
     """A string literal, escaped by the dialect."""
     assert _LITERAL is not None
     return str(_LITERAL(value))
-
-
-def split_qualified(text: str) -> tuple[str | None, str]:
-    """``quantum.dna_kind`` or ``"My Schema"."Kind"`` -> (schema, name), unquoted."""
-    tokens: list[str] = list(sa.util.quoted_token_parser(text))  # type: ignore[no-untyped-call]
-    if len(tokens) == 1:
-        return None, tokens[0]
-    return ".".join(tokens[:-1]), tokens[-1]
 
 
 EnumIndex = Mapping[tuple[str, str], s.EnumType]
@@ -90,7 +83,7 @@ def sa_type(text: str, enums: EnumIndex) -> TypeEngine[Any] | None:
     cls: Callable[..., TypeEngine[Any]] | None = ischema_names.get(base)
     if cls is None:
         schema, name = split_qualified(text)
-        enum = enums.get((schema or "public", name))
+        enum = enums.get((schema, name))
         if enum is None:
             return None
         # create_type=False: the enum is created (and dropped) by its own step

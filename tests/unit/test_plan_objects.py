@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from drift import schema as s
+from drift.normalize import split_qualified
 from drift.plan import ddl
-from drift.plan.objects import DIALECT, literal, qualified, quote, sa_type, split_qualified
+from drift.plan.objects import DIALECT, literal, qualified, quote, sa_type
 
 ENUMS = {("quantum", "dna_kind"): s.EnumType("dna_kind", ("a", "b")),
          ("public", "mood"): s.EnumType("mood", ("sad",))}
