@@ -349,7 +349,7 @@ def classify(
     index = _EntryIndex(entries)
     used: set[int] = set()
     findings: list[Finding] = []
-    for m in sorted(mismatches, key=lambda x: (x.sort_key, x.change.value)):
+    for m in sorted(mismatches, key=lambda x: x.sort_key):
         hit = index.first_match(m)
         if hit is None:
             findings.append(Finding(m, Status.UNEXPECTED))
@@ -378,7 +378,7 @@ def render_expectations_yaml(
     """An expectations file that accepts exactly today's drift, one entry per mismatch."""
     chosen = DEFAULT_PHASES if phases is None else tuple(phases)
     entries = []
-    for m in sorted(mismatches, key=lambda x: (x.sort_key, x.change.value)):
+    for m in sorted(mismatches, key=lambda x: x.sort_key):
         entry: dict[str, Any] = {
             "path": exact_glob(m.path),
             "object_type": m.object_type.value,

@@ -48,6 +48,9 @@ class Status(StrEnum):
     UNEXPECTED = "unexpected"
 
 
+SortKey = tuple[str, str, str, str, str, str]
+
+
 @dataclass(frozen=True, slots=True)
 class Mismatch:
     """One difference between the models and the database.
@@ -88,13 +91,15 @@ class Mismatch:
         return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
     @property
-    def sort_key(self) -> tuple[str, str, str, str, str]:
+    def sort_key(self) -> SortKey:
+        """The one order of mismatches everywhere (reports, JSON, revisions are byte-stable)."""
         return (
             self.schema,
             self.table or "",
             self.name or "",
             self.object_type.value,
             self.attribute or "",
+            self.change.value,
         )
 
 

@@ -46,6 +46,6 @@ def compare_snapshots(models: Snapshot, database: Snapshot) -> list[Mismatch]:
             found.append(only_in(ObjectType.SCHEMA, Change.ONLY_IN_MODELS, name, None, None,
                                  Schema(name)))
         found.extend(compare_schema(SchemaPair(name, m or Schema(name), d or Schema(name))))
-    found.sort(key=lambda x: (x.sort_key, x.change.value))
+    found.sort(key=lambda x: x.sort_key)
     return found
 

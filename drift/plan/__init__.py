@@ -127,7 +127,7 @@ def build_plan(
     phase_map = {p.number: p for p in phases}
     grouped: dict[str, list[Finding]] = {}
     left_out: list[Finding] = []
-    for f in sorted(findings, key=lambda f: (f.mismatch.sort_key, f.mismatch.change.value)):
+    for f in sorted(findings, key=lambda f: f.mismatch.sort_key):
         key = _revision_key(f)
         if (options.expected_only and key == UNEXPECTED) or (
             options.phase is not None and key != f"phase-{options.phase}"

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from drift.history import MismatchRef, ObjectChange, TrendPoint, WeekOverWeek
-from drift.mismatch import Change, Expectation, Finding, Phase, Severity, Status
+from drift.mismatch import Change, Expectation, Finding, Phase, Severity, SortKey, Status
 from drift.render.describe import describe, side_value
 from drift.render.filters import plural
 from drift.render.reference import ReferenceView, build_reference
@@ -406,6 +406,6 @@ def _verdict(unexpected: int, failed: bool) -> str:
     return "stale or expired expectations (strict)" if failed else "no unexpected drift"
 
 
-def _finding_key(f: Finding) -> tuple[int, tuple[str, str, str, str, str], str]:
+def _finding_key(f: Finding) -> tuple[int, SortKey]:
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    return (order[f.mismatch.severity], f.mismatch.sort_key, f.mismatch.change.value)
+    return (order[f.mismatch.severity], f.mismatch.sort_key)
