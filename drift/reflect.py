@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Sequence as Seq
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,15 +37,11 @@ from drift.schema import (
     UniqueConstraint,
     View,
 )
+from drift.sql import query
 
 _ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
 _IDENTITY = {"a": "always", "d": "by default"}
-
-
-@cache
-def _sql(name: str) -> sa.TextClause:
-    return sa.text(resources.files("drift").joinpath("sql", f"{name}.sql").read_text("utf-8"))
 
 
 def reflect_snapshot(url: str, schemas: tuple[str, ...]) -> Snapshot:
@@ -80,20 +74,20 @@ def _reflect(conn: Connection, schemas: tuple[str, ...], source: str | None) -> 
         )
     ).one()[:2]
     restore = sa.text("SELECT set_config('search_path', :p, false)")
-    existing = [r.name for r in conn.execute(_sql("schemas"), params)]
+    existing = [r.name for r in conn.execute(query("schemas"), params)]
     if not existing:
         conn.execute(restore, {"p": saved_path})
         where = f" in {source}" if source else ""
         raise DriftError(f"none of the schemas {', '.join(schemas)} exists{where}")
     # On a database error the transaction is aborted and nothing more can run in
     # it: the search_path is put back only when the reads succeeded.
-    relations = conn.execute(_sql("relations"), params).all()
-    columns = _group(conn.execute(_sql("columns"), params))
-    constraints = _group(conn.execute(_sql("constraints"), params))
-    indexes = _group(conn.execute(_sql("indexes"), params))
-    opclasses: dict[int, str] = {oid: name for oid, name in conn.execute(_sql("opclasses"))}
-    enums = conn.execute(_sql("enums"), params).all()
-    sequences = conn.execute(_sql("sequences"), params).all()
+    relations = conn.execute(query("relations"), params).all()
+    columns = _group(conn.execute(query("columns"), params))
+    constraints = _group(conn.execute(query("constraints"), params))
+    indexes = _group(conn.execute(query("indexes"), params))
+    opclasses: dict[int, str] = {oid: name for oid, name in conn.execute(query("opclasses"))}
+    enums = conn.execute(query("enums"), params).all()
+    sequences = conn.execute(query("sequences"), params).all()
     conn.execute(restore, {"p": saved_path})
 
     # a serial column's default is nextval() of the sequence it owns

@@ -19,6 +19,7 @@ from alembic.operations import ops
 from drift import schema as s
 from drift.plan import ddl
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
+from drift.sql import query
 
 TableKey = tuple[str, str]
 
@@ -40,24 +41,6 @@ class TableStats:
         return f"~{n:,} {'row' if n == 1 else 'rows'} by the catalog's estimate"
 
 
-_ROWS_SQL = sa.text(
-    "SELECT n.nspname, c.relname, c.reltuples FROM pg_class c "
-    "JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(:schemas)"
-)
-
-
-_VIEWS_SQL = sa.text(
-    "SELECT DISTINCT tn.nspname, t.relname, a.attname, vn.nspname, v.relname "
-    "FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid "
-    "JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace vn ON vn.oid = v.relnamespace "
-    "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace "
-    "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
-    "WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass "
-    "AND v.oid <> t.oid AND tn.nspname = ANY(:schemas) ORDER BY 1, 2, 3, 4, 5"
-)
-
-
 def measure(conn: sa.Connection, steps: Iterable[Step], schemas: Iterable[str]) -> TableStats:
     """Row estimates for the schemas' tables and NULL counts for the columns made NOT NULL.
 
@@ -66,9 +49,9 @@ def measure(conn: sa.Connection, steps: Iterable[Step], schemas: Iterable[str]) 
     steps = list(steps)
     stats = TableStats()
     wanted = {"schemas": sorted(set(schemas))}
-    for nsp, rel, tuples in conn.execute(_ROWS_SQL, wanted):
+    for nsp, rel, tuples in conn.execute(query("row_estimates"), wanted):
         stats.rows[(nsp, rel)] = float(tuples)
-    for nsp, rel, col, vnsp, view in conn.execute(_VIEWS_SQL, wanted):
+    for nsp, rel, col, vnsp, view in conn.execute(query("view_dependencies"), wanted):
         key = (nsp, rel, col)
         stats.views[key] = (*stats.views.get(key, ()), (vnsp, view))
     targets: dict[TableKey, set[str]] = {}
