@@ -7,7 +7,7 @@ a ``CheckResult``. Nothing here formats output.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -109,11 +109,7 @@ def load_database_snapshot(config: CheckConfig) -> Snapshot:
         except OSError as exc:
             raise DriftError(f"cannot read snapshot {config.snapshot}: {exc.strerror}") from None
         except ValueError as exc:
-            # Snapshot.from_json's own message may already say it (no doubled phrase)
-            detail = str(exc) if str(exc).startswith("not a drift snapshot") else (
-                f"not a drift snapshot: {exc}"
-            )
-            raise DriftError(f"{config.snapshot}: {detail}") from None
+            raise DriftError(f"{config.snapshot}: {exc}") from None
         # Like a live reflection: a requested schema may be absent (the models may
         # declare it, and drift reports it as missing); none at all is an error.
         if not any(snap.schema(s) is not None for s in config.schemas):
@@ -121,12 +117,7 @@ def load_database_snapshot(config: CheckConfig) -> Snapshot:
                 f"{config.snapshot}: none of the schemas "
                 f"{', '.join(config.schemas)} is in the snapshot"
             )
-        return Snapshot(
-            origin=snap.origin,
-            schemas=tuple(s for s in snap.schemas if s.name in config.schemas),
-            server_version=snap.server_version,
-            source=snap.source,
-        )
+        return replace(snap, schemas=tuple(s for s in snap.schemas if s.name in config.schemas))
     if not config.url:
         raise DriftError(f"{_NO_DATABASE}, or pass --snapshot FILE")
     return reflect_database(config.url, config.schemas)

@@ -187,10 +187,14 @@ class Snapshot:
 
     @classmethod
     def from_json(cls, text: str) -> Snapshot:
-        data = json.loads(text)
-        if not isinstance(data, dict) or "snapshot" not in data:
-            raise ValueError("not a drift snapshot (no 'snapshot' key)")
-        return from_jsonable(cls, data["snapshot"])
+        """Raises ValueError("not a drift snapshot: <why>") for anything else."""
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or "snapshot" not in data:
+                raise ValueError("no 'snapshot' key")
+            return from_jsonable(cls, data["snapshot"])
+        except (ValueError, TypeError) as exc:  # bad JSON, unknown or missing fields
+            raise ValueError(f"not a drift snapshot: {exc}") from None
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:
