@@ -245,10 +245,10 @@ def diff(ctx: click.Context, /, old: Path, new: Path, fmt: str) -> None:
 
     No database needed. Exit status 1 when something changed, 0 when nothing did.
     """
-    from drift.history import SNAPSHOT_FILE, diff_snapshot_data, load_snapshot_data
+    from drift.history import diff_snapshot_data, load_snapshot_data
     from drift.render.changes import render_changes_json, render_changes_text
 
-    snaps = [load_snapshot_data(p / SNAPSHOT_FILE if p.is_dir() else p) for p in (old, new)]
+    snaps = [load_snapshot_data(p) for p in (old, new)]
     changes = diff_snapshot_data(snaps[0], snaps[1])
     render_changes = render_changes_json if fmt == "json" else render_changes_text
     click.echo(render_changes(changes), nl=False)

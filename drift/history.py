@@ -276,7 +276,12 @@ def _ref_key(ref: MismatchRef) -> tuple[str, str, str]:
 
 
 def load_snapshot_data(path: Path) -> dict[str, Any]:
-    """A saved snapshot's JSON form, without rebuilding the records (fast on big catalogs)."""
+    """A saved snapshot's JSON form, without rebuilding the records (fast on big catalogs).
+
+    ``path`` is a snapshot file or a report folder (its snapshot.json).
+    """
+    if path.is_dir():
+        path = path / SNAPSHOT_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
