@@ -7,6 +7,7 @@ preparer), then normalised by ``normalize.py`` like the database side.
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.elements import UnaryExpression, conv
 
 from drift import normalize as nz
 from drift.errors import DriftError, first_line
@@ -218,12 +219,14 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
         else None
     )
     fks, uniques, checks = [], [], []
+    implicit: set[int] = set()  # records whose name is not the user's (see declared_once)
     constraints = list(table.constraints) + [k for c in table.columns for k in c.constraints]
     for con in constraints:
         if not con._should_create_for_compiler(ctx.ddl):
             continue  # the CHECK of a native Enum or Boolean, a ddl_if() for another dialect
         if isinstance(con, sa.ForeignKeyConstraint):
             fks.append(_foreign_key(con, ctx))
+            record: object = fks[-1]
         elif isinstance(con, sa.UniqueConstraint):
             uniques.append(
                 UniqueConstraint(
@@ -234,6 +237,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
                     ),
                 )
             )
+            record = uniques[-1]
         elif isinstance(con, sa.CheckConstraint):
             text = ctx.sql(con.sqltext)
             expression = nz.canonical_expression(text)
@@ -244,21 +248,67 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
                     raw=nz.raw_of(expression=(text, expression)),
                 )
             )
+            record = checks[-1]
+        else:
+            continue
+        if _implicit_name(con):
+            implicit.add(id(record))
+    indexes = []
+    for index in table.indexes:
+        if _creates(index, ctx):
+            indexes.append(_index(index, ctx))
+            if _implicit_name(index):
+                implicit.add(id(indexes[-1]))
     partition_by = table.dialect_options["postgresql"].get("partition_by")
     return Table(
         name=stored_name(table.name),
         columns=columns,
         primary_key=primary_key,
-        foreign_keys=tuple(sorted(fks, key=_sort_key)),
-        unique_constraints=tuple(sorted(uniques, key=_sort_key)),
-        check_constraints=tuple(sorted(checks, key=_sort_key)),
-        indexes=tuple(
-            sorted((_index(i, ctx) for i in table.indexes if _creates(i, ctx)), key=_sort_key)
-        ),
+        foreign_keys=declared_once(fks, frozenset(implicit)),
+        unique_constraints=declared_once(uniques, frozenset(implicit)),
+        check_constraints=declared_once(checks, frozenset(implicit)),
+        indexes=declared_once(indexes, frozenset(implicit)),
         comment=table.comment or None,
         partitioned_by=_partition_by(partition_by) if partition_by else None,
         declared_by=declared_by,
     )
+
+
+R = typing.TypeVar("R", ForeignKey, UniqueConstraint, CheckConstraint, Index)
+
+
+def declared_once(records: list[R], implicit: frozenset[int] = frozenset()) -> tuple[R, ...]:
+    """Sorted, each object once, though the models may declare it twice.
+
+    ``ForeignKey(...)`` on a column and again a named ``ForeignKeyConstraint`` in
+    ``__table_args__``, or ``index=True`` under a naming convention and again
+    ``Index()`` of that name, are one object in the database. A copy whose name is
+    not the user's (none, or made by the naming convention: ``implicit`` holds their
+    ids) of an object declared with a name goes; of two with one name the first in
+    sort order stays (create_all would fail on the second).
+    """
+    ordered = sorted(records, key=_sort_key)
+    explicit = [r for r in ordered if r.name is not None and id(r) not in implicit]
+    kept: list[R] = []
+    seen: set[str] = set()
+    for r in ordered:
+        if r.name is None or id(r) in implicit:
+            if any(o is not r and dataclasses.replace(r, name=o.name) == o for o in explicit):
+                continue
+        if r.name is None:
+            if r in kept:
+                continue
+        elif r.name in seen:
+            continue
+        else:
+            seen.add(r.name)
+        kept.append(r)
+    return tuple(kept)
+
+
+def _implicit_name(obj: Any) -> bool:
+    """Named by nobody, or by the naming convention rather than by the user."""
+    return obj.name is None or isinstance(obj.name, conv)
 
 
 def _creates(index: sa.Index, ctx: DeclareContext) -> bool:
@@ -325,7 +375,9 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
         if isinstance(expr, sa.Column):
             expression, is_column = stored_name(expr.name), True
         else:
-            text = ctx.sql(expr)
+            text, text_descending, text_nulls = nz.split_ordering(ctx.sql(expr))
+            descending = descending or text_descending
+            nulls_first = nulls_first if text_nulls is None else text_nulls
             expression = nz.canonical_expression(text)
             # a bare name (desc("score"), text("score")) is a column to PostgreSQL too
             name = nz.bare_identifier(expression)

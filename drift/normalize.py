@@ -133,6 +133,8 @@ def canonical_type(text: str) -> str:
         return ("real" if precision <= 24 else "double precision") + suffix
     if base in ("timestamptz", "timetz"):
         base, tz = base[:-2], "with time zone"
+    if args == "6" and (base in ("timestamp", "time") or base.startswith("interval")):
+        args = None  # 6 is the default (and the maximum) precision: format_type() may print it
     if base in ("timestamp", "time"):
         spelled = base + (f"({args})" if args else "") + " " + (tz or "without time zone")
         return spelled + suffix
@@ -196,6 +198,25 @@ def canonical_default(text: str | None, type_text: str) -> str | None:
         return sqlexpr.render(node, _RESERVED)
     except sqlexpr.ParseError:
         return canonical_expression(text)
+
+
+_ORDERING_RE = re.compile(
+    r"\s+(?:(asc|desc)(?:\s+nulls\s+(first|last))?|nulls\s+(first|last))\s*\Z", re.IGNORECASE
+)
+
+
+def split_ordering(text: str) -> tuple[str, bool, bool | None]:
+    """``"ver_major DESC NULLS LAST"`` -> ("ver_major", True, False): an index element written
+    as text carries its direction, which the catalog keeps apart from the expression."""
+    m = _ORDERING_RE.search(text)
+    if m is None:
+        return text, False, None
+    direction, nulls = m.group(1), m.group(2) or m.group(3)
+    return (
+        text[: m.start()],
+        (direction or "").lower() == "desc",
+        None if nulls is None else nulls.lower() == "first",
+    )
 
 
 @lru_cache(maxsize=65536)  # pure, and the same few texts recur in every table
