@@ -194,6 +194,7 @@ def _column(row: Seq[Any], owned_sequence: str | None) -> Column:
         computed=computed,
         comment=comment,
         collation=collation,
+        owned_sequence=owned_sequence if serial else None,
         raw=nz.raw_of(
             type=(type_read, type_),
             default=(None if computed else default_read, default),

@@ -55,6 +55,7 @@ class Column:
     comment: str | None = None
     collation: str | None = None  # only where not the type's default
     raw: Raw = ()
+    owned_sequence: str | None = None  # database only: the sequence a serial column owns
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,28 @@ def _client_sequence_satisfied(m: Column, d: Column) -> Column:
     return m
 
 
+def _same_generator(m: Column, d: Column) -> tuple[Column, Column]:
+    """One way of filling a column from a sequence, however each side spells it.
+
+    A serial in the models is satisfied by any ``nextval()`` default in the database,
+    owned by the column or not (dumps of older databases attach sequences with a
+    plain DEFAULT); a ``nextval()`` the models write out is satisfied by the column
+    owning that very sequence. And a column that changed from a sequence to identity
+    (or back) is one change: one ``identity`` finding that names the sequence side.
+    """
+    if m.serial and d.sequence is not None and d.default is None:
+        m = replace(m, serial=False, sequence=d.sequence)
+    elif d.serial and m.sequence is not None and m.sequence == d.owned_sequence:
+        m = replace(m, serial=True, sequence=None)
+    if (m.identity is None) != (d.identity is None):
+        with_identity, other = (m, d) if m.identity is not None else (d, m)
+        generator = generated_default(other)
+        if with_identity.default is None and generator is not None and other.default is None:
+            other = replace(other, serial=False, sequence=None, identity=generator)
+            m, d = (with_identity, other) if m.identity is not None else (other, with_identity)
+    return m, d
+
+
 @table_comparator(ObjectType.COLUMN)
 def compare_columns(pair: TablePair) -> Iterator[Mismatch]:
     models = {c.name: c for c in pair.models.columns}
@@ -82,6 +104,7 @@ def compare_columns(pair: TablePair) -> Iterator[Mismatch]:
         hint = _hint("models", models_types.get(c.type))
         yield only_in(ObjectType.COLUMN, Change.ONLY_IN_DATABASE, schema, table, c.name, c, hint)
     for name in sorted(models.keys() & database.keys()):
-        m, d = _client_sequence_satisfied(models[name], database[name]), database[name]
+        m, d = _same_generator(_client_sequence_satisfied(models[name], database[name]),
+                               database[name])
         yield from attribute_diffs(ObjectType.COLUMN, schema, table, name, m, d, COLUMN_ATTRIBUTES,
                                    models_raw=m.raw, database_raw=d.raw)

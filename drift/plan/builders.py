@@ -228,8 +228,14 @@ def _column_comment(ctx: PlanContext, f: Finding) -> list[Step]:
 
 def _column_identity(ctx: PlanContext, f: Finding) -> list[Step]:
     m = f.mismatch
+    if m.models not in _IDENTITY_VALUES:  # the comparator names a sequence default here
+        return [manual(f, f"the models fill the column by {m.models}, the database by an "
+                          "identity: drop the identity, then create the sequence by hand")]
     pair = ddl.alter_identity(m.schema, m.table or "", m.name or "", m.models, m.database)
     return [_sql_step(StepKind.ALTER_IDENTITY, pair, m.schema, m.table, m.name)]
+
+
+_IDENTITY_VALUES = (None, "always", "by default")
 
 
 _COLUMN_ATTRIBUTES: dict[str, Callable[[PlanContext, Finding], list[Step]]] = {

@@ -106,13 +106,22 @@ def identity_sql(schema: str, table: str, column: str, target: str | None,
         return f"{head} DROP IDENTITY"
     if current is None:
         return f"{head} ADD GENERATED {generated[target]} AS IDENTITY"
+    if current not in generated:  # a sequence default ("serial", "nextval(...)") goes first
+        return f"{head} DROP DEFAULT, ALTER COLUMN {quote(column)} ADD GENERATED " \
+               f"{generated[target]} AS IDENTITY"
     return f"{head} SET GENERATED {generated[target]}"
 
 
 def alter_identity(schema: str, table: str, column: str, models: str | None,
                    database: str | None) -> Pair:
-    return (execute(identity_sql(schema, table, column, models, database)),
-            execute(identity_sql(schema, table, column, database, models)))
+    down = identity_sql(schema, table, column, None if database not in _GENERATED else database,
+                        models)
+    if database is not None and database.startswith("nextval("):
+        down += f", ALTER COLUMN {quote(column)} SET DEFAULT {database}"
+    return (execute(identity_sql(schema, table, column, models, database)), execute(down))
+
+
+_GENERATED = ("always", "by default")
 
 
 def _type_change(schema: str, table: str, column: str, type_text: str, enums: EnumIndex,

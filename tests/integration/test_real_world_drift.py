@@ -352,7 +352,7 @@ ONE_CASES = [
          "CREATE SEQUENCE s; CREATE TABLE t (id integer PRIMARY KEY, a integer NOT NULL"
          " DEFAULT nextval('s'));",
          t(col("a", sa.Integer, sa.Identity(always=True), nullable=False)),
-         [("column", X, "identity", "public.t.a")]),
+         [("column", X, "identity", "public.t.a"), ("sequence", D, None, "public.s")]),
 ]
 
 CASES = (PARTITION_CASES + SERIAL_CASES + INDEX_CASES + TWICE_CASES + LITERAL_CASES
