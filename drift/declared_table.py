@@ -292,9 +292,10 @@ def declared_once(records: list[R], implicit: frozenset[int] = frozenset()) -> t
     kept: list[R] = []
     seen: set[str] = set()
     for r in ordered:
-        if r.name is None or id(r) in implicit:
-            if any(o is not r and dataclasses.replace(r, name=o.name) == o for o in explicit):
-                continue
+        if (r.name is None or id(r) in implicit) and any(
+            o is not r and dataclasses.replace(r, name=o.name) == o for o in explicit
+        ):
+            continue
         if r.name is None:
             if r in kept:
                 continue

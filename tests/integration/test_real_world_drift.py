@@ -138,6 +138,13 @@ def hashed(name: str, partitioned: bool = False) -> Callable[[sa.MetaData], sa.T
                                col("body", sa.Text), **kw)
 
 
+def ev(name: str, partition_by: str | None = None) -> Callable[[sa.MetaData], sa.Table]:
+    kw = {"postgresql_partition_by": partition_by} if partition_by else {}
+    return lambda md: sa.Table(name, md, col("id", sa.Integer, nullable=False),
+                               col("at", sa.Date, nullable=False),
+                               col("kind", sa.Text, nullable=False), **kw)
+
+
 PARTITION_CASES = [
     Case("range partition declared as generated table", PAYMENT_SQL,
          tables(payment, payment_p2020_generated), []),
@@ -162,13 +169,7 @@ PARTITION_CASES = [
              PARTITION BY LIST (kind);
          CREATE TABLE ev_2020_click PARTITION OF ev_2020 FOR VALUES IN ('click');
          """,
-         tables(*(
-             (lambda n, by: lambda md: sa.Table(
-                 n, md, col("id", sa.Integer, nullable=False), col("at", sa.Date, nullable=False),
-                 col("kind", sa.Text, nullable=False),
-                 **({"postgresql_partition_by": by} if by else {})))(n, by)
-             for n, by in (("ev", "RANGE (at)"), ("ev_2020", "LIST (kind)"),
-                           ("ev_2020_click", None)))), []),
+         tables(ev("ev", "RANGE (at)"), ev("ev_2020", "LIST (kind)"), ev("ev_2020_click")), []),
 ]
 
 # ------------------------------------------------------------------ 2. serial through sequences
@@ -283,7 +284,8 @@ TWICE_CASES = [
 
 def literal_case(name: str, sql_type: str, sql_default: str, type_: object, default: object,
                  expected: list[Row] | None = None) -> Case:
-    return Case(name, f"CREATE TABLE t (id integer PRIMARY KEY, a {sql_type} DEFAULT {sql_default});",
+    sql = f"CREATE TABLE t (id integer PRIMARY KEY, a {sql_type} DEFAULT {sql_default});"
+    return Case(name, sql,
                 t(col("a", type_, server_default=default)), expected or [])
 
 
