@@ -79,16 +79,26 @@ def connection_error(url: str | URL, exc: BaseException) -> DriftError:
     return DriftError(f"cannot read the database {redact_url(parsed)}: {message}")
 
 
+def begin_read_only(conn: Connection) -> None:
+    """Make the connection's (new) transaction one consistent, read-only view.
+
+    REPEATABLE READ: every catalog query of a reflection sees the same snapshot, so
+    an index never names a column another query has not seen.
+    """
+    # SQLAlchemy has begun the transaction; this must be its first statement.
+    conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    conn.exec_driver_sql(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}")
+
+
 @contextmanager
 def read_only_connection(url: str | URL) -> Iterator[Connection]:
-    """A connection inside a READ ONLY transaction with statement and lock timeouts."""
+    """A connection inside a REPEATABLE READ, READ ONLY transaction with statement and
+    lock timeouts."""
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            # SQLAlchemy has begun the transaction; this must be its first statement.
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}")
+            begin_read_only(conn)
             try:
                 yield conn
             finally:

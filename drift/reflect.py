@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Sequence as Seq
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from drift import normalize as nz
-from drift.connection import read_only_connection, redact_url
-from drift.errors import DriftError
+from drift.connection import begin_read_only, read_only_connection, redact_url
+from drift.errors import DriftError, first_line
 from drift.schema import (
     CheckConstraint,
     Column,
@@ -44,10 +45,52 @@ _MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
 _IDENTITY = {"a": "always", "d": "by default"}
 
 
+class CatalogChanged(DriftError):
+    """A catalog function saw a newer catalog than the transaction's snapshot: DDL ran
+    while the catalog was read."""
+
+
+# internal_error (could not open relation with OID, cache lookup failed), lock_not_available
+# (a lock timeout behind DDL), serialization_failure, deadlock_detected, undefined_object
+_RACE_SQLSTATES = frozenset({"XX000", "55P03", "40001", "40P01", "42704"})
+READ_TRIES = 5
+
+
 def reflect_snapshot(url: str, schemas: tuple[str, ...]) -> Snapshot:
     """Read the requested schemas of the database at ``url`` (in a READ ONLY transaction)."""
     with read_only_connection(url) as conn:
-        return reflect_snapshot_with_connection(conn, schemas, source=redact_url(url))
+        return reflect_consistently(conn, schemas, source=redact_url(url))
+
+
+def reflect_consistently(
+    conn: Connection, schemas: tuple[str, ...], source: str | None = None
+) -> Snapshot:
+    """``reflect_snapshot_with_connection`` in a transaction of our own (``conn`` comes from
+    ``read_only_connection``), read again in a new one when DDL raced the read.
+
+    The catalog tables are read from the transaction's snapshot, but the functions
+    that print definitions (pg_get_indexdef, pg_get_expr, ...) use the latest catalog:
+    an object dropped or changed meanwhile makes them fail or disagree. That is
+    detected (``CatalogChanged``, or the errors in ``_RACE_SQLSTATES``) and the whole
+    read starts over; after ``READ_TRIES`` the run fails with one line.
+    """
+    detail = ""
+    for _ in range(READ_TRIES):
+        try:
+            return reflect_snapshot_with_connection(conn, schemas, source)
+        except CatalogChanged as exc:
+            detail = str(exc)
+        except sa.exc.DBAPIError as exc:
+            if getattr(exc.orig, "pgcode", None) not in _RACE_SQLSTATES:
+                raise
+            detail = first_line(exc)
+        conn.rollback()
+        begin_read_only(conn)
+    where = f" {source}" if source else ""
+    raise DriftError(
+        f"cannot read the database{where}: the catalog changed while it was read "
+        f"({READ_TRIES} tries; is DDL running?): {detail}"
+    )
 
 
 def reflect_snapshot_with_connection(
@@ -98,37 +141,52 @@ def _reflect(conn: Connection, schemas: tuple[str, ...], source: str | None) -> 
     }
     # attnum -> name per relation: constraints and indexes name their columns by number
     attnames = {relid: {row[1]: row[2] for row in rows} for relid, rows in columns.items()}
-    tables: dict[str, list[Table]] = defaultdict(list)
     views: dict[str, list[View]] = defaultdict(list)
+    built: dict[int, tuple[str, Table]] = {}  # oid -> (schema, table), partitions included
+    children: dict[int, list[int]] = defaultdict(list)
     for rel in relations:
         cols = tuple(_column(c, owned.get((c[0], c[1]))) for c in columns.get(rel.oid, ()))
         if rel.kind in ("v", "m"):
+            if rel.definition is None:
+                raise CatalogChanged(f"view {rel.name} went away")
             views[rel.schema].append(
                 View(
                     name=rel.name,
                     materialized=rel.kind == "m",
-                    definition=" ".join((rel.definition or "").split()) or None,
+                    definition=" ".join(rel.definition.split()) or None,
                     columns=cols,
                     comment=rel.comment,
                 )
             )
-        else:
-            names = attnames.get(rel.oid, {})
-            tables[rel.schema].append(
-                Table(
-                    name=rel.name,
-                    columns=cols,
-                    comment=rel.comment,
-                    partitioned_by=rel.partitioned_by,
-                    indexes=tuple(
-                        sorted(
-                            (_index(i, names, opclasses) for i in indexes.get(rel.oid, ())),
-                            key=lambda i: i.name or "",
-                        )
-                    ),
-                    **_constraints(constraints.get(rel.oid, ()), names, attnames),
+            continue
+        if rel.kind == "p" and rel.partitioned_by is None:
+            raise CatalogChanged(f"table {rel.name} went away")
+        names = attnames.get(rel.oid, {})
+        own_indexes = indexes.get(rel.oid, ())
+        own_constraints = constraints.get(rel.oid, ())
+        built[rel.oid] = rel.schema, Table(
+            name=rel.name,
+            columns=cols,
+            comment=rel.comment,
+            partitioned_by=rel.partitioned_by,
+            indexes=tuple(
+                sorted(
+                    (_index(i, names, opclasses) for i in own_indexes),
+                    key=lambda i: i.name or "",
                 )
-            )
+            ),
+            inherited=tuple(
+                sorted(o.name for o in (*own_indexes, *own_constraints) if o.inherited)
+            ),
+            **_constraints(own_constraints, names, attnames),
+        )
+        if rel.parent_oid is not None:
+            children[rel.parent_oid].append(rel.oid)
+    tables: dict[str, list[Table]] = defaultdict(list)
+    for rel in relations:
+        if rel.oid in built and rel.parent_oid is None:
+            schema, _ = built[rel.oid]
+            tables[schema].append(_with_partitions(rel.oid, built, children))
     enum_map: dict[str, list[EnumType]] = defaultdict(list)
     for e in enums:
         enum_map[e.schema].append(EnumType(name=e.name, labels=tuple(e.labels)))
@@ -158,6 +216,28 @@ def _reflect(conn: Connection, schemas: tuple[str, ...], source: str | None) -> 
     )
 
 
+def _with_partitions(
+    oid: int, built: dict[int, tuple[str, Table]], children: dict[int, list[int]]
+) -> Table:
+    """The table with its partitions nested (those of its own schema: a partition
+    elsewhere is not matched by name with the models)."""
+    schema, table = built[oid]
+    parts = [_with_partitions(k, built, children) for k in children.get(oid, ())
+             if k in built and built[k][0] == schema]
+    if not parts:
+        return table
+    return replace(table, partitions=tuple(sorted(parts, key=lambda t: t.name)))
+
+
+def _name(names: dict[int, str], attnum: int) -> str:
+    """A column's name by number; a number the columns read do not have means the
+    catalog functions saw a newer catalog than the transaction's snapshot."""
+    name = names.get(attnum)
+    if name is None:
+        raise CatalogChanged(f"column number {attnum} is not among the columns read")
+    return name
+
+
 def _group(rows: Iterable[Any]) -> dict[int, list[Any]]:
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
@@ -167,7 +247,10 @@ def _group(rows: Iterable[Any]) -> dict[int, list[Any]]:
 
 def _column(row: Seq[Any], owned_sequence: str | None) -> Column:
     """One row of columns.sql (unpacked by position: this runs once per column of the catalog)."""
-    (_, _, name, type_read, not_null, default_read, identity, generated, comment, collation) = row
+    (_, _, name, type_read, not_null, default_read, identity, generated, comment, collation,
+     has_default) = row
+    if has_default and default_read is None:
+        raise CatalogChanged(f"the default of column {name} went away")
     type_ = nz.canonical_type(type_read)
     default = computed = sequence = None
     serial = False
@@ -213,7 +296,7 @@ def _constraints(
     uniques: list[UniqueConstraint] = []
     checks: list[CheckConstraint] = []
     for con in rows:
-        columns = tuple(names.get(n, str(n)) for n in con.attnums or ())
+        columns = tuple(_name(names, n) for n in con.attnums or ())
         if con.type == "p":
             primary_key = PrimaryKey(name=con.name, columns=columns)
         elif con.type == "f":
@@ -226,7 +309,7 @@ def _constraints(
                     referred_table=con.referred_table,
                     referred_columns=tuple(
                         con.referred_columns
-                        or (referred.get(n, str(n)) for n in con.referred_attnums)
+                        or (_name(referred, n) for n in con.referred_attnums)
                     ),
                     on_delete=_ACTIONS[con.on_delete],
                     on_update=_ACTIONS[con.on_update],
@@ -242,6 +325,8 @@ def _constraints(
                 )
             )
         else:
+            if con.expression is None:
+                raise CatalogChanged(f"check constraint {con.name} went away")
             expression = nz.canonical_expression(con.expression)
             checks.append(
                 CheckConstraint(
@@ -265,9 +350,11 @@ def _index(row: Row[Any], names: dict[int, str], opclasses: dict[int, str]) -> I
         attnum = row.attnums[k]
         is_column = attnum != 0
         if is_column:
-            expression = names.get(attnum, str(attnum))
+            expression = _name(names, attnum)
         else:
-            text = row.elements[k]
+            text = row.elements[k] if row.elements is not None else None
+            if not text:
+                raise CatalogChanged(f"index {row.name} went away")
             expression = nz.canonical_expression(text)
             if expression != text:
                 raw_expressions.append(text)
@@ -283,6 +370,8 @@ def _index(row: Row[Any], names: dict[int, str], opclasses: dict[int, str]) -> I
                 opclass=opclasses.get(row.opclasses[k]),
             )
         )
+    if row.has_predicate and row.predicate is None:
+        raise CatalogChanged(f"index {row.name} went away")
     where = nz.canonical_expression(row.predicate) if row.predicate is not None else None
     return Index(
         name=row.name,
@@ -290,7 +379,7 @@ def _index(row: Row[Any], names: dict[int, str], opclasses: dict[int, str]) -> I
         unique=row.is_unique,
         method=row.method,
         where=where,
-        include=tuple(names.get(n, str(n)) for n in row.attnums[row.key_count :]),
+        include=tuple(_name(names, n) for n in row.attnums[row.key_count :]),
         raw=nz.raw_of(
             where=(row.predicate, where), expressions=("; ".join(raw_expressions) or None, None)
         ),

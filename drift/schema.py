@@ -122,8 +122,13 @@ class Table:
     check_constraints: tuple[CheckConstraint, ...] = ()
     indexes: tuple[Index, ...] = ()
     comment: str | None = None
-    partitioned_by: str | None = None  # e.g. "RANGE (played_at)"; partitions are not tables
+    partitioned_by: str | None = None  # e.g. "RANGE (played_at)"; partitions: see below
     declared_by: str | None = None  # "module:Class" of the declaring model, models side only
+    # database side: the partitions of a partitioned table (parts of it, not tables of the
+    # schema, unless the models declare one), and in a partition the names of the
+    # constraints and indexes it has from its parent
+    partitions: tuple[Table, ...] = ()
+    inherited: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)

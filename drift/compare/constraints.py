@@ -62,6 +62,8 @@ def report_matching(
     for o in matching.only_models:
         yield only_in(kind, Change.ONLY_IN_MODELS, schema, table, o.name or names[id(o)], o)
     for o in matching.only_database:
+        if o.name in pair.database.inherited:
+            continue  # a declared partition's copy of its parent's: the parent declares it
         yield only_in(kind, Change.ONLY_IN_DATABASE, schema, table, o.name, o)
     for m, d in matching.pairs:
         name = d.name or m.name or base_name(m)

@@ -3,7 +3,8 @@
 A table only on one side is one mismatch (its columns, keys and indexes are
 not repeated). A declared table that the database has as a view or a
 materialized view is not missing: at most one ``info`` mismatch on its
-``kind``. A table only in the models and one only in the database with the
+``kind``. A partition (nested in its parent in the database snapshot) that the
+models declare as a table is compared as one; the others are parts of their parent. A table only in the models and one only in the database with the
 same column names get a rename hint.
 """
 
@@ -61,6 +62,17 @@ def _hint(side: str, names: list[str]) -> str:
     return f"possibly renamed: {side} tables {listed} have the same columns"
 
 
+def all_partitions(tables: tuple[Table, ...]) -> dict[str, Table]:
+    """Every partition nested in these tables, sub-partitions included, by name."""
+    found: dict[str, Table] = {}
+    stack = [p for t in tables for p in t.partitions]
+    while stack:
+        part = stack.pop()
+        found[part.name] = part
+        stack.extend(part.partitions)
+    return found
+
+
 _TABLE_ATTRIBUTES: dict[str, Callable[[Table], Any]] = {
     "comment": lambda t: t.comment,
     "partitioned_by": lambda t: t.partitioned_by,
@@ -72,6 +84,9 @@ def compare_tables(pair: SchemaPair) -> Iterator[Mismatch]:
     schema = pair.name
     models = {t.name: t for t in pair.models.tables}
     database = {t.name: t for t in pair.database.tables}
+    # a partition is part of its parent, unless the models declare it as a table
+    partitions = all_partitions(pair.database.tables)
+    database.update({n: partitions[n] for n in models.keys() - database.keys() if n in partitions})
     db_views = {v.name: v for v in pair.database.views}
     models_views = {v.name for v in pair.models.views}
 

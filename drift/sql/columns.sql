@@ -22,7 +22,8 @@ SELECT a.attrelid AS relid,
        CASE WHEN a.attcollation <> t.typcollation THEN
             CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)
                  ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END
-       END AS collation
+       END AS collation,
+       ad.adbin IS NOT NULL AS has_default
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -36,7 +37,6 @@ LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 WHERE n.nspname = ANY(:schemas)
   AND c.relkind IN ('r', 'p', 'v', 'm')
-  AND NOT c.relispartition
   AND a.attnum > 0
   AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum

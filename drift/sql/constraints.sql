@@ -3,6 +3,9 @@
 -- Column numbers are turned into names by the reader, from the columns it has
 -- already read; only a foreign key to a table outside the requested schemas
 -- needs its referred names looked up here.
+-- A partition's copy of its parent's constraint is `inherited`; the copies
+-- PostgreSQL makes of a foreign key for each partition of the table it refers
+-- to (on the same table as the original) are internal and not listed.
 -- nulls_not_distinct goes through to_jsonb() so the query also runs before
 -- PostgreSQL 15, where pg_index has no indnullsnotdistinct.
 SELECT con.conrelid AS relid,
@@ -29,7 +32,8 @@ SELECT con.conrelid AS relid,
        CASE WHEN con.contype = 'u' THEN
             COALESCE((SELECT (to_jsonb(i) ->> 'indnullsnotdistinct')::boolean
                       FROM pg_index i WHERE i.indexrelid = con.conindid), false)
-       END AS nulls_not_distinct
+       END AS nulls_not_distinct,
+       con.conparentid <> 0 OR (con.contype = 'c' AND NOT con.conislocal) AS inherited
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -37,5 +41,7 @@ LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE n.nspname = ANY(:schemas)
   AND c.relkind IN ('r', 'p')
-  AND NOT c.relispartition
   AND con.contype IN ('p', 'u', 'f', 'c')
+  AND NOT EXISTS (
+        SELECT 1 FROM pg_constraint pc
+        WHERE pc.oid = con.conparentid AND pc.conrelid = con.conrelid)

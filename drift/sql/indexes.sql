@@ -1,8 +1,8 @@
 -- Indexes of the tables of the requested schemas, except those that back a
 -- primary key, unique or exclusion constraint (they are reported as the
--- constraint). Partitions are not tables, so their attached child indexes
--- never appear. Column elements are named by the reader from the columns it
--- has read (attnums, 0 for an expression); only an index with expressions
+-- constraint). A partition's index attached to its parent's is `inherited`.
+-- Column elements are named by the reader from the columns it has read
+-- (attnums, 0 for an expression); only an index with expressions
 -- has its elements deparsed, by pg_get_indexdef(oid, k, true).
 -- k > indnkeyatts are INCLUDE columns.
 SELECT i.indrelid AS relid,
@@ -17,7 +17,9 @@ SELECT i.indrelid AS relid,
             ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
                   FROM generate_series(1, i.indnatts) k ORDER BY k)
        END AS elements,
-       pg_get_expr(i.indpred, i.indrelid) AS predicate
+       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       i.indpred IS NOT NULL AS has_predicate,
+       EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS inherited
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
@@ -25,7 +27,6 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
 WHERE n.nspname = ANY(:schemas)
   AND c.relkind IN ('r', 'p', 'm')
-  AND NOT c.relispartition
   AND NOT EXISTS (
         SELECT 1 FROM pg_constraint con
         WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid

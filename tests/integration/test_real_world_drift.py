@@ -33,6 +33,7 @@ class Case:
     db: str
     models: Callable[[sa.MetaData], object]
     expected: list[Row]
+    convention: tuple[tuple[str, str], ...] = (("ix", "ix_%(column_0_label)s"),)
 
 
 def check(url: str, metadata: sa.MetaData, schemas: tuple[str, ...] = ("public",)
@@ -160,6 +161,13 @@ PARTITION_CASES = [
          tables(payment, payment_p2020_generated),
          [("index", D, None, "public.payment_p2020.payment_p2020_amount_idx"),
           ("table", X, "comment", "public.payment_p2020")]),
+    Case("foreign key to a partitioned table: PostgreSQL's per-partition copies are internal",
+         PAYMENT_SQL + "CREATE TABLE refund (id integer PRIMARY KEY, payment_id integer,"
+         " paid_on date, FOREIGN KEY (payment_id, paid_on) REFERENCES payment);",
+         tables(payment, lambda md: sa.Table(
+             "refund", md, pk(), col("payment_id", sa.Integer), col("paid_on", sa.Date),
+             sa.ForeignKeyConstraint(["payment_id", "paid_on"],
+                                     ["payment.payment_id", "payment.paid_on"]))), []),
     Case("declared partition missing from the database", CITY_SQL,
          tables(city("city", True), city("city_de")), [("table", M, None, "public.city_de")]),
     Case("sub-partition declared", """
@@ -246,7 +254,7 @@ INDEX_CASES = [
 
 # ------------------------------------------------------------------ 4. declared twice
 
-CONVENTION = {"ix": "ix_%(column_0_label)s", "fk": "fk_%(table_name)s_%(column_0_name)s"}
+FK_CONVENTION = (("fk", "fk_%(table_name)s_%(column_0_name)s"),)
 
 
 def tag(md: sa.MetaData) -> None:
@@ -263,6 +271,11 @@ TWICE_CASES = [
          "CREATE TABLE tag (id integer PRIMARY KEY, actor_id integer,"
          " CONSTRAINT fk_tag_actor FOREIGN KEY (actor_id) REFERENCES actor (actor_id)"
          " ON DELETE CASCADE);", tag, []),
+    Case("foreign key named by the convention on the column and again with a name",
+         "CREATE TABLE actor (actor_id integer PRIMARY KEY);"
+         "CREATE TABLE tag (id integer PRIMARY KEY, actor_id integer,"
+         " CONSTRAINT fk_tag_actor FOREIGN KEY (actor_id) REFERENCES actor (actor_id)"
+         " ON DELETE CASCADE);", tag, [], FK_CONVENTION),
     Case("index=True under a naming convention and again Index() of the same name",
          "CREATE TABLE t (id integer PRIMARY KEY, a integer); CREATE INDEX ix_t_a ON t (a);",
          t(col("a", sa.Integer, index=True), sa.Index("ix_t_a", "a")), []),
@@ -364,7 +377,7 @@ CASES = (PARTITION_CASES + SERIAL_CASES + INDEX_CASES + TWICE_CASES + LITERAL_CA
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_real_world_case(case: Case, run_sql, database_url: str) -> None:  # type: ignore[no-untyped-def]
     run_sql("CREATE TABLE k (id integer PRIMARY KEY);" + case.db)
-    metadata = sa.MetaData(naming_convention=CONVENTION)
+    metadata = sa.MetaData(naming_convention=dict(case.convention))
     sa.Table("k", metadata, pk())
     case.models(metadata)
     found, _ = check(database_url, metadata)
