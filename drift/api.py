@@ -133,9 +133,12 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
             "no models given: pass --models module:attribute (or set it in [tool.drift])"
         )
     say("reflect: reading the catalog" if config.snapshot is None else "reflect: loading snapshot")
-    database = load_database_snapshot(config)
-    say(f"declare: importing the models ({_tables(database)} in the database)")
-    models = declare_models(config.models, config.schemas)
+    if config.snapshot is None and config.url:
+        database, models = _reflect_and_declare(config, say)
+    else:
+        database = load_database_snapshot(config)
+        say(f"declare: importing the models ({_tables(database)} in the database)")
+        models = declare_models(config.models, config.schemas)
     say(f"compare: {_tables(models)} declared, {_tables(database)} in the database")
     mismatches = tuple(compare_snapshots(models, database))
     say(f"classify: {len(mismatches):,} mismatch(es)")
@@ -150,6 +153,21 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         generated_at=datetime.now(UTC),
         notes=schema_notes(config, database, models),
     )
+
+
+def _reflect_and_declare(config: CheckConfig, say: Progress) -> tuple[Snapshot, Snapshot]:
+    """Both sides from one read-only session: the models' literal defaults are printed
+    by the database in the session that read the catalog (see ``literals.py``)."""
+    from drift.connection import read_only_connection, redact_url
+    from drift.literals import canonical_literals
+    from drift.reflect import reflect_consistently
+
+    assert config.url is not None
+    with read_only_connection(config.url) as conn:
+        database = reflect_consistently(conn, config.schemas, source=redact_url(config.url))
+        say(f"declare: importing the models ({_tables(database)} in the database)")
+        models = declare_models(config.models, config.schemas)
+        return database, canonical_literals(models, conn)
 
 
 def schema_notes(config: CheckConfig, database: Snapshot, models: Snapshot) -> tuple[str, ...]:
