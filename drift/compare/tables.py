@@ -3,7 +3,8 @@
 A table only on one side is one mismatch (its columns, keys and indexes are
 not repeated). A declared table that the database has as a view or a
 materialized view is not missing: at most one ``info`` mismatch on its
-``kind``. A partition (nested in its parent in the database snapshot) that the
+``kind``, none where the Table is keyless with exactly the view's columns (how
+models declare a view they query). A partition (nested in its parent in the database snapshot) that the
 models declare as a table is compared as one; the others are parts of their
 parent. A table only in the models and one only in the database with the same
 column names get a rename hint.
@@ -74,6 +75,18 @@ def all_partitions(tables: tuple[Table, ...]) -> dict[str, Table]:
     return found
 
 
+def declares_view(table: Table, view: View) -> bool:
+    """A keyless Table with exactly the view's columns is how models (and sqlacodegen)
+    declare a view to query it: the view itself, not a table."""
+    bare = table.primary_key is None and not (
+        table.foreign_keys or table.unique_constraints or table.check_constraints
+        or table.indexes
+    )
+    return bare and [(c.name, c.type) for c in table.columns] == [
+        (c.name, c.type) for c in view.columns
+    ]
+
+
 _TABLE_ATTRIBUTES: dict[str, Callable[[Table], Any]] = {
     "comment": lambda t: t.comment,
     "partitioned_by": lambda t: t.partitioned_by,
@@ -108,6 +121,8 @@ def compare_tables(pair: SchemaPair) -> Iterator[Mismatch]:
         yield only_in(ObjectType.TABLE, Change.ONLY_IN_DATABASE, schema, t.name, None, t,
                       database_hints.get(t.name))
     for name in sorted(as_view):
+        if declares_view(models[name], db_views[name]):
+            continue
         yield mismatch(ObjectType.TABLE, Change.DIFFERS, schema, name, None,
                        "table", view_kind(db_views[name]), attribute="kind")
     for name in sorted(models.keys() & database.keys()):

@@ -374,7 +374,17 @@ ONE_CASES = [
          [("column", X, "identity", "public.t.a"), ("sequence", D, None, "public.s")]),
 ]
 
-CASES = (PARTITION_CASES + SERIAL_CASES + INDEX_CASES + TWICE_CASES + LITERAL_CASES
+VIEW_CASES = [
+    Case("a view declared as a keyless Table of its columns",
+         "CREATE VIEW v AS SELECT id, id::text AS label FROM k;",
+         lambda md: sa.Table("v", md, col("id", sa.Integer), col("label", sa.Text)), []),
+    Case("a view declared as a Table of other columns",
+         "CREATE VIEW v AS SELECT id FROM k;",
+         lambda md: sa.Table("v", md, col("id", sa.BigInteger)),
+         [("table", X, "kind", "public.v")]),
+]
+
+CASES = (VIEW_CASES + PARTITION_CASES + SERIAL_CASES + INDEX_CASES + TWICE_CASES + LITERAL_CASES
          + PRECISION_CASES + ONE_CASES)
 
 
