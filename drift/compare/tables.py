@@ -4,10 +4,10 @@ A table only on one side is one mismatch (its columns, keys and indexes are
 not repeated). A declared table that the database has as a view or a
 materialized view is not missing: at most one ``info`` mismatch on its
 ``kind``, none where the Table is keyless with exactly the view's columns (how
-models declare a view they query). A partition (nested in its parent in the database snapshot) that the
-models declare as a table is compared as one; the others are parts of their
-parent. A table only in the models and one only in the database with the same
-column names get a rename hint.
+models declare a view they query). A partition (nested in its parent in the
+database snapshot) that the models declare as a table is compared as one; the
+others are parts of their parent. A table only in the models and one only in
+the database with the same column names get a rename hint.
 """
 
 from __future__ import annotations

@@ -116,8 +116,8 @@ class Rental(Base):
     rental_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     grace: Mapped[object] = mapped_column(sa.Interval, server_default="0", nullable=True)
     opened_on: Mapped[object] = mapped_column(sa.Date, server_default="2006-2-14", nullable=True)
-    opened_at: Mapped[object] = mapped_column(sa.DateTime(timezone=True),
-                                              server_default="2006-02-14 15:16:03+00", nullable=True)
+    opened_at: Mapped[object] = mapped_column(
+        sa.DateTime(timezone=True), server_default="2006-02-14 15:16:03+00", nullable=True)
     extra: Mapped[object] = mapped_column(JSONB, server_default='{"b":1,"a":2}', nullable=True)
 """
 
