@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from drift import schema as s
+from drift.compare.tables import all_partitions
 from drift.mismatch import Change, Finding, Mismatch, ObjectType
 from drift.plan import ddl
 from drift.plan.objects import (
@@ -46,7 +47,10 @@ class PlanContext:
 
     def table(self, side: s.Snapshot, schema: str, name: str | None) -> s.Table | None:
         sch = side.schema(schema)
-        return sch.table(name) if sch is not None and name is not None else None
+        if sch is None or name is None:
+            return None
+        # a partition the models declare is compared as a table: found where it is nested
+        return sch.table(name) or all_partitions(sch.tables).get(name)
 
 
 # ---------------------------------------------------------------- builders from records

@@ -20,6 +20,7 @@ from drift.connection import read_only_connection
 from drift.declared import declare_metadata
 from drift.literals import canonical_literals
 from drift.mismatch import Mismatch
+from drift.plan.ddl import alter_identity
 from drift.reflect import reflect_snapshot_with_connection
 from drift.schema import Snapshot
 
@@ -421,3 +422,28 @@ def test_one_finding_for_serial_to_identity_says_both_sides(
     found, _ = check(database_url, metadata)
     assert [(m.attribute, m.models, m.database) for m in found] == [
         ("identity", "by default", "serial")]
+
+
+def test_the_one_identity_finding_plans_a_change_that_converges(
+    run_sql, database_url: str  # type: ignore[no-untyped-def]
+) -> None:
+    """serial -> identity is one finding: its one step must drop the default first."""
+    run_sql("CREATE SEQUENCE s; CREATE TABLE t (id serial PRIMARY KEY,"
+            " a integer NOT NULL DEFAULT nextval('s'));")
+    metadata = sa.MetaData()
+    sa.Table("t", metadata, col("id", sa.Integer, sa.Identity(), primary_key=True),
+             col("a", sa.Integer, sa.Identity(always=True), nullable=False))
+    found, _ = check(database_url, metadata)
+    steps = [alter_identity(m.schema, m.table or "", m.name or "", m.models, m.database)
+             for m in found if m.attribute == "identity"]
+    assert len(steps) == 2
+    run_sql(";".join(str(up.sqltext) for up, _ in steps))
+    after, _ = check(database_url, metadata)
+    assert rows(after) == [("sequence", D, None, "public.s")]
+    run_sql(";".join(str(down.sqltext) for _, down in steps))
+    database = check(database_url, metadata)[0]
+    assert ("column", X, "identity", "public.t.a") in rows(database)
+    with read_only_connection(database_url) as conn:
+        back = reflect_snapshot_with_connection(conn, ("public",))
+    column = back.schema("public").table("t").column("a")  # type: ignore[union-attr]
+    assert column is not None and (column.identity, column.sequence) == (None, "public.s")
