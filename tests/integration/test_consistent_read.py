@@ -145,3 +145,27 @@ def test_check_asks_the_database_for_the_literals(run_sql: Any, database_url: st
     assert found == []
     assert result.exit_code == 0, result.stderr
 
+
+
+def test_a_read_that_keeps_racing_fails_with_one_line(
+    run_sql: Any, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session holds a table's exclusive lock: the catalog functions that print its
+    default wait for it; every try times out, then the run stops with one line."""
+    monkeypatch.setattr("drift.connection.LOCK_TIMEOUT_MS", 200)
+    run_sql("CREATE TABLE base (id integer PRIMARY KEY, n integer DEFAULT 1 + 1);")
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as locker:
+            locker.exec_driver_sql("LOCK TABLE base IN ACCESS EXCLUSIVE MODE")
+            out = tmp_path / "snap.json"
+            result = invoke("snapshot", "--url", database_url, "--schema", "public", "-o", out)
+            locker.rollback()
+    finally:
+        engine.dispose()
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert "the catalog changed while it was read (5 tries" in lines[0]
+    assert "lock timeout" in lines[0]
+    assert not out.exists()
