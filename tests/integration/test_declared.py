@@ -152,9 +152,10 @@ def test_a_foreign_key_to_an_undeclared_table_is_a_drift_error() -> None:
 
 
 def _plain(obj: Any) -> Any:
-    """Drop what records where a value came from (raw text, declaring class, client side)."""
+    """Drop what records where a value came from (raw text, declaring class, client side,
+    the sequence a serial owns)."""
     if isinstance(obj, Column):
-        return dataclasses.replace(obj, raw=(), client_sequence=False)
+        return dataclasses.replace(obj, raw=(), client_sequence=False, owned_sequence=None)
     if isinstance(obj, Table):
         return dataclasses.replace(
             obj,
