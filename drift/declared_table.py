@@ -7,7 +7,6 @@ preparer), then normalised by ``normalize.py`` like the database side.
 
 from __future__ import annotations
 
-import dataclasses
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,9 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import UnaryExpression, conv
+from sqlalchemy.sql.elements import UnaryExpression
 
 from drift import normalize as nz
+from drift.declared_once import declared_once, implicit_name
 from drift.errors import DriftError, first_line
 from drift.schema import (
     CheckConstraint,
@@ -251,13 +251,13 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
             record = checks[-1]
         else:
             continue
-        if _implicit_name(con):
+        if implicit_name(con):
             implicit.add(id(record))
     indexes = []
     for index in table.indexes:
         if _creates(index, ctx):
             indexes.append(_index(index, ctx))
-            if _implicit_name(index):
+            if implicit_name(index):
                 implicit.add(id(indexes[-1]))
     partition_by = table.dialect_options["postgresql"].get("partition_by")
     return Table(
@@ -274,54 +274,12 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
     )
 
 
-R = typing.TypeVar("R", ForeignKey, UniqueConstraint, CheckConstraint, Index)
-
-
-def declared_once(records: list[R], implicit: frozenset[int] = frozenset()) -> tuple[R, ...]:
-    """Sorted, each object once, though the models may declare it twice.
-
-    ``ForeignKey(...)`` on a column and again a named ``ForeignKeyConstraint`` in
-    ``__table_args__``, or ``index=True`` under a naming convention and again
-    ``Index()`` of that name, are one object in the database. A copy whose name is
-    not the user's (none, or made by the naming convention: ``implicit`` holds their
-    ids) of an object declared with a name goes; of two with one name the first in
-    sort order stays (create_all would fail on the second).
-    """
-    ordered = sorted(records, key=_sort_key)
-    explicit = [r for r in ordered if r.name is not None and id(r) not in implicit]
-    kept: list[R] = []
-    seen: set[str] = set()
-    for r in ordered:
-        if (r.name is None or id(r) in implicit) and any(
-            o is not r and dataclasses.replace(r, name=o.name) == o for o in explicit
-        ):
-            continue
-        if r.name is None:
-            if r in kept:
-                continue
-        elif r.name in seen:
-            continue
-        else:
-            seen.add(r.name)
-        kept.append(r)
-    return tuple(kept)
-
-
-def _implicit_name(obj: Any) -> bool:
-    """Named by nobody, or by the naming convention rather than by the user."""
-    return obj.name is None or isinstance(obj.name, conv)
-
-
 def _creates(index: sa.Index, ctx: DeclareContext) -> bool:
     """Whether create_all() would create the index here (Index.ddl_if(dialect=...))."""
     cond = index._ddl_if
     return cond is None or bool(
         cond._should_execute(sa.schema.CreateIndex(index), index, None, compiler=ctx.ddl)
     )
-
-
-def _sort_key(obj: Any) -> tuple[str, str]:
-    return (obj.name or "", repr(obj))
 
 
 def _partition_by(text: str) -> str:
