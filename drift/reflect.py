@@ -4,6 +4,10 @@ One query per object kind (``drift/sql/*.sql``) for all tables of all the
 requested schemas: the number of statements does not grow with the number of
 tables. Everything read goes through ``normalize.py``, like the models side.
 
+All of it in one REPEATABLE READ transaction, read again when DDL raced the
+catalog functions (``reflect_consistently``). Partitions are nested in their
+parent table (``Table.partitions``).
+
 While reading, the transaction's search_path is ``pg_catalog`` only, so that
 ``format_type()``, ``pg_get_expr()`` and ``regclass`` print every user type,
 sequence and function schema-qualified, whatever the server's search_path is.
@@ -57,7 +61,8 @@ READ_TRIES = 5
 
 
 def reflect_snapshot(url: str, schemas: tuple[str, ...]) -> Snapshot:
-    """Read the requested schemas of the database at ``url`` (in a READ ONLY transaction)."""
+    """Read the requested schemas of the database at ``url`` (one consistent, read-only
+    transaction; see ``reflect_consistently``)."""
     with read_only_connection(url) as conn:
         return reflect_consistently(conn, schemas, source=redact_url(url))
 
