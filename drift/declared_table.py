@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -22,7 +23,9 @@ from drift.errors import DriftError, first_line
 from drift.schema import (
     CheckConstraint,
     Column,
+    Domain,
     EnumType,
+    ExclusionConstraint,
     ForeignKey,
     Index,
     IndexElement,
@@ -74,6 +77,7 @@ class DeclareContext:
     )
     type_cache: dict[Any, tuple[str, str]] = field(default_factory=dict)
     enums: dict[tuple[str, str], EnumType] = field(default_factory=dict)
+    domains: dict[tuple[str, str], Domain] = field(default_factory=dict)
 
     def sql(self, clause: Any) -> str:
         return str(self.ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
@@ -134,7 +138,10 @@ def type_text(t: Any, ctx: DeclareContext) -> tuple[str, str]:
         text = nz.qualified_name(schema, name)
         result = (text, text)
     elif isinstance(impl, postgresql.DOMAIN):
-        text = nz.qualified_name(stored_schema(impl.schema), stored_name(impl.name or ""))
+        schema, name = stored_schema(impl.schema), stored_name(impl.name or "")
+        if schema in ctx.schemas and (schema, name) not in ctx.domains:
+            ctx.domains[(schema, name)] = declare_domain(impl, ctx)
+        text = nz.qualified_name(schema, name)
         result = (text, text)
     elif isinstance(impl, sa.ARRAY):
         inner, inner_raw = type_text(impl.item_type, ctx)
@@ -186,7 +193,9 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
             schema = stored_schema(seq.schema or col.table.metadata.schema)
             sequence = nz.qualified_name(schema, stored_name(seq.name))
             client_sequence = True
-    collation = getattr(col.type, "collation", None)
+    # a domain's collation is the domain's: the column has its type's (PostgreSQL's view too)
+    collation = None if isinstance(col.type, postgresql.DOMAIN) else getattr(
+        col.type, "collation", None)
     return Column(
         name=stored_name(col.name),
         type=type_,
@@ -213,11 +222,11 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
     columns = tuple(_column(c, ctx) for c in table.columns if not c.system)
     pk = table.primary_key
     primary_key = (
-        PrimaryKey(name=ctx.name(pk), columns=_names(pk.columns))
+        PrimaryKey(name=ctx.name(pk), columns=_names(pk.columns), **_deferrability(pk))
         if pk is not None and len(pk.columns)
         else None
     )
-    fks, uniques, checks = [], [], []
+    fks, uniques, checks, exclusions = [], [], [], []
     constraints = list(table.constraints) + [k for c in table.columns for k in c.constraints]
     for con in constraints:
         if not con._should_create_for_compiler(ctx.ddl):
@@ -232,6 +241,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
                     nulls_not_distinct=bool(
                         con.dialect_options["postgresql"]["nulls_not_distinct"]
                     ),
+                    **_deferrability(con),
                 )
             )
         elif isinstance(con, sa.CheckConstraint):
@@ -242,8 +252,11 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
                     name=ctx.name(con),
                     expression=expression,
                     raw=nz.raw_of(expression=(text, expression)),
+                    validated=not con.dialect_options["postgresql"]["not_valid"],
                 )
             )
+        elif isinstance(con, ExcludeConstraint):
+            exclusions.append(_exclusion(con, ctx))
     partition_by = table.dialect_options["postgresql"].get("partition_by")
     return Table(
         name=stored_name(table.name),
@@ -258,6 +271,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
         comment=table.comment or None,
         partitioned_by=_partition_by(partition_by) if partition_by else None,
         declared_by=declared_by,
+        exclusion_constraints=tuple(sorted(exclusions, key=_sort_key)),
     )
 
 
@@ -292,9 +306,9 @@ def _foreign_key(con: sa.ForeignKeyConstraint, ctx: DeclareContext) -> ForeignKe
         referred_columns=_names(e.column for e in con.elements),
         on_delete=(con.ondelete or "NO ACTION").upper(),
         on_update=(con.onupdate or "NO ACTION").upper(),
-        deferrable=bool(con.deferrable),
-        initially_deferred=(con.initially or "").upper() == "DEFERRED",
         match=(con.match or "SIMPLE").upper(),
+        validated=not con.dialect_options["postgresql"]["not_valid"],
+        **_deferrability(con),
     )
 
 
@@ -384,3 +398,77 @@ def _unquote(name: str) -> str:
     if name.startswith('"') and name.endswith('"'):
         return name[1:-1].replace('""', '"')
     return name.lower()
+
+
+def _deferrability(con: Any) -> dict[str, bool]:
+    """DEFERRABLE / INITIALLY DEFERRED as PostgreSQL stores them: INITIALLY DEFERRED implies
+    DEFERRABLE."""
+    deferred = (con.initially or "").upper() == "DEFERRED"
+    return {"deferrable": bool(con.deferrable) or deferred, "initially_deferred": deferred}
+
+
+def _exclusion(con: ExcludeConstraint, ctx: DeclareContext) -> ExclusionConstraint:
+    """EXCLUDE USING ... as create_all() renders it (PGDDLCompiler.visit_exclude_constraint)."""
+    method = (con.using or "gist").lower()
+    elements, operators, raw_expressions = [], [], []
+    for expr, _, operator in con._render_exprs:
+        opclass = con.ops.get(getattr(expr, "key", None) or "")
+        if opclass in _DEFAULT_OPCLASSES.get(method, ()):
+            opclass = None
+        if isinstance(expr, sa.Column):
+            expression, is_column = stored_name(expr.name), True
+        else:
+            text = ctx.sql(expr)
+            expression = nz.canonical_expression(text)
+            name = nz.bare_identifier(expression)
+            is_column = name is not None
+            if is_column:
+                expression = typing.cast(str, name)
+            elif expression != text:
+                raw_expressions.append(text)
+        elements.append(IndexElement(expression=expression, is_column=is_column, opclass=opclass))
+        operators.append(str(operator))
+    where_text = ctx.sql(con.where) if con.where is not None else None
+    where = nz.canonical_expression(where_text) if where_text is not None else None
+    return ExclusionConstraint(
+        name=ctx.name(con),
+        elements=tuple(elements),
+        operators=tuple(operators),
+        method=method,
+        where=where,
+        raw=nz.raw_of(
+            where=(where_text, where), expressions=("; ".join(raw_expressions) or None, None)
+        ),
+        **_deferrability(con),
+    )
+
+
+def declare_domain(domain: postgresql.DOMAIN, ctx: DeclareContext) -> Domain:
+    """CREATE DOMAIN as create_all() renders it (PGDDLCompiler.visit_create_domain_type)."""
+    type_, compiled = type_text(domain.data_type, ctx)
+    default_text = (
+        ctx.ddl.render_default_string(domain.default) if domain.default is not None else None
+    )
+    default = nz.canonical_default(default_text, type_)
+    check_text = ctx.sql(domain.check) if domain.check is not None else None
+    checks = nz.check_conjuncts(check_text) if check_text is not None else ()
+    collation = None
+    if domain.collation is not None:
+        collation = (
+            nz.qualified_name(stored_name(domain.collation_schema), stored_name(domain.collation))
+            if domain.collation_schema
+            else nz.quote_ident(stored_name(domain.collation))
+        )
+    return Domain(
+        name=stored_name(domain.name or ""),
+        type=type_,
+        nullable=not domain.not_null,
+        default=default,
+        collation=collation,
+        checks=checks,
+        raw=nz.raw_of(
+            type=(compiled, type_),
+            default=(default_text, default),
+            checks=(check_text, "; ".join(checks) or None),
+        ),
+    )

@@ -61,6 +61,8 @@ class Column:
 class PrimaryKey:
     name: str | None
     columns: tuple[str, ...]
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class ForeignKey:
     deferrable: bool = False
     initially_deferred: bool = False
     match: str = "SIMPLE"  # SIMPLE | FULL | PARTIAL
+    validated: bool = True  # False: NOT VALID (existing rows were never checked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,8 @@ class UniqueConstraint:
     name: str | None
     columns: tuple[str, ...]
     nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,7 @@ class CheckConstraint:
     name: str | None
     expression: str  # canonical, without the outer CHECK ( )
     raw: Raw = ()
+    validated: bool = True  # False: NOT VALID (existing rows were never checked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,20 @@ class Index:
 
 
 @dataclass(frozen=True, slots=True)
+class ExclusionConstraint:
+    """EXCLUDE USING method (element WITH operator, ...) WHERE (...): one operator per element."""
+
+    name: str | None
+    elements: tuple[IndexElement, ...]
+    operators: tuple[str, ...]
+    method: str = "gist"
+    where: str | None = None  # canonical predicate
+    deferrable: bool = False
+    initially_deferred: bool = False
+    raw: Raw = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     name: str
     columns: tuple[Column, ...] = ()
@@ -123,6 +143,7 @@ class Table:
     comment: str | None = None
     partitioned_by: str | None = None  # e.g. "RANGE (played_at)"; partitions are not tables
     declared_by: str | None = None  # "module:Class" of the declaring model, models side only
+    exclusion_constraints: tuple[ExclusionConstraint, ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -155,12 +176,32 @@ class Sequence:
 
 
 @dataclass(frozen=True, slots=True)
+class Domain:
+    """CREATE DOMAIN name AS type [COLLATE] [DEFAULT] [NOT NULL] [CHECK (...) ...].
+
+    ``checks`` are the canonical conjuncts of every CHECK, sorted: the same
+    values pass ``CHECK (a) CHECK (b)`` and ``CHECK (a AND b)``, and SQLAlchemy's
+    DOMAIN can only declare the second. The check names are not kept (see
+    ``compare/domains.py``).
+    """
+
+    name: str
+    type: str  # the base type, canonical
+    nullable: bool = True
+    default: str | None = None
+    collation: str | None = None  # only where not the base type's default
+    checks: tuple[str, ...] = ()
+    raw: Raw = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
     name: str
     tables: tuple[Table, ...] = ()
     views: tuple[View, ...] = ()
     enums: tuple[EnumType, ...] = ()
     sequences: tuple[Sequence, ...] = ()
+    domains: tuple[Domain, ...] = ()
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)

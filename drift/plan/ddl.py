@@ -148,6 +148,8 @@ def add_column_sql(schema: str, table: str, column: s.Column, enums: EnumIndex) 
     """ADD COLUMN for a serial column or a type SQLAlchemy cannot name."""
     type_text = serial_type(column) if column.serial else type_sql(column.type, enums)
     parts = [f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {quote(column.name)} {type_text}"]
+    if column.collation:
+        parts.append(f"COLLATE {column.collation}")  # stored as quote_ident() prints it
     if column.default is not None and not column.serial:
         parts.append(f"DEFAULT {column.default}")
     if not column.nullable:

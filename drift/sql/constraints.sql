@@ -29,7 +29,8 @@ SELECT con.conrelid AS relid,
        CASE WHEN con.contype = 'u' THEN
             COALESCE((SELECT (to_jsonb(i) ->> 'indnullsnotdistinct')::boolean
                       FROM pg_index i WHERE i.indexrelid = con.conindid), false)
-       END AS nulls_not_distinct
+       END AS nulls_not_distinct,
+       con.convalidated AS validated
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
