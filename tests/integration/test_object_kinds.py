@@ -345,6 +345,35 @@ SILENT_CASES = [
                            postgresql_ops={"email": "varchar_pattern_ops"})), []),
 ]
 
+class Vector(sa.types.UserDefinedType[list[float]]):
+    """pgvector's type as a project without the pgvector package writes it."""
+
+    cache_ok = True
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def get_col_spec(self, **kw: object) -> str:
+        return f"VECTOR({self.dim})"
+
+
+def embedding_domain(base: type[DeclarativeBase]) -> object:
+    class Item(base):  # type: ignore[valid-type, misc]
+        __tablename__ = "item"
+        id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+        embedding: Mapped[list[float] | None] = mapped_column(
+            DOMAIN("embedding", Vector(3), not_null=True))
+
+    return Item
+
+
+SILENT_CASES.append(Case(
+    "a domain over an extension's type",
+    "CREATE EXTENSION vector; CREATE DOMAIN embedding AS vector(3) NOT NULL;"
+    "CREATE TABLE item (id integer NOT NULL, embedding embedding);"
+    "ALTER TABLE ONLY item ADD CONSTRAINT pk_item PRIMARY KEY (id);",
+    embedding_domain, []))
+
 CASES = DOMAIN_CASES + OPTION_CASES + EXCLUSION_CASES + OPCLASS_CASES + SILENT_CASES
 
 
