@@ -464,3 +464,29 @@ def test_exclusion_constraint_as_read_and_described(run_sql, database_url: str) 
     assert found == {"public.booking.booking_no_overlap None": (
         "warning", "(absent)",
         "EXCLUDE USING gist (seats WITH &&, during WITH &&) WHERE NOT cancelled")}
+
+
+def test_what_create_all_builds_from_the_models_is_no_drift(  # type: ignore[no-untyped-def]
+    database_url: str, engine: sa.Engine
+) -> None:
+    """Every declaration of this file at once, created by create_all(): nothing to report."""
+    base = new_base()
+    grade()(base)
+    registered_domain(base)
+    ledger(lambda: sa.PrimaryKeyConstraint("id", deferrable=True, initially="DEFERRED"),
+           lambda: sa.UniqueConstraint("position", deferrable=True),
+           lambda: sa.CheckConstraint("amount > 0", name="positive", postgresql_not_valid=True),
+           lambda: sa.ForeignKeyConstraint(["account_id"], ["account.id"],
+                                           postgresql_not_valid=True))(base)
+    booking(no_overlap(deferrable=True, initially="DEFERRED"),
+            no_overlap(name=None, elements=(("seats", "&&"),), where=None))(base)
+    customer(lambda: sa.Index("ix_customer_email", "email",
+                              postgresql_ops={"email": "varchar_pattern_ops"}))(base)
+    base.metadata.create_all(engine)
+    models = declare_metadata(base.metadata, ("public",))
+    database = reflect_snapshot(database_url, ("public",))
+    assert compare_snapshots(models, database) == []
+    assert {d.name for d in database.schemas[0].domains} == {
+        "code", "percent", "posint", "status_code"}
+    booking_table = database.schemas[0].table("booking")
+    assert booking_table is not None and len(booking_table.exclusion_constraints) == 2
