@@ -7,7 +7,12 @@ it (``t_a_b_key``, ``t_a_fkey``, ``t_a_check``, ``t_a_idx``, ``t_pkey``).
 
 A unique constraint on one side and a plain unique index on the same columns
 on the other (``Column(unique=True)`` against ``CREATE UNIQUE INDEX``) enforce
-the same thing: they are paired here and give no mismatch.
+the same thing: they are paired here and give no mismatch. Except under one
+name: a unique constraint ``u`` the models declare and a unique index ``u`` the
+database has (or the reverse) is one ``constraint_kind`` mismatch, because
+code that names it tells them apart (``ON CONFLICT ON CONSTRAINT u`` and
+``ALTER TABLE ... DROP CONSTRAINT u`` fail on an index). A DEFERRABLE unique
+constraint is never paired with an index (an index cannot be deferred).
 """
 
 from __future__ import annotations
