@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from drift import schema as s
-from drift.compare.definitions import match_table_objects
+from drift.compare.definitions import match_table_objects, match_uniques_and_indexes
 from drift.compare.exclusions import match_exclusions
 from drift.compare.registry import TablePair
 from drift.mismatch import Change, Finding, ObjectType
@@ -282,10 +282,7 @@ def _constraint_alter(ctx: PlanContext, f: Finding) -> list[Step]:
     models_record, db_record = next(((mo, do) for mo, do in matching.pairs
                                      if (do.name or m.name) == m.name), (None, None))
     if m.attribute == "constraint_kind":
-        return [manual(f, f"the database has a {m.database} where the models declare a "
-                          f"{m.models} of the same name (a unique index becomes the "
-                          "constraint with ALTER TABLE ... ADD CONSTRAINT ... UNIQUE USING "
-                          "INDEX ...)")]
+        return _constraint_kind(f, mt, dt)
     if db_record is None or models_record is None:
         return [manual(f, "the pair of objects was not found in the snapshots")]
     if m.attribute == "validated":
@@ -304,6 +301,23 @@ def _constraint_alter(ctx: PlanContext, f: Finding) -> list[Step]:
                              models_record.name or m.name)
     return [dataclasses.replace(drop, key=(*key, "drop")),
             dataclasses.replace(create, key=(*key, "create"))]
+
+
+def _constraint_kind(f: Finding, mt: s.Table, dt: s.Table) -> list[Step]:
+    """A unique constraint the database has as a unique index of its name, or the reverse."""
+    m = f.mismatch
+    pair = next(((mo, do) for mo, do in match_uniques_and_indexes(
+        TablePair(m.schema, mt, dt)).kind_changes if do.name == m.name), None)
+    if pair is None:
+        return [manual(f, "the pair of objects was not found in the snapshots")]
+    record = pair[1]
+    columns = (record.columns if isinstance(record, s.UniqueConstraint)
+               else tuple(e.expression for e in record.elements))
+    up, down = ddl.unique_index_to_constraint(m.schema, dt.name, m.name or "", columns)
+    if isinstance(record, s.UniqueConstraint):  # the models want the index
+        up, down = down, up  # type: ignore[assignment]
+    key = (m.object_type.value, m.schema, dt.name, m.name or "", "kind")
+    return [Step(StepKind.CREATE_UNIQUE, up, down, schema=m.schema, table=dt.name, key=key)]
 
 
 for _kind in _KINDS:

@@ -211,5 +211,15 @@ def add_exclusion(schema: str, table: str, x: s.ExclusionConstraint, name: str) 
     return execute(sql), execute(f"{head} DROP CONSTRAINT {quote(name)}")
 
 
+def unique_index_to_constraint(schema: str, table: str, name: str,
+                               columns: tuple[str, ...]) -> Pair:
+    """A plain unique index becomes the unique constraint of its name (and back)."""
+    head = f"ALTER TABLE {qualified(schema, table)}"
+    cols = ", ".join(quote(c) for c in columns)
+    return (execute(f"{head} ADD CONSTRAINT {quote(name)} UNIQUE USING INDEX {quote(name)}"),
+            execute(f"{head} DROP CONSTRAINT {quote(name)}; "
+                    f"CREATE UNIQUE INDEX {quote(name)} ON {qualified(schema, table)} ({cols})"))
+
+
 def validate_constraint(schema: str, table: str, name: str) -> ops.ExecuteSQLOp:
     return execute(f"ALTER TABLE {qualified(schema, table)} VALIDATE CONSTRAINT {quote(name)}")

@@ -30,8 +30,9 @@ from drift.render.migration import write_revisions
 LIVE_SQL = """
 CREATE DOMAIN percent AS numeric(5,2) CONSTRAINT percent_min CHECK (VALUE >= 0);
 CREATE DOMAIN old_code AS text;
-CREATE TABLE account (id integer NOT NULL);
+CREATE TABLE account (id integer NOT NULL, code text);
 ALTER TABLE ONLY account ADD CONSTRAINT pk_account PRIMARY KEY (id);
+ALTER TABLE ONLY account ADD CONSTRAINT uq_account_code UNIQUE (code);
 CREATE TABLE ledger (id integer NOT NULL, account_id integer, "position" integer,
                      amount numeric(12,2), share percent, memo text);
 ALTER TABLE ONLY ledger ADD CONSTRAINT pk_ledger PRIMARY KEY (id);
@@ -67,6 +68,8 @@ StatusCode = DOMAIN("status_code", sa.String(10), default="new", not_null=True)
 class Account(Base):
     __tablename__ = "account"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    code: Mapped[str | None] = mapped_column(sa.Text)
+    __table_args__ = (sa.Index("uq_account_code", "code", unique=True),)
 
 
 class Ledger(Base):
@@ -115,6 +118,7 @@ def test_a_plan_over_the_new_kinds_converges_or_says_manual(
         ("exclusion_constraint", "only_in_database", None, "public.booking.booking_during_excl"),
         ("exclusion_constraint", "only_in_models", None, "public.booking.booking_no_overlap"),
         ("foreign_key", "differs", "validated", "public.ledger.fk_ledger_account_id_account"),
+        ("index", "differs", "constraint_kind", "public.account.uq_account_code"),
         ("index", "differs", "opclass", "public.ledger.ix_ledger_memo"),
         ("primary_key", "differs", "deferrable", "public.ledger.pk_ledger"),
         ("unique_constraint", "differs", "constraint_kind", "public.ledger.uq_ledger_position"),
@@ -123,9 +127,8 @@ def test_a_plan_over_the_new_kinds_converges_or_says_manual(
     plan = build_plan(classification.findings, (), models, database,
                       PlanOptions(allow_destructive=True))
     manual = sorted(st.path for st in plan.steps if st.kind is StepKind.MANUAL)
-    # the domain's checks (which constraint to drop is a person's call) and the index that
-    # stands for a constraint: notes in the revision, not operations
-    assert manual == ["public.ledger.uq_ledger_position", "public.percent"]
+    # the domain's checks (which constraint to drop is a person's call): a note, no operation
+    assert manual == ["public.percent"]
 
     migrations = tmp_path / "migrations"
     command.init(Config(str(migrations / "alembic.ini")), str(migrations))
@@ -135,7 +138,7 @@ def test_a_plan_over_the_new_kinds_converges_or_says_manual(
                          downgrade=True)
     assert report.rebuild_differences == ()
     assert report.converged, report
-    assert [r.left_disabled for r in report.revisions] == [2]
+    assert [r.left_disabled for r in report.revisions] == [1]
     assert report.downgrade_ran
     # VALIDATE CONSTRAINT has no downgrade: a validated constraint where the schema had a
     # NOT VALID one is no drift (the rule of the `validated` attribute)
