@@ -332,6 +332,14 @@ for _kind in _KINDS:
 @builder(ObjectType.DOMAIN, _X)
 def _domain_alter(ctx: PlanContext, f: Finding) -> list[Step]:
     m = f.mismatch
+    if m.attribute in ("nullable", "default"):
+        pair = ddl.alter_domain(m.schema, m.name or "", m.attribute, m.models, m.database)
+        step = _sql_step(StepKind.ALTER_DOMAIN, pair, m.schema)
+        if m.attribute == "nullable" and m.models is False:
+            step = dataclasses.replace(step, hazards=(Hazard(
+                HazardKind.LOCK, f"SET NOT NULL on domain {m.name!r} scans every column of "
+                "that type, and fails where one holds NULL"),))
+        return [step]
     return [manual(f, f"the domain differs in {m.attribute}: ALTER DOMAIN by hand (a CHECK "
                       "is dropped by its name, and a new one checks the existing columns)")]
 

@@ -184,6 +184,19 @@ def create_domain(schema: str, domain: s.Domain) -> Pair:
     return execute(" ".join(parts)), execute(f"DROP DOMAIN {name}")
 
 
+def alter_domain(schema: str, name: str, attribute: str, models: object,
+                 database: object) -> Pair:
+    """ALTER DOMAIN for a ``nullable`` or ``default`` difference (values are canonical SQL)."""
+    head = f"ALTER DOMAIN {qualified(schema, name)}"
+
+    def clause(value: object) -> str:
+        if attribute == "nullable":
+            return "DROP NOT NULL" if value else "SET NOT NULL"
+        return "DROP DEFAULT" if value is None else f"SET DEFAULT {value}"
+
+    return execute(f"{head} {clause(models)}"), execute(f"{head} {clause(database)}")
+
+
 _OPERATOR = re.compile(r"[-+*/<>=~!@#%^&|`?]{1,63}")
 
 

@@ -27,6 +27,7 @@ class StepKind(StrEnum):
     CREATE_ENUM = "create_enum"
     ALTER_ENUM = "alter_enum"
     CREATE_DOMAIN = "create_domain"  # after enums: a domain may be over one
+    ALTER_DOMAIN = "alter_domain"
     CREATE_SEQUENCE = "create_sequence"
     ALTER_SEQUENCE = "alter_sequence"
     CREATE_TABLE = "create_table"

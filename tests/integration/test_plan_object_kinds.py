@@ -30,11 +30,12 @@ from drift.render.migration import write_revisions
 LIVE_SQL = """
 CREATE DOMAIN percent AS numeric(5,2) CONSTRAINT percent_min CHECK (VALUE >= 0);
 CREATE DOMAIN old_code AS text;
+CREATE DOMAIN qty AS integer DEFAULT 1;
 CREATE TABLE account (id integer NOT NULL, code text);
 ALTER TABLE ONLY account ADD CONSTRAINT pk_account PRIMARY KEY (id);
 ALTER TABLE ONLY account ADD CONSTRAINT uq_account_code UNIQUE (code);
 CREATE TABLE ledger (id integer NOT NULL, account_id integer, "position" integer,
-                     amount numeric(12,2), share percent, memo text);
+                     amount numeric(12,2), share percent, memo text, qty qty);
 ALTER TABLE ONLY ledger ADD CONSTRAINT pk_ledger PRIMARY KEY (id);
 ALTER TABLE ledger ADD CONSTRAINT fk_ledger_account_id_account
     FOREIGN KEY (account_id) REFERENCES account (id) NOT VALID;
@@ -62,6 +63,7 @@ class Base(DeclarativeBase):
 
 
 Percent = DOMAIN("percent", sa.Numeric(5, 2), check="VALUE >= 0 AND VALUE <= 100")
+Qty = DOMAIN("qty", sa.Integer, default=sa.text("0"), not_null=True)
 StatusCode = DOMAIN("status_code", sa.String(10), default="new", not_null=True)
 
 
@@ -81,6 +83,7 @@ class Ledger(Base):
     share: Mapped[Decimal | None] = mapped_column(Percent)
     memo: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str | None] = mapped_column(StatusCode)
+    qty: Mapped[int | None] = mapped_column(Qty)
     __table_args__ = (
         sa.PrimaryKeyConstraint("id", deferrable=True, initially="DEFERRED"),
         sa.ForeignKeyConstraint(["account_id"], ["account.id"]),
@@ -113,6 +116,8 @@ def test_a_plan_over_the_new_kinds_converges_or_says_manual(
         ("check_constraint", "differs", "validated", "public.ledger.ck_ledger_positive"),
         ("column", "only_in_models", None, "public.ledger.status"),
         ("domain", "differs", "checks", "public.percent"),
+        ("domain", "differs", "default", "public.qty"),
+        ("domain", "differs", "nullable", "public.qty"),
         ("domain", "only_in_database", None, "public.old_code"),
         ("domain", "only_in_models", None, "public.status_code"),
         ("exclusion_constraint", "only_in_database", None, "public.booking.booking_during_excl"),
