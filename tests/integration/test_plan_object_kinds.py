@@ -148,3 +148,45 @@ def test_a_plan_over_the_new_kinds_converges_or_says_manual(
     # VALIDATE CONSTRAINT has no downgrade: a validated constraint where the schema had a
     # NOT VALID one is no drift (the rule of the `validated` attribute)
     assert report.downgrade_differences == ()
+
+
+HOSTILE = 'Dom "x"; DROP TABLE t; --'
+QUOTED = HOSTILE.replace('"', '""')
+HOSTILE_SQL = (
+    'CREATE SCHEMA "Odd Schema";'
+    f'CREATE DOMAIN "Odd Schema"."{QUOTED}" AS text COLLATE "C" CHECK (VALUE <> \'it\'\'s\');'
+    'CREATE TABLE "Odd Schema"."T t" ("Id" integer NOT NULL, "During ""x""" tstzrange);'
+    'ALTER TABLE ONLY "Odd Schema"."T t" ADD CONSTRAINT "T t_pkey" PRIMARY KEY ("Id");'
+    f'ALTER TABLE ONLY "Odd Schema"."T t" ADD CONSTRAINT "{QUOTED}"'
+    ' EXCLUDE USING gist ("During ""x""" WITH &&) WHERE ("Id" > 0);'
+)
+
+
+def test_hostile_names_of_domains_and_exclusion_constraints_are_quoted(
+    run_sql, database_url: str, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Dropped by the plan, then created again by its downgrade: quoted both ways."""
+    run_sql(HOSTILE_SQL)
+    schemas = ("Odd Schema",)
+    md = sa.MetaData()
+    sa.Table("T t", md, sa.Column("Id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column('During "x"', TSTZRANGE), schema="Odd Schema")
+    models = declare_metadata(md, schemas)
+    database = reflect_snapshot(database_url, schemas)
+    found = compare_snapshots(models, database)
+    assert sorted((m.object_type.value, m.path) for m in found) == [
+        ("domain", f"Odd Schema.{HOSTILE}"),
+        ("exclusion_constraint", f"Odd Schema.T t.{HOSTILE}"),
+    ]
+    classification = classify(found, ExpectationsFile((), ()), date(2026, 1, 1))
+    plan = build_plan(classification.findings, (), models, database,
+                      PlanOptions(allow_destructive=True))
+    migrations = tmp_path / "migrations"
+    command.init(Config(str(migrations / "alembic.ini")), str(migrations))
+    written = write_revisions(plan, migrations, url=database_url)
+    report = verify_plan(plan, tuple(w.rev_id for w in written.revisions), written.start,
+                         migrations, database, models, schemas, scratch_url=database_url,
+                         downgrade=True)
+    assert report.rebuild_differences == ()
+    assert report.converged, report
+    assert report.downgrade_ran and report.downgrade_differences == ()
