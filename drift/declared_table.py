@@ -59,12 +59,13 @@ _SCALAR_OPCLASSES = frozenset(
         "uuid_ops",
     }
 )
+_RANGE_OPCLASSES = frozenset({"range_ops", "multirange_ops"})  # ranges: exclusion constraints
 _DEFAULT_OPCLASSES: dict[str, frozenset[str]] = {
-    "btree": _SCALAR_OPCLASSES | {"tsvector_ops"},
-    "hash": _SCALAR_OPCLASSES,
+    "btree": _SCALAR_OPCLASSES | _RANGE_OPCLASSES | {"tsvector_ops"},
+    "hash": _SCALAR_OPCLASSES | _RANGE_OPCLASSES,
     "gin": frozenset({"array_ops", "jsonb_ops", "tsvector_ops"}),
-    "gist": frozenset({"tsvector_ops"}),
-    "spgist": frozenset({"inet_ops", "text_ops"}),
+    "gist": _RANGE_OPCLASSES | {"tsvector_ops"},
+    "spgist": frozenset({"inet_ops", "text_ops", "range_ops"}),
 }
 
 

@@ -374,6 +374,11 @@ SILENT_CASES.append(Case(
     "ALTER TABLE ONLY item ADD CONSTRAINT pk_item PRIMARY KEY (id);",
     embedding_domain, []))
 
+SILENT_CASES.append(Case(
+    "an exclusion constraint naming the default operator class of a range",
+    BOOKING_SQL + EXCLUDE + ";",
+    booking(no_overlap(ops={"seats": "range_ops", "during": "range_ops"})), []))
+
 CASES = DOMAIN_CASES + OPTION_CASES + EXCLUSION_CASES + OPCLASS_CASES + SILENT_CASES
 
 
