@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import registry as Registry
 
 from drift import normalize as nz
@@ -29,7 +30,7 @@ from drift.declared_table import (
     type_text,
 )
 from drift.errors import DriftError, first_line
-from drift.schema import EnumType, Schema, Sequence, Snapshot, Table
+from drift.schema import Domain, EnumType, Schema, Sequence, Snapshot, Table
 
 # --- references ----------------------------------------------------------------------------
 
@@ -180,17 +181,22 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
                 seq.cycle,
             )
         for obj in getattr(md, "_objects", ()):
-            if isinstance(obj, sa.Enum):  # enums made with metadata=, used by no table yet
+            # enums and domains made with metadata=, used by no table yet
+            if isinstance(obj, sa.Enum | postgresql.DOMAIN):
                 type_text(obj, ctx)
     enums: dict[str, list[EnumType]] = defaultdict(list)
     for (schema, _), enum in sorted(ctx.enums.items()):
         enums[schema].append(enum)
+    domains: dict[str, list[Domain]] = defaultdict(list)
+    for (schema, _), domain in sorted(ctx.domains.items()):
+        domains[schema].append(domain)
     # A schema is declared by what the models put in it; PostgreSQL's default schema
     # also by default, as every database has it (and schema=None tables go there).
     present = sorted(
         set(tables)
         | {s for s in enums if s in schemas}
         | {s for s in sequences if s in schemas}
+        | set(domains)
         | ({nz.DEFAULT_SCHEMA} & set(schemas))
     )
     return Snapshot(
@@ -201,6 +207,7 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
                 tables=tuple(t for _, t in sorted(tables[name].items())),
                 enums=tuple(enums[name]),
                 sequences=tuple(s for _, s in sorted(sequences[name].items())),
+                domains=tuple(domains[name]),
             )
             for name in present
         ),

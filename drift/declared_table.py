@@ -14,16 +14,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from drift import normalize as nz
-from drift.declared_once import declared_once, implicit_name
+from drift.declared_once import declared_once, implicit_name, sort_key
 from drift.errors import DriftError, first_line
 from drift.schema import (
     CheckConstraint,
     Column,
+    Domain,
     EnumType,
+    ExclusionConstraint,
     ForeignKey,
     Index,
     IndexElement,
@@ -57,12 +60,13 @@ _SCALAR_OPCLASSES = frozenset(
         "uuid_ops",
     }
 )
+_RANGE_OPCLASSES = frozenset({"range_ops", "multirange_ops"})  # ranges: exclusion constraints
 _DEFAULT_OPCLASSES: dict[str, frozenset[str]] = {
-    "btree": _SCALAR_OPCLASSES | {"tsvector_ops"},
-    "hash": _SCALAR_OPCLASSES,
+    "btree": _SCALAR_OPCLASSES | _RANGE_OPCLASSES | {"tsvector_ops"},
+    "hash": _SCALAR_OPCLASSES | _RANGE_OPCLASSES,
     "gin": frozenset({"array_ops", "jsonb_ops", "tsvector_ops"}),
-    "gist": frozenset({"tsvector_ops"}),
-    "spgist": frozenset({"inet_ops", "text_ops"}),
+    "gist": _RANGE_OPCLASSES | {"tsvector_ops"},
+    "spgist": frozenset({"inet_ops", "text_ops", "range_ops"}),
 }
 
 
@@ -75,6 +79,7 @@ class DeclareContext:
     )
     type_cache: dict[Any, tuple[str, str]] = field(default_factory=dict)
     enums: dict[tuple[str, str], EnumType] = field(default_factory=dict)
+    domains: dict[tuple[str, str], Domain] = field(default_factory=dict)
 
     def sql(self, clause: Any) -> str:
         return str(self.ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
@@ -135,7 +140,10 @@ def type_text(t: Any, ctx: DeclareContext) -> tuple[str, str]:
         text = nz.qualified_name(schema, name)
         result = (text, text)
     elif isinstance(impl, postgresql.DOMAIN):
-        text = nz.qualified_name(stored_schema(impl.schema), stored_name(impl.name or ""))
+        schema, name = stored_schema(impl.schema), stored_name(impl.name or "")
+        if schema in ctx.schemas and (schema, name) not in ctx.domains:
+            ctx.domains[(schema, name)] = declare_domain(impl, ctx)
+        text = nz.qualified_name(schema, name)
         result = (text, text)
     elif isinstance(impl, sa.ARRAY):
         inner, inner_raw = type_text(impl.item_type, ctx)
@@ -187,7 +195,9 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
             schema = stored_schema(seq.schema or col.table.metadata.schema)
             sequence = nz.qualified_name(schema, stored_name(seq.name))
             client_sequence = True
-    collation = getattr(col.type, "collation", None)
+    # a domain's collation is the domain's: the column has its type's (PostgreSQL's view too)
+    collation = None if isinstance(col.type, postgresql.DOMAIN) else getattr(
+        col.type, "collation", None)
     return Column(
         name=stored_name(col.name),
         type=type_,
@@ -214,11 +224,11 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
     columns = tuple(_column(c, ctx) for c in table.columns if not c.system)
     pk = table.primary_key
     primary_key = (
-        PrimaryKey(name=ctx.name(pk), columns=_names(pk.columns))
+        PrimaryKey(name=ctx.name(pk), columns=_names(pk.columns), **_deferrability(pk))
         if pk is not None and len(pk.columns)
         else None
     )
-    fks, uniques, checks = [], [], []
+    fks, uniques, checks, exclusions = [], [], [], []
     implicit: set[int] = set()  # records whose name is not the user's (see declared_once)
     constraints = list(table.constraints) + [k for c in table.columns for k in c.constraints]
     for con in constraints:
@@ -235,6 +245,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
                     nulls_not_distinct=bool(
                         con.dialect_options["postgresql"]["nulls_not_distinct"]
                     ),
+                    **_deferrability(con),
                 )
             )
             record = uniques[-1]
@@ -246,9 +257,13 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
                     name=ctx.name(con),
                     expression=expression,
                     raw=nz.raw_of(expression=(text, expression)),
+                    validated=not con.dialect_options["postgresql"]["not_valid"],
                 )
             )
             record = checks[-1]
+        elif isinstance(con, ExcludeConstraint):
+            exclusions.append(_exclusion(con, ctx))
+            record = exclusions[-1]
         else:
             continue
         if implicit_name(con):
@@ -271,6 +286,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
         comment=table.comment or None,
         partitioned_by=_partition_by(partition_by) if partition_by else None,
         declared_by=declared_by,
+        exclusion_constraints=tuple(sorted(exclusions, key=sort_key)),
     )
 
 
@@ -301,9 +317,9 @@ def _foreign_key(con: sa.ForeignKeyConstraint, ctx: DeclareContext) -> ForeignKe
         referred_columns=_names(e.column for e in con.elements),
         on_delete=(con.ondelete or "NO ACTION").upper(),
         on_update=(con.onupdate or "NO ACTION").upper(),
-        deferrable=bool(con.deferrable),
-        initially_deferred=(con.initially or "").upper() == "DEFERRED",
         match=(con.match or "SIMPLE").upper(),
+        validated=not con.dialect_options["postgresql"]["not_valid"],
+        **_deferrability(con),
     )
 
 
@@ -395,3 +411,77 @@ def _unquote(name: str) -> str:
     if name.startswith('"') and name.endswith('"'):
         return name[1:-1].replace('""', '"')
     return name.lower()
+
+
+def _deferrability(con: Any) -> dict[str, bool]:
+    """DEFERRABLE / INITIALLY DEFERRED as PostgreSQL stores them: INITIALLY DEFERRED implies
+    DEFERRABLE."""
+    deferred = (con.initially or "").upper() == "DEFERRED"
+    return {"deferrable": bool(con.deferrable) or deferred, "initially_deferred": deferred}
+
+
+def _exclusion(con: ExcludeConstraint, ctx: DeclareContext) -> ExclusionConstraint:
+    """EXCLUDE USING ... as create_all() renders it (PGDDLCompiler.visit_exclude_constraint)."""
+    method = (con.using or "gist").lower()
+    elements, operators, raw_expressions = [], [], []
+    for expr, _, operator in con._render_exprs:
+        opclass = con.ops.get(getattr(expr, "key", None) or "")
+        if opclass in _DEFAULT_OPCLASSES.get(method, ()):
+            opclass = None
+        if isinstance(expr, sa.Column):
+            expression, is_column = stored_name(expr.name), True
+        else:
+            text = ctx.sql(expr)
+            expression = nz.canonical_expression(text)
+            name = nz.bare_identifier(expression)
+            is_column = name is not None
+            if is_column:
+                expression = typing.cast(str, name)
+            elif expression != text:
+                raw_expressions.append(text)
+        elements.append(IndexElement(expression=expression, is_column=is_column, opclass=opclass))
+        operators.append(str(operator))
+    where_text = ctx.sql(con.where) if con.where is not None else None
+    where = nz.canonical_expression(where_text) if where_text is not None else None
+    return ExclusionConstraint(
+        name=ctx.name(con),
+        elements=tuple(elements),
+        operators=tuple(operators),
+        method=method,
+        where=where,
+        raw=nz.raw_of(
+            where=(where_text, where), expressions=("; ".join(raw_expressions) or None, None)
+        ),
+        **_deferrability(con),
+    )
+
+
+def declare_domain(domain: postgresql.DOMAIN, ctx: DeclareContext) -> Domain:
+    """CREATE DOMAIN as create_all() renders it (PGDDLCompiler.visit_create_domain_type)."""
+    type_, compiled = type_text(domain.data_type, ctx)
+    default_text = (
+        ctx.ddl.render_default_string(domain.default) if domain.default is not None else None
+    )
+    default = nz.canonical_default(default_text, type_)
+    check_text = ctx.sql(domain.check) if domain.check is not None else None
+    checks = nz.check_conjuncts(check_text) if check_text is not None else ()
+    collation = None
+    if domain.collation is not None:
+        collation = (
+            nz.qualified_name(stored_name(domain.collation_schema), stored_name(domain.collation))
+            if domain.collation_schema
+            else nz.quote_ident(stored_name(domain.collation))
+        )
+    return Domain(
+        name=stored_name(domain.name or ""),
+        type=type_,
+        nullable=not domain.not_null,
+        default=default,
+        collation=collation,
+        checks=checks,
+        raw=nz.raw_of(
+            type=(compiled, type_),
+            default=(default_text, default),
+            checks=(check_text, "; ".join(checks) or None),
+        ),
+    )

@@ -81,6 +81,9 @@ ATTRIBUTES: tuple[str, ...] = tuple(sorted((
     "nulls_not_distinct", "expression",  # unique and check constraints
     "expressions", "unique", "method", "where", "include",  # index
     "values",  # enum
+    "checks",  # domain (and "type", "nullable", "default", "collation")
+    "validated", "constraint_kind",  # NOT VALID constraints; a unique constraint as an index
+    "opclass",  # index and exclusion constraint elements
     "start", "increment", "min_value", "max_value", "cycle",  # sequence (and "type")
 )))
 

@@ -29,6 +29,8 @@ class ObjectType(StrEnum):
     ENUM = "enum"
     SEQUENCE = "sequence"
     VIEW = "view"
+    DOMAIN = "domain"
+    EXCLUSION_CONSTRAINT = "exclusion_constraint"
 
 
 class Change(StrEnum):

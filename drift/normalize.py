@@ -231,6 +231,20 @@ def sequence_of_default(canonical: str | None) -> str | None:
     return qualified_name(schema, name)
 
 
+def check_conjuncts(text: str) -> tuple[str, ...]:
+    """The canonical top-level AND operands of a CHECK expression, sorted and unique.
+
+    ``CHECK (a) CHECK (b)`` and ``CHECK (a AND b)`` reject the same rows (a CHECK
+    fails only where its result is false), so both give ``(a, b)``.
+    """
+    try:
+        node = sqlexpr.parse(text)
+        parts = node[1] if node[0] == "and" else (node,)
+        return tuple(sorted({sqlexpr.render(p, _RESERVED) for p in parts}))
+    except sqlexpr.ParseError:
+        return (canonical_expression(text),)
+
+
 # --- sequences -----------------------------------------------------------------------------
 
 _TYPE_RANGES = {

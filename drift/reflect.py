@@ -30,7 +30,9 @@ from drift.errors import DriftError, first_line
 from drift.schema import (
     CheckConstraint,
     Column,
+    Domain,
     EnumType,
+    ExclusionConstraint,
     ForeignKey,
     Index,
     IndexElement,
@@ -136,6 +138,8 @@ def _reflect(conn: Connection, schemas: tuple[str, ...], source: str | None) -> 
     opclasses: dict[int, str] = {oid: name for oid, name in conn.execute(query("opclasses"))}
     enums = conn.execute(query("enums"), params).all()
     sequences = conn.execute(query("sequences"), params).all()
+    domains = conn.execute(query("domains"), params).all()
+    exclusions = _group(conn.execute(query("exclusions"), params))
     conn.execute(restore, {"p": saved_path})
 
     # a serial column's default is nextval() of the sequence it owns
@@ -180,6 +184,12 @@ def _reflect(conn: Connection, schemas: tuple[str, ...], source: str | None) -> 
                     key=lambda i: i.name or "",
                 )
             ),
+            exclusion_constraints=tuple(
+                sorted(
+                    (_exclusion(x, names, opclasses) for x in exclusions.get(rel.oid, ())),
+                    key=lambda x: x.name or "",
+                )
+            ),
             inherited=tuple(
                 sorted(o.name for o in (*own_indexes, *own_constraints) if o.inherited)
             ),
@@ -213,6 +223,7 @@ def _reflect(conn: Connection, schemas: tuple[str, ...], source: str | None) -> 
                 views=tuple(sorted(views[name], key=lambda v: v.name)),
                 enums=tuple(sorted(enum_map[name], key=lambda e: e.name)),
                 sequences=tuple(sorted(seq_map[name], key=lambda s: s.name)),
+                domains=tuple(_domain(d) for d in domains if d.schema == name),
             )
             for name in sorted(existing)
         ),
@@ -303,7 +314,12 @@ def _constraints(
     for con in rows:
         columns = tuple(_name(names, n) for n in con.attnums or ())
         if con.type == "p":
-            primary_key = PrimaryKey(name=con.name, columns=columns)
+            primary_key = PrimaryKey(
+                name=con.name,
+                columns=columns,
+                deferrable=con.deferrable,
+                initially_deferred=con.initially_deferred,
+            )
         elif con.type == "f":
             referred = attnames.get(con.referred_relid, {})
             fks.append(
@@ -321,12 +337,17 @@ def _constraints(
                     deferrable=con.deferrable,
                     initially_deferred=con.initially_deferred,
                     match=_MATCH.get(con.match, "SIMPLE"),
+                    validated=con.validated,
                 )
             )
         elif con.type == "u":
             uniques.append(
                 UniqueConstraint(
-                    name=con.name, columns=columns, nulls_not_distinct=con.nulls_not_distinct
+                    name=con.name,
+                    columns=columns,
+                    nulls_not_distinct=con.nulls_not_distinct,
+                    deferrable=con.deferrable,
+                    initially_deferred=con.initially_deferred,
                 )
             )
         else:
@@ -338,6 +359,7 @@ def _constraints(
                     name=con.name,
                     expression=expression,
                     raw=nz.raw_of(expression=(con.expression, expression)),
+                    validated=con.validated,
                 )
             )
     return {
@@ -387,5 +409,41 @@ def _index(row: Row[Any], names: dict[int, str], opclasses: dict[int, str]) -> I
         include=tuple(_name(names, n) for n in row.attnums[row.key_count :]),
         raw=nz.raw_of(
             where=(row.predicate, where), expressions=("; ".join(raw_expressions) or None, None)
+        ),
+    )
+
+
+def _exclusion(
+    row: Row[Any], names: dict[int, str], opclasses: dict[int, str]
+) -> ExclusionConstraint:
+    """One row of exclusions.sql: its index read as any index, plus the constraint's options."""
+    index = _index(row, names, opclasses)
+    return ExclusionConstraint(
+        name=row.name,
+        elements=index.elements,
+        operators=tuple(row.operators),
+        method=index.method,
+        where=index.where,
+        deferrable=row.deferrable,
+        initially_deferred=row.initially_deferred,
+        raw=index.raw,
+    )
+
+
+def _domain(row: Row[Any]) -> Domain:
+    type_ = nz.canonical_type(row.type)
+    default = nz.canonical_default(row.default_expr, type_)
+    checks = tuple(sorted({c for text in row.checks for c in nz.check_conjuncts(text)}))
+    return Domain(
+        name=row.name,
+        type=type_,
+        nullable=not row.not_null,
+        default=default,
+        collation=row.collation,
+        checks=checks,
+        raw=nz.raw_of(
+            type=(row.type, type_),
+            default=(row.default_expr, default),
+            checks=("; ".join(row.checks) or None, "; ".join(checks) or None),
         ),
     )

@@ -62,6 +62,8 @@ class Column:
 class PrimaryKey:
     name: str | None
     columns: tuple[str, ...]
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class ForeignKey:
     deferrable: bool = False
     initially_deferred: bool = False
     match: str = "SIMPLE"  # SIMPLE | FULL | PARTIAL
+    validated: bool = True  # False: NOT VALID (existing rows were never checked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,8 @@ class UniqueConstraint:
     name: str | None
     columns: tuple[str, ...]
     nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ class CheckConstraint:
     name: str | None
     expression: str  # canonical, without the outer CHECK ( )
     raw: Raw = ()
+    validated: bool = True  # False: NOT VALID (existing rows were never checked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +119,20 @@ class Index:
 
 
 @dataclass(frozen=True, slots=True)
+class ExclusionConstraint:
+    """EXCLUDE USING method (element WITH operator, ...) WHERE (...): one operator per element."""
+
+    name: str | None
+    elements: tuple[IndexElement, ...]
+    operators: tuple[str, ...]
+    method: str = "gist"
+    where: str | None = None  # canonical predicate
+    deferrable: bool = False
+    initially_deferred: bool = False
+    raw: Raw = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     name: str
     columns: tuple[Column, ...] = ()
@@ -129,6 +149,7 @@ class Table:
     # constraints and indexes it has from its parent
     partitions: tuple[Table, ...] = ()
     inherited: tuple[str, ...] = ()
+    exclusion_constraints: tuple[ExclusionConstraint, ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -161,12 +182,32 @@ class Sequence:
 
 
 @dataclass(frozen=True, slots=True)
+class Domain:
+    """CREATE DOMAIN name AS type [COLLATE] [DEFAULT] [NOT NULL] [CHECK (...) ...].
+
+    ``checks`` are the canonical conjuncts of every CHECK, sorted: the same
+    values pass ``CHECK (a) CHECK (b)`` and ``CHECK (a AND b)``, and SQLAlchemy's
+    DOMAIN can only declare the second. The check names are not kept (see
+    ``compare/domains.py``).
+    """
+
+    name: str
+    type: str  # the base type, canonical
+    nullable: bool = True
+    default: str | None = None
+    collation: str | None = None  # only where not the base type's default
+    checks: tuple[str, ...] = ()
+    raw: Raw = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
     name: str
     tables: tuple[Table, ...] = ()
     views: tuple[View, ...] = ()
     enums: tuple[EnumType, ...] = ()
     sequences: tuple[Sequence, ...] = ()
+    domains: tuple[Domain, ...] = ()
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from drift.compare import (  # noqa: F401
     columns,
     constraints,
+    domains,
     enums,
+    exclusions,
     indexes,
     sequences,
     tables,

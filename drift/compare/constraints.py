@@ -5,13 +5,18 @@ Matched by name where both sides have one, then by definition (see
 name that the models give explicitly and the database spells differently is
 one ``info`` mismatch on ``name``. Compared attributes: ``columns`` (primary
 key, foreign key, unique), ``referred``, ``on_delete``, ``on_update``,
-``deferrable``, ``match`` (foreign key), ``nulls_not_distinct`` (unique),
-``expression`` (check).
+``deferrable`` (keys and unique), ``match`` (foreign key),
+``nulls_not_distinct`` (unique), ``expression`` (check), ``validated`` (check and
+foreign key: NOT VALID in the database where the models want it checked; one the
+models declare NOT VALID may have been validated since), ``constraint_kind``
+(a unique constraint one side has as a unique index of the same name, see
+``definitions.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from drift.compare.definitions import (
@@ -37,7 +42,7 @@ from drift.compare.registry import (
     table_comparator,
 )
 from drift.mismatch import Change, Mismatch, ObjectType
-from drift.schema import CheckConstraint, ForeignKey, PrimaryKey, UniqueConstraint
+from drift.schema import CheckConstraint, ForeignKey, Index, PrimaryKey, UniqueConstraint
 
 
 class Named(Protocol):
@@ -77,7 +82,10 @@ def report_matching(
 
 # ---------------------------------------------------------------- primary key
 
-_PK_ATTRIBUTES: dict[str, Callable[[PrimaryKey], Any]] = {"columns": lambda pk: pk.columns}
+_PK_ATTRIBUTES: dict[str, Callable[[PrimaryKey], Any]] = {
+    "columns": lambda pk: pk.columns,
+    "deferrable": deferrable,
+}
 
 
 @table_comparator(ObjectType.PRIMARY_KEY)
@@ -95,12 +103,36 @@ _FK_ATTRIBUTES: dict[str, Callable[[ForeignKey], Any]] = {
     "on_update": lambda fk: fk.on_update,
     "deferrable": deferrable,
     "match": lambda fk: fk.match,
+    "validated": lambda fk: fk.validated,
 }
+
+
+V = TypeVar("V", ForeignKey, CheckConstraint)
+
+
+def _validated_since(matching: Matching[V]) -> Matching[V]:
+    """Declared NOT VALID (a way to add it without a long lock) and validated since: no drift."""
+    matching.pairs = [(replace(m, validated=True) if d.validated else m, d)
+                      for m, d in matching.pairs]
+    return matching
+
+
+def constraint_kind(record: UniqueConstraint | Index) -> str:
+    return "unique index" if isinstance(record, Index) else "unique constraint"
+
+
+def report_kind_changes(kind: ObjectType, pair: TablePair,
+                        declared: type[UniqueConstraint] | type[Index]) -> Iterator[Mismatch]:
+    """``constraint_kind`` of the pairs whose models side is a ``declared``."""
+    for m, d in match_uniques_and_indexes(pair).kind_changes:
+        if isinstance(m, declared):
+            yield mismatch(kind, Change.DIFFERS, pair.schema, pair.name, d.name,
+                           constraint_kind(m), constraint_kind(d), attribute="constraint_kind")
 
 
 @table_comparator(ObjectType.FOREIGN_KEY)
 def compare_foreign_keys(pair: TablePair) -> Iterator[Mismatch]:
-    matching = match_foreign_keys(pair)
+    matching = _validated_since(match_foreign_keys(pair))
     yield from report_matching(ObjectType.FOREIGN_KEY, pair, matching, _FK_ATTRIBUTES,
                                lambda fk: fk_base_name(pair.name, fk))
 
@@ -110,6 +142,7 @@ def compare_foreign_keys(pair: TablePair) -> Iterator[Mismatch]:
 _UNIQUE_ATTRIBUTES: dict[str, Callable[[UniqueConstraint], Any]] = {
     "columns": lambda u: u.columns,
     "nulls_not_distinct": lambda u: u.nulls_not_distinct,
+    "deferrable": deferrable,
 }
 
 
@@ -118,18 +151,20 @@ def compare_unique_constraints(pair: TablePair) -> Iterator[Mismatch]:
     matching = match_uniques_and_indexes(pair).uniques
     yield from report_matching(ObjectType.UNIQUE_CONSTRAINT, pair, matching, _UNIQUE_ATTRIBUTES,
                                lambda u: unique_base_name(pair.name, u))
+    yield from report_kind_changes(ObjectType.UNIQUE_CONSTRAINT, pair, UniqueConstraint)
 
 
 # ---------------------------------------------------------------- check constraints
 
 _CHECK_ATTRIBUTES: dict[str, Callable[[CheckConstraint], Any]] = {
     "expression": lambda c: c.expression,
+    "validated": lambda c: c.validated,
 }
 
 
 @table_comparator(ObjectType.CHECK_CONSTRAINT)
 def compare_check_constraints(pair: TablePair) -> Iterator[Mismatch]:
-    matching = match_check_constraints(pair)
+    matching = _validated_since(match_check_constraints(pair))
     columns = frozenset(c.name for c in pair.models.columns)
     yield from report_matching(ObjectType.CHECK_CONSTRAINT, pair, matching, _CHECK_ATTRIBUTES,
                                lambda c: check_base_name(pair.name, c, columns))

@@ -7,15 +7,20 @@ it (``t_a_b_key``, ``t_a_fkey``, ``t_a_check``, ``t_a_idx``, ``t_pkey``).
 
 A unique constraint on one side and a plain unique index on the same columns
 on the other (``Column(unique=True)`` against ``CREATE UNIQUE INDEX``) enforce
-the same thing: they are paired here and give no mismatch.
+the same thing: they are paired here and give no mismatch. Except under one
+name: a unique constraint ``u`` the models declare and a unique index ``u`` the
+database has (or the reverse) is one ``constraint_kind`` mismatch, because
+code that names it tells them apart (``ON CONFLICT ON CONSTRAINT u`` and
+``ALTER TABLE ... DROP CONSTRAINT u`` fail on an index). A DEFERRABLE unique
+constraint is never paired with an index (an index cannot be deferred).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from drift.compare.registry import Matching, TablePair, match_objects
 from drift.mismatch import ObjectType
@@ -35,16 +40,22 @@ def referred(fk: ForeignKey) -> str:
     return f"{fk.referred_schema}.{fk.referred_table}({', '.join(fk.referred_columns)})"
 
 
-def deferrable(fk: ForeignKey) -> str:
-    if not fk.deferrable:
+class Deferrable(Protocol):
+    @property
+    def deferrable(self) -> bool: ...
+    @property
+    def initially_deferred(self) -> bool: ...
+
+
+def deferrable(con: Deferrable) -> str:
+    if not con.deferrable:
         return "NOT DEFERRABLE"
-    return "DEFERRABLE INITIALLY " + ("DEFERRED" if fk.initially_deferred else "IMMEDIATE")
+    return "DEFERRABLE INITIALLY " + ("DEFERRED" if con.initially_deferred else "IMMEDIATE")
 
 
 def element_text(e: IndexElement) -> str:
+    """An element without its operator class (that is the ``opclass`` attribute)."""
     parts = [e.expression]
-    if e.opclass:
-        parts.append(e.opclass)
     if e.descending:
         parts.append("DESC")
     if e.nulls_first is not None:
@@ -52,8 +63,19 @@ def element_text(e: IndexElement) -> str:
     return " ".join(parts)
 
 
+def element_expressions(elements: tuple[IndexElement, ...]) -> tuple[str, ...]:
+    return tuple(element_text(e) for e in elements)
+
+
+def element_opclasses(elements: tuple[IndexElement, ...]) -> tuple[str, ...] | None:
+    """``("email varchar_pattern_ops",)``: the elements that name an operator class, or None
+    where every element uses its type's default."""
+    named = tuple(f"{e.expression} {e.opclass}" for e in elements if e.opclass)
+    return named or None
+
+
 def index_expressions(index: Index) -> tuple[str, ...]:
-    return tuple(element_text(e) for e in index.elements)
+    return element_expressions(index.elements)
 
 
 # ---------------------------------------------------------------- definition keys
@@ -142,7 +164,7 @@ def taken_names(pair: TablePair) -> set[str]:
     names: set[str] = set()
     for t in (pair.models, pair.database):
         objs: list[object] = [*t.foreign_keys, *t.unique_constraints,
-                              *t.check_constraints, *t.indexes]
+                              *t.check_constraints, *t.indexes, *t.exclusion_constraints]
         if t.primary_key is not None:
             objs.append(t.primary_key)
         names.update(n for o in objs if (n := getattr(o, "name", None)) is not None)
@@ -156,6 +178,11 @@ def taken_names(pair: TablePair) -> set[str]:
 class UniquesAndIndexes:
     uniques: Matching[UniqueConstraint]
     indexes: Matching[Index]
+    # (models, database) pairs of one name where one side is a unique constraint and the
+    # other a plain unique index on the same columns: equivalent, but not to code that
+    # names the constraint (ON CONFLICT ON CONSTRAINT, ALTER TABLE ... DROP CONSTRAINT)
+    kind_changes: list[tuple[UniqueConstraint | Index, UniqueConstraint | Index]] = field(
+        default_factory=list)
 
 
 def match_uniques_and_indexes(pair: TablePair) -> UniquesAndIndexes:
@@ -174,15 +201,19 @@ def _match_uniques_and_indexes(pair: TablePair) -> UniquesAndIndexes:
                             lambda u: u.name, unique_key)
     indexes = match_objects(pair.models.indexes, pair.database.indexes,
                             lambda i: i.name, index_key)
-    uniques.only_models, indexes.only_database = _absorb(uniques.only_models,
-                                                         indexes.only_database)
-    uniques.only_database, indexes.only_models = _absorb(uniques.only_database,
-                                                         indexes.only_models)
-    return UniquesAndIndexes(uniques, indexes)
+    made = UniquesAndIndexes(uniques, indexes)
+    uniques.only_models, indexes.only_database = _absorb(
+        uniques.only_models, indexes.only_database,
+        lambda u, i: made.kind_changes.append((u, i)))
+    uniques.only_database, indexes.only_models = _absorb(
+        uniques.only_database, indexes.only_models,
+        lambda u, i: made.kind_changes.append((i, u)))
+    return made
 
 
 def _absorb(
-    uniques: list[UniqueConstraint], indexes: list[Index]
+    uniques: list[UniqueConstraint], indexes: list[Index],
+    same_name: Callable[[UniqueConstraint, Index], None] = lambda u, i: None,
 ) -> tuple[list[UniqueConstraint], list[Index]]:
     by_columns: dict[tuple[str, ...], list[Index]] = {}
     for i in indexes:
@@ -192,9 +223,14 @@ def _absorb(
     absorbed: set[int] = set()
     left: list[UniqueConstraint] = []
     for u in uniques:
-        candidates = by_columns.get(u.columns) if not u.nulls_not_distinct else None
+        # an index can be neither NULLS NOT DISTINCT (before 15) nor DEFERRABLE
+        plain = not u.nulls_not_distinct and not u.deferrable
+        candidates = by_columns.get(u.columns) if plain else None
         if candidates:
-            absorbed.add(id(candidates.pop(0)))
+            index = candidates.pop(0)
+            absorbed.add(id(index))
+            if u.name is not None and u.name == index.name:
+                same_name(u, index)
         else:
             left.append(u)
     return left, [i for i in indexes if id(i) not in absorbed]

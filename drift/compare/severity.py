@@ -17,6 +17,15 @@ and attribute, the most specific entry wins):
   in the database that nothing declares (extra schemas, tables, nullable or
   defaulted columns, views, enums, sequences), a declared table that the
   database has as a view.
+
+Domains are ranked as columns (a missing domain or another base type is an
+``error``, a domain the database makes NOT NULL while the models allow NULL
+too); exclusion constraints, constraint options (``deferrable``,
+``validated``) and operator classes as other constraints and indexes
+(``warning``). A unique constraint the database has only as a unique index of
+the same name is a ``warning`` (``ON CONFLICT ON CONSTRAINT`` and ``DROP
+CONSTRAINT`` fail on it); the reverse, an index the database has as a
+constraint, is ``info`` (all the models can do with it still works).
 """
 
 from __future__ import annotations
@@ -54,6 +63,10 @@ def _generated_default(models: Any, database: Any) -> Severity:
     return _E if relies and database is None else _W
 
 
+def _constraint_kind(models: Any, database: Any) -> Severity:
+    return _W if models == "unique constraint" else _I
+
+
 def _enum_labels(models: Any, database: Any) -> Severity:
     # labels the application may write but the database rejects
     return _E if set(models or ()) - set(database or ()) else _W
@@ -84,6 +97,11 @@ SEVERITY: dict[tuple[ObjectType | None, Change, str | None], SeverityRule] = {
     (ObjectType.VIEW, _MODELS, None): _E,
     (ObjectType.VIEW, _DATABASE, None): _I,
     (ObjectType.VIEW, _DIFFERS, "kind"): _I,
+    (ObjectType.DOMAIN, _MODELS, None): _E,
+    (ObjectType.DOMAIN, _DATABASE, None): _I,
+    (ObjectType.DOMAIN, _DIFFERS, "type"): _E,
+    (ObjectType.DOMAIN, _DIFFERS, "nullable"): _nullable,
+    (None, _DIFFERS, "constraint_kind"): _constraint_kind,
 }
 
 
@@ -122,6 +140,21 @@ RULES: dict[str | None, str] = {
     "expression": "check expressions compared after canonicalisation (pg_get_constraintdef)",
     "where": "partial index predicates compared after canonicalisation",
     "values": "enum labels compared in their sort order",
+    "opclass": "the operator class of each index element, where not its type's default",
+    "deferrable": "DEFERRABLE and INITIALLY DEFERRED compared (INITIALLY DEFERRED implies "
+    "DEFERRABLE)",
+    "validated": (
+        "NOT VALID in the database is drift unless the models declare it NOT VALID "
+        "(postgresql_not_valid); one declared NOT VALID may have been validated since"
+    ),
+    "checks": (
+        "a domain's CHECK constraints compared as the set of their AND-ed conditions, "
+        "after canonicalisation; their names are not compared"
+    ),
+    "constraint_kind": (
+        "a unique constraint and a plain unique index on the same columns are equivalent, "
+        "but under one name the kind matters to ON CONFLICT ON CONSTRAINT and DROP CONSTRAINT"
+    ),
 }
 
 

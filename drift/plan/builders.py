@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from drift import schema as s
-from drift.compare.definitions import match_table_objects
+from drift.compare.definitions import match_table_objects, match_uniques_and_indexes
+from drift.compare.exclusions import match_exclusions
 from drift.compare.registry import TablePair
 from drift.mismatch import Change, Finding, ObjectType
 from drift.plan import ddl
@@ -21,6 +22,7 @@ from drift.plan.operations import (
     column_step,
     constraint_step,
     drop_step,
+    exclusion_step,
     manual,
     object_name,
     table_steps,
@@ -44,6 +46,7 @@ _CREATED_BY_SQL: dict[ObjectType, tuple[StepKind, StepKind, Callable[[str, Any],
                         lambda schema, _: ddl.create_schema(schema)),
     ObjectType.ENUM: (StepKind.CREATE_ENUM, StepKind.DROP_ENUM, ddl.create_enum),
     ObjectType.SEQUENCE: (StepKind.CREATE_SEQUENCE, StepKind.DROP_SEQUENCE, ddl.create_sequence),
+    ObjectType.DOMAIN: (StepKind.CREATE_DOMAIN, StepKind.DROP_DOMAIN, ddl.create_domain),
 }
 
 
@@ -284,8 +287,15 @@ def _constraint_alter(ctx: PlanContext, f: Finding) -> list[Step]:
     matching = match_table_objects(m.object_type, TablePair(m.schema, mt, dt))
     models_record, db_record = next(((mo, do) for mo, do in matching.pairs
                                      if (do.name or m.name) == m.name), (None, None))
+    if m.attribute == "constraint_kind":
+        return _constraint_kind(f, mt, dt)
     if db_record is None or models_record is None:
         return [manual(f, "the pair of objects was not found in the snapshots")]
+    if m.attribute == "validated":
+        # NOT VALID in the database: check the existing rows, keep the constraint
+        op = ddl.validate_constraint(m.schema, dt.name, m.name or "")
+        return [Step(StepKind.VALIDATE_CONSTRAINT, op, None, schema=m.schema, table=dt.name,
+                     key=(m.object_type.value, m.schema, dt.name, m.name or "", "validate"))]
     if m.attribute == "name":
         pair = ddl.rename_constraint(m.schema, dt.name, m.database, m.models,
                                      index=m.object_type is ObjectType.INDEX)
@@ -299,7 +309,86 @@ def _constraint_alter(ctx: PlanContext, f: Finding) -> list[Step]:
             dataclasses.replace(create, key=(*key, "create"))]
 
 
+def _constraint_kind(f: Finding, mt: s.Table, dt: s.Table) -> list[Step]:
+    """A unique constraint the database has as a unique index of its name, or the reverse."""
+    m = f.mismatch
+    pair = next(((mo, do) for mo, do in match_uniques_and_indexes(
+        TablePair(m.schema, mt, dt)).kind_changes if do.name == m.name), None)
+    if pair is None:
+        return [manual(f, "the pair of objects was not found in the snapshots")]
+    record = pair[1]
+    columns = (record.columns if isinstance(record, s.UniqueConstraint)
+               else tuple(e.expression for e in record.elements))
+    up, down = ddl.unique_index_to_constraint(m.schema, dt.name, m.name or "", columns)
+    if isinstance(record, s.UniqueConstraint):  # the models want the index
+        up, down = down, up  # type: ignore[assignment]
+    key = (m.object_type.value, m.schema, dt.name, m.name or "", "kind")
+    return [Step(StepKind.CREATE_UNIQUE, up, down, schema=m.schema, table=dt.name, key=key)]
+
+
 for _kind in _KINDS:
     builder(_kind, _M)(_constraint_add)
     builder(_kind, _D)(_constraint_drop)
     builder(_kind, _X)(_constraint_alter)
+
+
+# ---------------------------------------------------------------- domains, exclusion constraints
+
+
+@builder(ObjectType.DOMAIN, _X)
+def _domain_alter(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    if m.attribute in ("nullable", "default"):
+        pair = ddl.alter_domain(m.schema, m.name or "", m.attribute, m.models, m.database)
+        step = _sql_step(StepKind.ALTER_DOMAIN, pair, m.schema)
+        if m.attribute == "nullable" and m.models is False:
+            step = dataclasses.replace(step, hazards=(Hazard(
+                HazardKind.LOCK, f"SET NOT NULL on domain {m.name!r} scans every column of "
+                "that type, and fails where one holds NULL"),))
+        return [step]
+    return [manual(f, f"the domain differs in {m.attribute}: ALTER DOMAIN by hand (a CHECK "
+                      "is dropped by its name, and a new one checks the existing columns)")]
+
+
+def _exclusion(f: Finding, table: s.Table, record: s.ExclusionConstraint,
+               name: str | None) -> Step:
+    try:
+        return exclusion_step(f.mismatch.schema, table, record, name)
+    except ValueError as exc:  # an operator that is not one: never written into a revision
+        return manual(f, f"the exclusion constraint cannot be written: {exc}")
+
+
+@builder(ObjectType.EXCLUSION_CONSTRAINT, _M)
+def _exclusion_add(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    table = ctx.table(ctx.models, m.schema, m.table) or s.Table(m.table or "")
+    return [_exclusion(f, table, m.models, m.name)]
+
+
+@builder(ObjectType.EXCLUSION_CONSTRAINT, _D)
+def _exclusion_drop(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    table = ctx.table(ctx.database, m.schema, m.table) or s.Table(m.table or "")
+    step = _exclusion(f, table, m.database, m.name)
+    return [step if step.kind is StepKind.MANUAL else drop_step(step)]
+
+
+@builder(ObjectType.EXCLUSION_CONSTRAINT, _X)
+def _exclusion_alter(ctx: PlanContext, f: Finding) -> list[Step]:
+    m = f.mismatch
+    mt = ctx.table(ctx.models, m.schema, m.table)
+    dt = ctx.table(ctx.database, m.schema, m.table)
+    if mt is None or dt is None:
+        return [manual(f, "table not found in both snapshots")]
+    pair = next(((mo, do) for mo, do in match_exclusions(TablePair(m.schema, mt, dt)).pairs
+                 if (do.name or m.name) == m.name), None)
+    if pair is None:
+        return [manual(f, "the pair of objects was not found in the snapshots")]
+    drop = _exclusion(f, dt, pair[1], m.name)
+    create = _exclusion(f, mt, pair[0], pair[0].name or m.name)
+    manual_steps = [st for st in (drop, create) if st.kind is StepKind.MANUAL]
+    if manual_steps:
+        return manual_steps[:1]
+    key = (m.object_type.value, m.schema, dt.name, m.name or "")
+    return [dataclasses.replace(drop_step(drop), key=(*key, "drop")),
+            dataclasses.replace(create, key=(*key, "create"))]

@@ -2,7 +2,8 @@
 
 CREATE SCHEMA and CREATE TYPE ... AS ENUM are SQLAlchemy's DDL constructs,
 compiled by the PostgreSQL dialect. Hand-written: ALTER TYPE ... ADD VALUE, sequences,
-views, identity changes and column type changes with a USING cast. Every
+domains, exclusion constraints, views, identity changes and column type changes with a
+USING cast. Every
 identifier is quoted by the PostgreSQL dialect (``objects.quote``), every
 string literal escaped by it; numbers are formatted from ints. Type changes are
 SQL because Alembic's renderer drops ``postgresql_using`` from alter_column, and
@@ -10,6 +11,8 @@ the column's default must be dropped and set around the change.
 """
 
 from __future__ import annotations
+
+import re
 
 from alembic.operations import ops
 from sqlalchemy.dialects import postgresql
@@ -157,6 +160,8 @@ def add_column_sql(schema: str, table: str, column: s.Column, enums: EnumIndex) 
     """ADD COLUMN for a serial column or a type SQLAlchemy cannot name."""
     type_text = serial_type(column) if column.serial else type_sql(column.type, enums)
     parts = [f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {quote(column.name)} {type_text}"]
+    if column.collation:
+        parts.append(f"COLLATE {column.collation}")  # stored as quote_ident() prints it
     if column.default is not None and not column.serial:
         parts.append(f"DEFAULT {column.default}")
     if not column.nullable:
@@ -172,6 +177,70 @@ def rename_constraint(schema: str, table: str, old: str, new: str, index: bool) 
     head = f"ALTER TABLE {qualified(schema, table)} RENAME CONSTRAINT"
     return (execute(f"{head} {quote(old)} TO {quote(new)}"),
             execute(f"{head} {quote(new)} TO {quote(old)}"))
+
+
+def create_domain(schema: str, domain: s.Domain) -> Pair:
+    """CREATE DOMAIN from the snapshot's canonical texts (type, default and checks are SQL)."""
+    name = qualified(schema, domain.name)
+    parts = [f"CREATE DOMAIN {name} AS {type_sql(domain.type, {})}"]
+    if domain.collation:
+        parts.append(f"COLLATE {domain.collation}")  # stored as quote_ident() prints it
+    if domain.default is not None:
+        parts.append(f"DEFAULT {domain.default}")
+    if not domain.nullable:
+        parts.append("NOT NULL")
+    parts.extend(f"CHECK ({check})" for check in domain.checks)
+    return execute(" ".join(parts)), execute(f"DROP DOMAIN {name}")
+
+
+def alter_domain(schema: str, name: str, attribute: str, models: object,
+                 database: object) -> Pair:
+    """ALTER DOMAIN for a ``nullable`` or ``default`` difference (values are canonical SQL)."""
+    head = f"ALTER DOMAIN {qualified(schema, name)}"
+
+    def clause(value: object) -> str:
+        if attribute == "nullable":
+            return "DROP NOT NULL" if value else "SET NOT NULL"
+        return "DROP DEFAULT" if value is None else f"SET DEFAULT {value}"
+
+    return execute(f"{head} {clause(models)}"), execute(f"{head} {clause(database)}")
+
+
+_OPERATOR = re.compile(r"[-+*/<>=~!@#%^&|`?]{1,63}")
+
+
+def add_exclusion(schema: str, table: str, x: s.ExclusionConstraint, name: str) -> Pair:
+    """ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE: Alembic's renderer has no such operation."""
+    elements = []
+    for e, operator in zip(x.elements, x.operators, strict=True):
+        if _OPERATOR.fullmatch(operator) is None:
+            raise ValueError(f"not an operator: {operator!r}")
+        text = quote(e.expression) if e.is_column else f"({e.expression})"
+        if e.opclass:
+            text += f" {e.opclass}"
+        if e.descending:
+            text += " DESC"
+        if e.nulls_first is not None:
+            text += " NULLS FIRST" if e.nulls_first else " NULLS LAST"
+        elements.append(f"{text} WITH {operator}")
+    head = f"ALTER TABLE {qualified(schema, table)}"
+    sql = (f"{head} ADD CONSTRAINT {quote(name)} EXCLUDE USING {quote(x.method)} "
+           f"({', '.join(elements)})")
+    if x.where:
+        sql += f" WHERE ({x.where})"
+    if x.deferrable:
+        sql += " DEFERRABLE INITIALLY " + ("DEFERRED" if x.initially_deferred else "IMMEDIATE")
+    return execute(sql), execute(f"{head} DROP CONSTRAINT {quote(name)}")
+
+
+def unique_index_to_constraint(schema: str, table: str, name: str,
+                               columns: tuple[str, ...]) -> Pair:
+    """A plain unique index becomes the unique constraint of its name (and back)."""
+    head = f"ALTER TABLE {qualified(schema, table)}"
+    cols = ", ".join(quote(c) for c in columns)
+    return (execute(f"{head} ADD CONSTRAINT {quote(name)} UNIQUE USING INDEX {quote(name)}"),
+            execute(f"{head} DROP CONSTRAINT {quote(name)}; "
+                    f"CREATE UNIQUE INDEX {quote(name)} ON {qualified(schema, table)} ({cols})"))
 
 
 def validate_constraint(schema: str, table: str, name: str) -> ops.ExecuteSQLOp:

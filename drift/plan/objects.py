@@ -130,7 +130,12 @@ def sa_column(column: s.Column, enums: EnumIndex, *,
     if type_ is None:
         raise UnsupportedType(column.type)
     if column.collation and isinstance(type_, sqltypes.String):
-        type_.collation = column.collation
+        schema, name = split_qualified(column.collation, default_schema="")
+        if schema:
+            # SQLAlchemy's String takes one name and quotes it: no schema-qualified collation
+            raise UnsupportedType(f"{column.type} COLLATE {column.collation}")
+        # stored as quote_ident() prints it ('"C"'); SQLAlchemy quotes the bare name again
+        type_.collation = name
     extra: list[Any] = []
     if column.identity:
         extra.append(sa.Identity(always=column.identity == "always"))

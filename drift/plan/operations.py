@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from drift import schema as s
+from drift.compare.exclusions import exclusion_base_name
 from drift.compare.tables import all_partitions
 from drift.mismatch import Change, Finding, Mismatch, ObjectType
 from drift.plan import ddl
@@ -83,14 +84,17 @@ def _sa_table(schema: str, table: s.Table, enums: EnumIndex,
     items: list[Any] = []
     pk = table.primary_key
     if pk is not None and set(pk.columns) <= inline:
-        items.append(sa.PrimaryKeyConstraint(*pk.columns, name=constraint_name(table, pk)))
+        items.append(sa.PrimaryKeyConstraint(*pk.columns, name=constraint_name(table, pk),
+                                             **_deferrable(pk)))
     for uc in table.unique_constraints:
         if set(uc.columns) <= inline:
             kw: dict[str, Any] = (
                 {"postgresql_nulls_not_distinct": True} if uc.nulls_not_distinct else {})
+            kw.update(_deferrable(uc))
             items.append(sa.UniqueConstraint(*uc.columns, name=constraint_name(table, uc), **kw))
     if not rest:
-        for ck in table.check_constraints:
+        # NOT VALID exists in ALTER TABLE only: such a check is added after the table
+        for ck in (ck for ck in table.check_constraints if ck.validated):
             items.append(sa.CheckConstraint(sa.text(ck.expression),
                                             name=constraint_name(table, ck)))
     for fk in fks:
@@ -107,6 +111,12 @@ def _sa_table(schema: str, table: s.Table, enums: EnumIndex,
 def create_table_op(schema: str, table: s.Table, enums: EnumIndex,
                     fks: tuple[s.ForeignKey, ...] = ()) -> ops.CreateTableOp:
     return ops.CreateTableOp.from_table(_sa_table(schema, table, enums, fks)[0])
+
+
+def _deferrable(con: s.PrimaryKey | s.UniqueConstraint) -> dict[str, Any]:
+    if not con.deferrable:
+        return {}
+    return {"deferrable": True, "initially": "DEFERRED" if con.initially_deferred else None}
 
 
 def _fk_options(table: s.Table, fk: s.ForeignKey) -> dict[str, Any]:
@@ -155,11 +165,13 @@ def table_steps(schema: str, table: s.Table, enums: EnumIndex) -> list[Step]:
     for uc in table.unique_constraints:
         if not set(uc.columns) <= inline:
             steps.append(constraint_step(ObjectType.UNIQUE_CONSTRAINT, schema, table, uc))
-    if rest:
-        for ck in table.check_constraints:
+    for ck in table.check_constraints:
+        if rest or not ck.validated:
             steps.append(constraint_step(ObjectType.CHECK_CONSTRAINT, schema, table, ck))
     for index in table.indexes:
         steps.append(constraint_step(ObjectType.INDEX, schema, table, index))
+    for x in table.exclusion_constraints:
+        steps.append(exclusion_step(schema, table, x))
     for fk in table.foreign_keys:
         step = constraint_step(ObjectType.FOREIGN_KEY, schema, table, fk)
         steps.append(dataclasses.replace(step, new_table_fk=True))
@@ -195,20 +207,32 @@ def _constraint_op(kind: ObjectType, schema: str, table: s.Table, record: object
                    name: str | None) -> ops.MigrateOperation:
     if isinstance(record, s.PrimaryKey):
         return ops.CreatePrimaryKeyOp(name or constraint_name(table, record), table.name,
-                                      list(record.columns), schema=schema)
+                                      list(record.columns), schema=schema,
+                                      **_deferrable(record))
     if isinstance(record, s.UniqueConstraint):
         kw = {"postgresql_nulls_not_distinct": True} if record.nulls_not_distinct else {}
+        kw.update(_deferrable(record))
         return ops.CreateUniqueConstraintOp(name or constraint_name(table, record), table.name,
                                             list(record.columns), schema=schema, **kw)
     if isinstance(record, s.CheckConstraint):
+        not_valid = {} if record.validated else {"postgresql_not_valid": True}
         return ops.CreateCheckConstraintOp(name or constraint_name(table, record), table.name,
-                                           sa.text(record.expression), schema=schema)
+                                           sa.text(record.expression), schema=schema,
+                                           **not_valid)
     if isinstance(record, s.Index):
         return create_index_op(schema, table, record, name)
     assert isinstance(record, s.ForeignKey)
     if name is not None:
         record = dataclasses.replace(record, name=name)
-    return create_fk_op(schema, table, record)
+    return create_fk_op(schema, table, record, not_valid=not record.validated)
+
+
+def exclusion_step(schema: str, table: s.Table, x: s.ExclusionConstraint,
+                   name: str | None = None) -> Step:
+    """ADD CONSTRAINT ... EXCLUDE (as SQL); ValueError where an operator is not one."""
+    up, down = ddl.add_exclusion(schema, table.name, x,
+                                 name or x.name or exclusion_base_name(table.name, x))
+    return Step(StepKind.CREATE_EXCLUSION, up, down, schema, table.name, record=x)
 
 
 def constraint_step(kind: ObjectType, schema: str, table: s.Table, record: object,
@@ -239,6 +263,9 @@ def snapshot_steps(snapshot: s.Snapshot, enums: EnumIndex | None = None) -> list
         for enum in sch.enums:
             up, down = ddl.create_enum(sch.name, enum)
             steps.append(Step(StepKind.CREATE_ENUM, up, down, schema=sch.name))
+        for domain in sch.domains:
+            up, down = ddl.create_domain(sch.name, domain)
+            steps.append(Step(StepKind.CREATE_DOMAIN, up, down, schema=sch.name))
         for seq in sch.sequences:
             up, down = ddl.create_sequence(sch.name, seq)
             steps.append(Step(StepKind.CREATE_SEQUENCE, up, down, schema=sch.name))

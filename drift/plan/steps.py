@@ -26,6 +26,8 @@ class StepKind(StrEnum):
     CREATE_SCHEMA = "create_schema"
     CREATE_ENUM = "create_enum"
     ALTER_ENUM = "alter_enum"
+    CREATE_DOMAIN = "create_domain"  # after enums: a domain may be over one
+    ALTER_DOMAIN = "alter_domain"
     CREATE_SEQUENCE = "create_sequence"
     ALTER_SEQUENCE = "alter_sequence"
     CREATE_TABLE = "create_table"
@@ -39,12 +41,15 @@ class StepKind(StrEnum):
     CREATE_PRIMARY_KEY = "create_primary_key"
     CREATE_UNIQUE = "create_unique"
     CREATE_CHECK = "create_check"
+    CREATE_EXCLUSION = "create_exclusion"
     CREATE_INDEX = "create_index"
     CREATE_FOREIGN_KEY = "create_foreign_key"
+    VALIDATE_CONSTRAINT = "validate_constraint"  # a NOT VALID check or foreign key
     CREATE_VIEW = "create_view"
     DROP_COLUMN = "drop_column"
     DROP_TABLE = "drop_table"
     DROP_SEQUENCE = "drop_sequence"
+    DROP_DOMAIN = "drop_domain"  # after the columns of its type
     DROP_ENUM = "drop_enum"
     DROP_SCHEMA = "drop_schema"
     MANUAL = "manual"  # no automatic operation: a note for a person

@@ -61,7 +61,7 @@ def _sequence(value: Iterable[Any]) -> str:
 def _column(value: s.Column) -> str:
     parts = [value.type]
     if value.collation:
-        parts.append(f'COLLATE "{value.collation}"')
+        parts.append(f"COLLATE {value.collation}")  # stored as quote_ident() prints it
     if value.serial:
         parts.append("SERIAL")
     if value.identity:
@@ -110,7 +110,7 @@ def _table(value: s.Table) -> str:
 
 @_one_line.register
 def _primary_key(value: s.PrimaryKey) -> str:
-    return f"PRIMARY KEY {_names(value.columns)}"
+    return f"PRIMARY KEY {_names(value.columns)}{_deferrable(value)}"
 
 
 @_one_line.register
@@ -125,20 +125,29 @@ def _foreign_key(value: s.ForeignKey) -> str:
         text += f" ON DELETE {value.on_delete}"
     if value.on_update != "NO ACTION":
         text += f" ON UPDATE {value.on_update}"
-    if value.deferrable:
-        text += " DEFERRABLE" + (" INITIALLY DEFERRED" if value.initially_deferred else "")
-    return text
+    return text + _deferrable(value) + _not_valid(value)
+
+
+def _deferrable(value: s.PrimaryKey | s.ForeignKey | s.UniqueConstraint
+                | s.ExclusionConstraint) -> str:
+    if not value.deferrable:
+        return ""
+    return " DEFERRABLE" + (" INITIALLY DEFERRED" if value.initially_deferred else "")
+
+
+def _not_valid(value: s.ForeignKey | s.CheckConstraint) -> str:
+    return "" if value.validated else " NOT VALID"
 
 
 @_one_line.register
 def _unique(value: s.UniqueConstraint) -> str:
     nulls = " NULLS NOT DISTINCT" if value.nulls_not_distinct else ""
-    return f"UNIQUE{nulls} {_names(value.columns)}"
+    return f"UNIQUE{nulls} {_names(value.columns)}{_deferrable(value)}"
 
 
 @_one_line.register
 def _check(value: s.CheckConstraint) -> str:
-    return f"CHECK ({value.expression})"
+    return f"CHECK ({value.expression}){_not_valid(value)}"
 
 
 @_one_line.register
@@ -164,6 +173,29 @@ def _index(value: s.Index) -> str:
     if value.where:
         text += f" WHERE {value.where}"
     return text
+
+
+@_one_line.register
+def _exclusion(value: s.ExclusionConstraint) -> str:
+    elements = ", ".join(f"{describe(e)} WITH {op}"
+                         for e, op in zip(value.elements, value.operators, strict=False))
+    text = f"EXCLUDE USING {value.method} ({elements})"
+    if value.where:
+        text += f" WHERE {value.where}"
+    return text + _deferrable(value)
+
+
+@_one_line.register
+def _domain(value: s.Domain) -> str:
+    parts = [f"DOMAIN {value.type}"]
+    if value.collation:
+        parts.append(f"COLLATE {value.collation}")
+    if value.default is not None:
+        parts.append(f"DEFAULT {value.default}")
+    if not value.nullable:
+        parts.append("NOT NULL")
+    parts.extend(f"CHECK ({c})" for c in value.checks)
+    return " ".join(parts)
 
 
 @_one_line.register

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 from drift.render.describe import describe, describe_default
-from drift.schema import EnumType, Sequence, Snapshot, Table, View
+from drift.schema import Domain, EnumType, Sequence, Snapshot, Table, View
 
 MAX_DIAGRAM_TABLES = 120  # beyond this a diagram is unreadable: the table list stays
 MAX_BOX_COLUMNS = 12
@@ -220,16 +220,17 @@ def build_reference(database: Snapshot, models: Snapshot) -> ReferenceView:
 def _other_objects(
     schema: str, database: Snapshot, models: Snapshot
 ) -> tuple[tuple[str, str, str], ...]:
-    """Enums, views and sequences of the schema (the database's, else the models')."""
+    """Enums, views, sequences and domains of the schema (the database's, else the models')."""
     found: dict[tuple[str, str], str] = {}
     for snap in (models, database):  # the database's description wins
         s = snap.schema(schema)
         if s is None:
             continue
-        objects: list[tuple[str, EnumType | View | Sequence]] = [
+        objects: list[tuple[str, EnumType | View | Sequence | Domain]] = [
             *(("enum", e) for e in s.enums),
             *(("view", v) for v in s.views),
             *(("sequence", q) for q in s.sequences),
+            *(("domain", d) for d in s.domains),
         ]
         for kind, obj in objects:
             found[(kind, obj.name)] = describe(obj)

@@ -33,7 +33,8 @@ SELECT con.conrelid AS relid,
             COALESCE((SELECT (to_jsonb(i) ->> 'indnullsnotdistinct')::boolean
                       FROM pg_index i WHERE i.indexrelid = con.conindid), false)
        END AS nulls_not_distinct,
-       con.conparentid <> 0 OR (con.contype = 'c' AND NOT con.conislocal) AS inherited
+       con.conparentid <> 0 OR (con.contype = 'c' AND NOT con.conislocal) AS inherited,
+       con.convalidated AS validated
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -267,14 +267,14 @@ def test_attribute_vocabulary_covers_every_attribute_the_comparators_emit() -> N
     from drift.expectations import ATTRIBUTES
 
     emitted: set[str] = set()
-    for module_name in ("columns", "constraints", "enums", "indexes", "sequences", "tables",
-                        "views"):
+    for module_name in ("columns", "constraints", "domains", "enums", "exclusions", "indexes",
+                        "sequences", "tables", "views"):
         module = getattr(compare_package, module_name)
         for name, value in vars(module).items():
             if name.endswith("_ATTRIBUTES") and isinstance(value, dict):
                 emitted |= set(value)
     # the attributes named in place rather than in a table (enum labels, a view's SQL,
-    # a constraint's name, a view that is a table)
-    emitted |= {"values", "definition", "name", "kind"}
+    # a constraint's name, a view that is a table, a unique constraint that is an index)
+    emitted |= {"values", "definition", "name", "kind", "constraint_kind"}
     assert "nulls_not_distinct" in emitted and "partitioned_by" in emitted  # the scan worked
     assert emitted == set(ATTRIBUTES)

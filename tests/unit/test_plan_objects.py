@@ -115,3 +115,13 @@ def test_unnamed_constraints_of_a_new_table_get_postgresql_s_names_never_one_twi
                    if isinstance(c.name, str))
     # as PostgreSQL names them: after the one column a check reads, numbered on a clash
     assert names == ["t_a_check", "t_b_check", "t_b_key", "t_check", "t_check1", "t_pkey"]
+
+
+def test_a_collation_is_quoted_once() -> None:
+    """Collations are stored as quote_ident() prints them; SQLAlchemy quotes a bare name."""
+    from drift.plan.objects import sa_column
+
+    column = sa_column(s.Column("code", "text", collation='"C"'), ENUMS)
+    assert column.type.compile(dialect=DIALECT) == 'TEXT COLLATE "C"'
+    column = sa_column(s.Column("code", "text", collation="de_phonebook"), ENUMS)
+    assert column.type.compile(dialect=DIALECT) == "TEXT COLLATE de_phonebook"

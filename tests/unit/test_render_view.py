@@ -156,3 +156,17 @@ def test_reference_cells_read_as_describe_says() -> None:
     identity = Column("id", "bigint", False, identity="always")
     assert describe_default(identity) == "GENERATED ALWAYS AS IDENTITY"
     assert describe_default(identity) in describe(identity)
+
+
+def test_reference_lists_the_domains_with_the_other_objects() -> None:
+    from drift.schema import Domain
+
+    result = sample_result()
+    percent = Domain("percent", "numeric(5,2)", nullable=False, checks=("value >= 0",))
+    database = replace(result.database, schemas=tuple(
+        replace(s, domains=(percent,)) if s.name == "public" else s
+        for s in result.database.schemas))
+    ref = build_view(replace(result, database=database)).reference
+    assert ref is not None
+    assert ("domain", "percent", "DOMAIN numeric(5,2) NOT NULL CHECK (value >= 0)") in (
+        ref.schemas[0].others)
