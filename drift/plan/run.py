@@ -10,22 +10,21 @@ from pathlib import Path
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
+from drift.alembic_runner import (
+    OFFLINE_URL,
+    WriteResult,
+    current_head,
+    init_environment,
+    load_config,
+    write_revisions,
+)
 from drift.api import CheckResult
 from drift.connection import read_only_connection, redact_url
 from drift.errors import DriftError
 from drift.files import write_atomic
 from drift.plan import Plan, PlanOptions, plan_result
 from drift.plan.verify import VerifyReport, verify_plan
-from drift.render.migration import (
-    OFFLINE_URL,
-    WriteResult,
-    current_head,
-    init_environment,
-    load_config,
-    render_plan_summary,
-    verify_lines,
-    write_revisions,
-)
+from drift.render.migration import render_plan_summary, verify_lines
 
 
 @dataclass(frozen=True, slots=True)

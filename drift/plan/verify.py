@@ -16,9 +16,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,9 +25,9 @@ from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
 from drift import schema as s
+from drift.alembic_runner import load_config, scratch_database
 from drift.compare import compare_snapshots
 from drift.connection import make_engine, redact_url
-from drift.embedded import create_database, drop_database, embedded_postgres
 from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
 from drift.plan import Plan
@@ -98,24 +95,6 @@ def rebuild(url: str, database: s.Snapshot) -> None:
         engine.dispose()
 
 
-@contextlib.contextmanager
-def scratch_database(scratch_url: str | None) -> Iterator[str]:
-    """A fresh database for the block: on the given server, or on an embedded one."""
-    if scratch_url is None:
-        with embedded_postgres() as server:
-            yield server.create_database()
-        return
-    name = f"drift_verify_{uuid.uuid4().hex[:12]}"
-    try:
-        url = create_database(scratch_url, name)
-    except sa.exc.DBAPIError as exc:
-        raise DriftError(f"cannot create a scratch database: {first_line(exc)}") from None
-    try:
-        yield url
-    finally:
-        drop_database(scratch_url, name)
-
-
 def verify_plan(
     plan: Plan,
     rev_ids: tuple[str, ...],
@@ -129,8 +108,6 @@ def verify_plan(
     downgrade: bool = False,
 ) -> VerifyReport:
     """Run the written revisions (``rev_ids``, in plan order) on a scratch copy of the schema."""
-    from drift.render.migration import load_config
-
     with scratch_database(scratch_url) as url:
         rebuild(url, database)
         baseline = reflect_snapshot(url, schemas)
