@@ -190,6 +190,9 @@ def summary_lines(outcome: PlanOutcome, markdown: bool = False) -> list[str]:
         out += ["", f"{len(plan.left_out)} finding(s) left out (--expected-only / --phase)."]
     if outcome.report is not None:
         out += [""] + verify_lines(outcome.report, markdown)
+    if not written.published:
+        out += ["", "Nothing was written: the revisions reach the versions folder only once "
+                "they are verified."]
     return out
 
 
