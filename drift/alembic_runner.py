@@ -42,6 +42,7 @@ from drift.render.migration import migration_script
 from drift.scratch_guard import (
     check_protected,
     driver_url,
+    fresh_imports,
     only_scratch,
     protected_versions,
     scratch_environment,
@@ -203,7 +204,7 @@ class AlembicEnvironment:
         configured = self._ini_options().get("sqlalchemy.url")
         engine = make_engine(scratch_url)
         try:
-            with engine.connect() as conn, \
+            with engine.connect() as conn, fresh_imports(), \
                     scratch_environment(scratch_url, self.env_vars, source), \
                     only_scratch(scratch_url) as refused:
                 config = self.config(driver_url(scratch_url, configured, source))
@@ -357,7 +358,7 @@ def staged_revisions(plan: Plan, env: AlembicEnvironment, *,
         if plan.revisions:
             source = env.env_py.read_text(encoding="utf-8", errors="replace")
             try:
-                with scratch_environment(_NOWHERE, env.env_vars, source), \
+                with fresh_imports(), scratch_environment(_NOWHERE, env.env_vars, source), \
                         only_scratch(_NOWHERE):
                     scripts = command.revision(config, message="drift", sql=True,
                                                process_revision_directives=directives)

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
+import sysconfig
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
@@ -48,7 +52,20 @@ def url_for(scratch_url: str, like: str | None) -> str:
     if theirs is not None and theirs.drivername.startswith("postgres"):
         # postgres:// (as hosting providers spell it) is kept too: env.py may rewrite it
         scratch = scratch.set(drivername=theirs.drivername)
-    return scratch.render_as_string(hide_password=False)
+    return _plain(scratch)
+
+
+def _plain(url: sa.engine.URL) -> str:
+    """The URL without percent-escapes where it parses the same without them: an env.py that
+    copies it into sqlalchemy.url (configparser) would take their % for interpolation."""
+    spelled = url.render_as_string(hide_password=False)
+    if "?" in spelled:
+        base, query = spelled.split("?", 1)
+        unquoted = f"{base}?{unquote(query)}"
+        with contextlib.suppress(Exception):
+            if sa.engine.make_url(unquoted) == url:
+                return unquoted
+    return spelled
 
 
 def driver_url(scratch_url: str, configured: str | None, env_source: str) -> str:
@@ -107,6 +124,28 @@ def only_scratch(scratch_url: str) -> Iterator[Refusal]:
         yield refused
     finally:
         event.remove(Engine, "do_connect", check)
+
+
+def fresh_imports() -> contextlib.AbstractContextManager[None]:
+    return _fresh_imports()
+
+
+@contextlib.contextmanager
+def _fresh_imports() -> Iterator[None]:
+    """Forget the project modules env.py imported (a settings module reads its variables
+    when imported): each run of env.py sees them anew, as ``alembic`` on the command line
+    would; installed packages stay loaded (C extensions cannot be imported twice)."""
+    before = set(sys.modules)
+    installed = tuple(str(Path(p).resolve()) for p in {
+        sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
+        sysconfig.get_paths()["stdlib"], sys.prefix, sys.base_prefix})
+    try:
+        yield
+    finally:
+        for name in set(sys.modules) - before:
+            file = getattr(sys.modules[name], "__file__", None)
+            if file and not str(Path(file).resolve()).startswith(installed):
+                del sys.modules[name]
 
 
 @contextlib.contextmanager

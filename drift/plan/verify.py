@@ -158,8 +158,9 @@ def verify_plan(
         if not downgrade or failed:
             return report
         try:
-            # a merge revision goes back to its parents: one step down from the first new one
-            target = heads[0] if len(heads) == 1 else f"{rev_ids[0]}-1" if heads else "base"
+            # down to one of the heads removes its descendants, the new revisions (a merge's
+            # too), and leaves the other heads where they are
+            target = heads[0] if heads else "base"
             env.downgrade(url, target, protected_urls=protected_urls)
         except MigrationError as exc:
             return replace(report, downgrade_ran=False,
