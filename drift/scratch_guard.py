@@ -144,7 +144,8 @@ def _fresh_imports() -> Iterator[None]:
     finally:
         for name in set(sys.modules) - before:
             file = getattr(sys.modules[name], "__file__", None)
-            if file and not str(Path(file).resolve()).startswith(installed):
+            ours = name == "drift" or name.startswith("drift.")
+            if file and not ours and not str(Path(file).resolve()).startswith(installed):
                 del sys.modules[name]
 
 

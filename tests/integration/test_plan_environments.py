@@ -182,6 +182,22 @@ def test_async_template(project: Project) -> None:
     _untouched(project, before)
 
 
+def test_async_template_with_the_cookbook_connection_lines(project: Project) -> None:
+    # the async template given Alembic's cookbook lines: the handed connection is used and
+    # its own engine (to production, from alembic.ini) is never built
+    from drift.alembic_runner import SAFE_ENV_PY
+
+    migrations = _init(project.root, "async")
+    _set_ini_url(project.root, project.production.replace("+psycopg2", "+asyncpg"))
+    lines = "\n".join(SAFE_ENV_PY.splitlines()[1:]) + "\n"
+    _edit(migrations / "env.py", '    """Run migrations in \'online\' mode."""\n',
+          '    """Run migrations in \'online\' mode."""\n' + lines)
+    assert "asyncio.run(run_async_migrations())" in (migrations / "env.py").read_text()
+    before = _production_schema(project)
+    _converged(project, project.plan())
+    _untouched(project, before)
+
+
 def test_env_py_reading_database_url(project: Project) -> None:
     migrations = _init(project.root, "generic")
     _edit(migrations / "env.py", "config = context.config\n",
