@@ -25,7 +25,7 @@ from drift.expectations import ExpectationsFile, classify
 from drift.plan import PlanOptions, StepKind, build_plan
 from drift.plan.verify import verify_plan
 from drift.reflect import reflect_snapshot
-from drift.render.migration import write_revisions
+from drift.alembic_runner import write_revisions
 
 LIVE_SQL = """
 CREATE DOMAIN percent AS numeric(5,2) CONSTRAINT percent_min CHECK (VALUE >= 0);
