@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from drift.history import MismatchRef, ObjectChange, TrendPoint, WeekOverWeek
 from drift.mismatch import Change, Expectation, Finding, Phase, Severity, SortKey, Status
-from drift.render.describe import describe, side_value
+from drift.render.describe import side_value
 from drift.render.filters import plural
 from drift.render.reference import ReferenceView, build_reference
 
@@ -314,8 +314,8 @@ def change_row(c: ObjectChange) -> ChangeRow:
         object_type=c.object_type,
         path=c.path,
         attribute=c.attribute or "",
-        old=describe(c.old) if c.attribute else "",
-        new=describe(c.new) if c.attribute else "",
+        old=c.before,
+        new=c.after,
     )
 
 
