@@ -17,7 +17,7 @@ from drift.history import MismatchRef, ObjectChange, TrendPoint, WeekOverWeek
 from drift.mismatch import Change, Expectation, Finding, Phase, Severity, SortKey, Status
 from drift.render.describe import side_value
 from drift.render.filters import plural
-from drift.render.reference import ReferenceView, build_reference
+from drift.render.reference import ReferenceView, build_reference, worst
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
@@ -340,7 +340,11 @@ def build_view(
     c = result.classification
     today = result.config.today
     phases = {p.number: p for p in c.phases}
-    ref = build_reference(result.database, result.models) if reference else None
+    ref = (
+        build_reference(result.database, result.models, drift_marks(c.findings))
+        if reference
+        else None
+    )
     anchors = ref.anchors if ref else {}
     rows = [finding_row(f, phases, today, anchors) for f in sorted(c.findings, key=_finding_key)]
     unexpected = tuple(r for r in rows if r.status == Status.UNEXPECTED.value)
@@ -398,6 +402,20 @@ def build_view(
         trend=trend_chart(trend),
         reference=ref,
     )
+
+
+def drift_marks(findings: Sequence[Finding]) -> dict[tuple[str, ...], str]:
+    """(schema, table) and (schema, table, column) -> the worst status found on it."""
+    marks: dict[tuple[str, ...], str] = {}
+    for f in findings:
+        m = f.mismatch
+        if m.table is None:
+            continue
+        key: tuple[str, ...] = (m.schema, m.table)
+        if m.object_type.value == "column" and m.name is not None:
+            key = (m.schema, m.table, m.name)
+        marks[key] = worst(marks.get(key, ""), f.status.value)
+    return marks
 
 
 def _verdict(unexpected: int, failed: bool) -> str:

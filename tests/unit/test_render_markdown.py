@@ -115,8 +115,10 @@ def test_full_report_sections_and_reference() -> None:
     phases = "Phase 1: current 1, Phase 2: short term 1, Phase 3: medium term 1"
     assert f"- **Phase**: {phases}\n" in text
     assert "### Phase 1: current (1)" in text
-    assert "```mermaid\nerDiagram\n    public_legacy_bets {" in text
-    assert '    public_teams ||--o{ public_matches : "home_team_id"' in text
+    # real names (one block per schema: no schema prefix), full types where Mermaid allows
+    assert "```mermaid\nerDiagram\n    legacy_bets {" in text
+    assert "        timestamp-with-time-zone played_at\n" in text
+    assert "    teams ||--o{ matches : \"home_team_id\"\n" in text
     assert "Declared by Team in models.public. Primary key (id)." in text
     assert "- Referred to by: public.matches (home\\_team\\_id)" in text
     assert "#### quantum.dna\\_profile (declared, not in the database)" in text

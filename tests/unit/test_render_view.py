@@ -94,8 +94,27 @@ def test_reference_tables_classes_and_relations() -> None:
     assert ref.schemas[1].tables[0].presence == "models"
     assert [c.keys for c in public["matches"].columns] == ["PK", "FK", "FK", ""]
     assert ref.schemas[0].others == (("enum", "bet_status", "ENUM ('pending', 'won', 'lost')"),)
-    diagram = ref.schemas[0].diagram
-    assert diagram is not None and len(diagram.boxes) == 4 and len(diagram.edges) == 3
+    (diagram,) = ref.schemas[0].diagrams
+    assert len(diagram.boxes) == 4 and len(diagram.edges) == 3
+    # one edge per foreign key, from the referring column to the referred one
+    assert sorted((e.source, e.target) for e in diagram.edges) == [
+        ("public.matches.away_team_id", "public.teams.id"),
+        ("public.matches.home_team_id", "public.teams.id"),
+        ("public.odds.match_id", "public.matches.id"),
+    ]
+    boxes = {b.key: b for b in diagram.boxes}
+    for e in diagram.edges:  # the path starts on the referring column's row, at a box side
+        child = boxes[e.source.rsplit(".", 1)[0]]
+        row = next(c for c in child.columns if c.name == e.source.rsplit(".", 1)[1])
+        x, y = (float(v) for v in e.d.split()[0][1:].split(","))
+        assert x in (child.x, round(child.x + child.width, 1)) and row.top < y < row.top + 17
+    # boxes do not overlap, and hold the full types
+    placed = list(boxes.values())
+    for i, a in enumerate(placed):
+        for b in placed[i + 1 :]:
+            apart = a.x + a.width <= b.x or b.x + b.width <= a.x
+            assert apart or a.y + a.height <= b.y or b.y + b.height <= a.y, (a.key, b.key)
+    assert "timestamp with time zone" in [c.type for c in boxes["public.matches"].columns]
 
 
 def test_history_and_trend_in_view() -> None:
@@ -143,7 +162,9 @@ def test_markdown_and_mermaid_filters() -> None:
     assert md_inline("# not a heading") == "\\# not a heading"
     assert md_code("a `b` c") == "``a `b` c``"
     assert mermaid_id("public.t-1") == "public_t_1" and mermaid_id("1x") == "x_1x"
-    assert mermaid_type("character varying(20)") == "character_varying_20"
+    assert mermaid_type("character varying(20)") == "character-varying(20)"
+    assert mermaid_type("numeric(10,2)") == "numeric(10-2)"
+    assert mermaid_type("integer[]") == "integer[]"
 
 
 def test_reference_cells_read_as_describe_says() -> None:
