@@ -46,6 +46,11 @@ class ExpectationView:
     expires: str
     expiring_soon: bool  # within EXPIRY_WARNING of the report's day
     source: str
+    # what the filters of the HTML report match a stale expectation's row on
+    schema: str = ""
+    phase_key: str = NO_PHASE
+    object_type: str = ""
+    search: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +188,7 @@ def _phase_label(number: int | None, phases: dict[int, Phase]) -> str:
 
 
 def _expectation_view(e: Expectation, phases: dict[int, Phase], today: date) -> ExpectationView:
+    first = e.path.split(".", 1)[0]
     return ExpectationView(
         path=e.path,
         reason=e.reason,
@@ -192,6 +198,10 @@ def _expectation_view(e: Expectation, phases: dict[int, Phase], today: date) -> 
         expires=e.expires.isoformat() if e.expires else "",
         expiring_soon=e.expires is not None and today <= e.expires <= today + EXPIRY_WARNING,
         source=e.source,
+        schema="" if any(ch in first for ch in "*?[") else first,
+        phase_key=str(e.phase) if e.phase is not None else NO_PHASE,
+        object_type=e.object_type.value if e.object_type else "",
+        search=" ".join((e.path, e.reason, e.ticket or "", e.owner or "")).lower(),
     )
 
 
