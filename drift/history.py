@@ -351,7 +351,8 @@ class TrendPoint:
     date: dt.date
     expected: int
     unexpected: int
+    stale: int = 0  # stale expectations
 
 
 def trend(reports: Sequence[SavedReport]) -> tuple[TrendPoint, ...]:
-    return tuple(TrendPoint(r.date, r.expected, r.unexpected) for r in reports)
+    return tuple(TrendPoint(r.date, r.expected, r.unexpected, r.stale) for r in reports)

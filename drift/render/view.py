@@ -131,9 +131,11 @@ class TrendMark:
     x: float
     y_expected: float
     y_unexpected: float
+    y_stale: float
     label: str
     expected: int
     unexpected: int
+    stale: int
     show_label: bool  # at most about eight dates on the x axis
     anchor: str  # text-anchor of the date: the first and last stay inside the chart
 
@@ -149,6 +151,7 @@ class TrendChart:
     marks: tuple[TrendMark, ...]
     expected_points: str  # an SVG polyline's points
     unexpected_points: str
+    stale_points: str
     ticks: tuple[tuple[float, int], ...]  # (y, value) of the y axis
 
 
@@ -262,11 +265,12 @@ def _anchor(i: int, count: int) -> str:
 
 
 def trend_chart(points: Sequence[TrendPoint]) -> TrendChart | None:
-    if not points:
+    """The chart of two reports or more (one report is a dot per line, not a trend)."""
+    if len(points) < 2:
         return None
     width, height, left, right, top, bottom = 640, 220, 44, 16, 16, 36
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(max(p.expected, p.unexpected) for p in points)
+    peak = max(max(p.expected, p.unexpected, p.stale) for p in points)
     step = max(1, -(-peak // 4))  # four ticks, rounded up to whole counts
     y_max = step * 4
 
@@ -284,9 +288,11 @@ def trend_chart(points: Sequence[TrendPoint]) -> TrendChart | None:
             x(i),
             y(p.expected),
             y(p.unexpected),
+            y(p.stale),
             p.date.isoformat(),
             p.expected,
             p.unexpected,
+            p.stale,
             i % every == 0 or i == len(points) - 1,
             _anchor(i, len(points)),
         )
@@ -302,6 +308,7 @@ def trend_chart(points: Sequence[TrendPoint]) -> TrendChart | None:
         marks=marks,
         expected_points=" ".join(f"{m.x},{m.y_expected}" for m in marks),
         unexpected_points=" ".join(f"{m.x},{m.y_unexpected}" for m in marks),
+        stale_points=" ".join(f"{m.x},{m.y_stale}" for m in marks),
         ticks=tuple((y(v), v) for v in range(0, y_max + 1, step)),
     )
 

@@ -137,8 +137,13 @@ def test_trend_chart_geometry() -> None:
     assert chart.ticks[0] == (chart.bottom, 0)
     assert len(chart.expected_points.split()) == 4
     assert trend_chart([]) is None
-    single = trend_chart([TrendPoint(date(2026, 1, 1), 0, 0)])
-    assert single is not None and single.marks[0].y_expected == chart.bottom
+    # one report is no trend: no chart of lone dots
+    assert trend_chart([TrendPoint(date(2026, 1, 1), 0, 0)]) is None
+    # stale expectations have a line of their own
+    stale = trend_chart([TrendPoint(date(2026, 1, 1), 2, 0, 4), TrendPoint(date(2026, 1, 8), 2, 1, 0)])
+    assert stale is not None and [m.stale for m in stale.marks] == [4, 0]
+    assert stale.marks[0].y_stale == stale.top and stale.marks[1].y_stale == stale.bottom
+    assert len(stale.stale_points.split()) == 2
 
 
 def test_describe_records() -> None:
