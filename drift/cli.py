@@ -181,9 +181,12 @@ def snapshot(output: Path | None, **options: Any) -> None:
 def explain(mismatch_id: str, **options: Any) -> None:
     """Show how one mismatch (ID or a unique prefix of it) was found and classified."""
     result = run_pipeline(config_from_options(**options))
+    from drift.render.nextstep import next_steps
     from drift.render.text import render_explanation
 
-    click.echo(render_explanation(api.find_by_id(result, mismatch_id)), nl=False)
+    finding = api.find_by_id(result, mismatch_id)
+    step = next_steps([finding], result.models, result.database)[finding.id]
+    click.echo(render_explanation(finding, step), nl=False)
 
 
 @main.command()

@@ -110,6 +110,11 @@ def mermaid_text(value: Any) -> str:
     return re.sub(r"[\"`<>{}|\[\]]", "'", text)
 
 
+def code_block(value: Any) -> str:
+    """Text inside a fenced code block: a line of backticks could close the fence early."""
+    return re.sub(r"^(\s*)```", r"\1` ``", str(value), flags=re.MULTILINE)
+
+
 def fmt_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
@@ -137,6 +142,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "mermaid_attribute": mermaid_attribute,
     "mermaid_text": mermaid_text,
     "date": fmt_date,
+    "code_block": code_block,
     "plural": plural,
     "dash": dash,
 }

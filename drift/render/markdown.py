@@ -24,7 +24,7 @@ _TRUNCATED = "\n\n_(summary cut to fit a pull-request comment)_\n"
 
 def render_markdown_summary(result: CheckResult, *, limit: int = SUMMARY_LIMIT) -> str:
     """``drift check --format markdown``: counts, unexpected mismatches, expected ones folded."""
-    view = build_view(result, reference=False)
+    view = build_view(result, reference=False, steps=False)
     text = ""
     for rows, width in _STEPS:
         shown = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ import click
 from drift.connection import redact_url
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
+from drift.render.nextstep import NextStep
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
@@ -149,8 +151,9 @@ def _verdict(result: CheckResult, style: Style) -> str:
     return style("OK: no unexpected drift", fg="green", bold=True) + tail
 
 
-def render_explanation(finding: Finding) -> str:
-    """`drift explain`: both values as read and normalised, and the rule that decided."""
+def render_explanation(finding: Finding, step: NextStep | None = None) -> str:
+    """`drift explain`: both values as read and normalised, the rule that decided, and
+    (with ``step``) the next step: the planner's operation, and the entry accepting it."""
     m = finding.mismatch
     if finding.expectation is None:
         status = finding.status.value + " (no expectation matches it)"
@@ -173,4 +176,11 @@ def render_explanation(finding: Finding) -> str:
     lines.append(("rule", m.rule or "-"))
     lines.append(("hint", m.hint or "-"))
     width = max(len(k) for k, _ in lines)
-    return "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
+    text = "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
+    if step is not None:
+        text += "\nnext step, the operation `drift plan` writes for it:\n"
+        text += textwrap.indent(step.operation, "    ") + "\n"
+        if finding.status is Status.UNEXPECTED:
+            text += "\nor accept it: add to the expectations file's `expected:` list\n"
+            text += textwrap.indent(step.accept, "    ")
+    return text

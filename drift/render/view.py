@@ -17,6 +17,7 @@ from drift.history import MismatchRef, ObjectChange, TrendPoint, WeekOverWeek
 from drift.mismatch import Change, Expectation, Finding, Phase, Severity, SortKey, Status
 from drift.render.describe import side_value
 from drift.render.filters import plural
+from drift.render.nextstep import NextStep, next_steps
 from drift.render.reference import ReferenceView, build_reference, worst
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ class FindingRow:
     phase_key: str  # the filter value: a phase number, NO_PHASE or UNEXPECTED_PHASE
     expectation: ExpectationView | None
     search: str  # lower-case text the browser search matches
+    operation: str = ""  # the next step: the Alembic operation drift plan would write
+    accept: str = ""  # the expectations entry that would accept it (unexpected drift only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +212,11 @@ def _expectation_view(e: Expectation, phases: dict[int, Phase], today: date) -> 
 
 
 def finding_row(
-    f: Finding, phases: dict[int, Phase], today: date, anchors: dict[tuple[str, str], str]
+    f: Finding,
+    phases: dict[int, Phase],
+    today: date,
+    anchors: dict[tuple[str, str], str],
+    step: NextStep | None = None,
 ) -> FindingRow:
     m = f.mismatch
     models, database = side_value(f, "models"), side_value(f, "database")
@@ -241,6 +248,8 @@ def finding_row(
         phase_key=phase_key,
         expectation=exp,
         search=" ".join(words).lower(),
+        operation=step.operation if step else "",
+        accept=step.accept if step and f.status is Status.UNEXPECTED else "",
     )
 
 
@@ -353,7 +362,9 @@ def build_view(
     trend: Sequence[TrendPoint] = (),
     reference: bool = True,
     title: str = "Schema drift report",
+    steps: bool = True,
 ) -> ReportView:
+    """``steps``: each finding's next step (the operation and the entry accepting it)."""
     c = result.classification
     today = result.config.today
     phases = {p.number: p for p in c.phases}
@@ -363,7 +374,11 @@ def build_view(
         else None
     )
     anchors = ref.anchors if ref else {}
-    rows = [finding_row(f, phases, today, anchors) for f in sorted(c.findings, key=_finding_key)]
+    nexts = next_steps(c.findings, result.models, result.database) if steps else {}
+    rows = [
+        finding_row(f, phases, today, anchors, nexts.get(f.id))
+        for f in sorted(c.findings, key=_finding_key)
+    ]
     unexpected = tuple(r for r in rows if r.status == Status.UNEXPECTED.value)
     expected = [r for r in rows if r.status == Status.EXPECTED.value]
     groups: dict[str, list[FindingRow]] = {}

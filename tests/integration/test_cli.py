@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 import uuid
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from drift.cli import main
@@ -372,8 +374,14 @@ def test_explain_by_id_prefix(drifted_db: str, tmp_path: Path) -> None:
         "public",
     )
     assert result.exit_code == 0, result.output
-    fields = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    head, step = result.stdout.split("\n\n", 1)
+    fields = dict(line.split(":", 1) for line in head.splitlines())
     fields = {k: v.strip() for k, v in fields.items()}
+    # the next step: the plan's drop (disabled by default), or the entry accepting the column
+    assert step.startswith("next step, the operation `drift plan` writes for it:\n    # DISABLED")
+    assert "    # op.drop_column('teams', 'legacy_code', schema='public')\n" in step
+    accept = step[step.index("or accept it") :].split("\n", 1)[1]
+    assert yaml.safe_load(textwrap.dedent(accept))[0]["path"] == "public.teams.legacy_code"
     assert fields["id"] == mismatch_id
     assert fields["path"] == "public.teams.legacy_code"
     assert fields["object type"] == "column"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+import yaml
 from render_factory import TODAY, sample_result
 
 from drift.history import MismatchRef, TrendPoint, WeekOverWeek
@@ -140,7 +141,9 @@ def test_trend_chart_geometry() -> None:
     # one report is no trend: no chart of lone dots
     assert trend_chart([TrendPoint(date(2026, 1, 1), 0, 0)]) is None
     # stale expectations have a line of their own
-    stale = trend_chart([TrendPoint(date(2026, 1, 1), 2, 0, 4), TrendPoint(date(2026, 1, 8), 2, 1, 0)])
+    stale = trend_chart(
+        [TrendPoint(date(2026, 1, 1), 2, 0, 4), TrendPoint(date(2026, 1, 8), 2, 1, 0)]
+    )
     assert stale is not None and [m.stale for m in stale.marks] == [4, 0]
     assert stale.marks[0].y_stale == stale.top and stale.marks[1].y_stale == stale.bottom
     assert len(stale.stale_points.split()) == 2
@@ -182,3 +185,23 @@ def test_reference_cells_read_as_describe_says() -> None:
     identity = Column("id", "bigint", False, identity="always")
     assert describe_default(identity) == "GENERATED ALWAYS AS IDENTITY"
     assert describe_default(identity) in describe(identity)
+
+
+def test_each_finding_has_its_next_step() -> None:
+    """The operation is the planner's, rendered by Alembic; unexpected drift can be accepted."""
+    v = build_view(sample_result())
+    rows = {r.path: r for r in (*v.unexpected, *v.expected_rows)}
+    price = rows["public.odds.price"]
+    assert price.operation == (
+        "op.execute('ALTER TABLE \"public\".\"odds\" ALTER COLUMN \"price\" TYPE NUMERIC(10, 2) "
+        "USING \"price\"::NUMERIC(10, 2)')"
+    )
+    # a drop of what the models do not declare is left commented out, as the plan leaves it
+    dropped = rows["public.legacy_bets"].operation.splitlines()
+    assert dropped[0].startswith("# DISABLED") and dropped[1] == (
+        "# op.drop_table('legacy_bets', schema='public')"
+    )
+    unexpected = v.unexpected[0]
+    accepted = yaml.safe_load(unexpected.accept)
+    assert accepted[0]["path"] == unexpected.path and accepted[0]["reason"].startswith("TODO")
+    assert all(r.accept == "" for r in v.expected_rows)  # already accepted
