@@ -110,6 +110,12 @@ def mermaid_text(value: Any) -> str:
     return re.sub(r"[\"`<>{}|\[\]]", "'", text)
 
 
+def md_url(value: Any) -> str:
+    """A link target: a URL with the characters that would end or break it percent-encoded."""
+    text = "".join(str(value).split())
+    return re.sub(r"[()<>\[\]`\"' |]", lambda m: f"%{ord(m.group()):02X}", text)
+
+
 def code_block(value: Any) -> str:
     """Text inside a fenced code block: a line of backticks could close the fence early."""
     return re.sub(r"^(\s*)```", r"\1` ``", str(value), flags=re.MULTILINE)
@@ -143,6 +149,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "mermaid_text": mermaid_text,
     "date": fmt_date,
     "code_block": code_block,
+    "md_url": md_url,
     "plural": plural,
     "dash": dash,
 }

@@ -239,9 +239,30 @@ def test_output_file_is_written_and_announced(drifted_db: str, tmp_path: Path) -
     result = check(drifted_db, write_models(tmp_path), "--format", "json", "--output", target)
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
-    assert result.stderr == f"wrote {target}\n"
+    # the CI log says why the step failed, in the report's last line
+    assert result.stderr == f"wrote {target}\nFAIL: 1 unexpected mismatch(es) (0 expected)\n"
     assert json.loads(target.read_text())["summary"]["unexpected"] == 1
     assert [p.name for p in target.parent.iterdir()] == ["report.json"]  # no temp file left
+
+
+def test_report_ends_with_the_verdict_on_stderr(drifted_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    result = invoke("report", "--url", drifted_db, "-m", f"{models}:Base", "--schema", "public",
+                    "--output-dir", tmp_path / "reports", "--date", "2026-11-26")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == "FAIL: 1 unexpected mismatch(es) (0 expected)"
+    assert (tmp_path / "reports" / "2026-11-26" / "drift.json").is_file()
+
+
+def test_pr_summary_links_the_full_report_and_ends_with_a_newline(
+    drifted_db: str, tmp_path: Path
+) -> None:
+    url = "https://ci.example/job/7/artifact/reports/drift.html"
+    result = check(drifted_db, write_models(tmp_path), "--format", "markdown",
+                   "--report-url", url)
+    assert result.exit_code == 1, result.output
+    assert f"[Full report]({url})\n" in result.stdout
+    assert result.stdout.endswith("|\n") and not result.stdout.endswith("\n\n")
 
 
 def test_text_output_file_has_no_colour(drifted_db: str, tmp_path: Path) -> None:
