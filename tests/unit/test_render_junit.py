@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-
 from render_factory import HOSTILE, sample_result
 
 from drift.render import FORMATS
