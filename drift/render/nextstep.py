@@ -11,36 +11,45 @@ declare is shown commented out, as the plan leaves it without
 from __future__ import annotations
 
 import dataclasses
-import textwrap
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import yaml
-
 from drift.expectations import expectation_entry
-from drift.mismatch import Finding
+from drift.mismatch import Finding, Status
 from drift.schema import Snapshot
 
-_ALEMBIC_FRAME = "# ### "  # the "commands auto generated" lines around render_python_code's body
+_RENDER_OPTIONS = {
+    "sqlalchemy_module_prefix": "sa.",
+    "alembic_module_prefix": "op.",
+    "render_item": None,
+    "render_as_batch": False,
+    "user_module_prefix": None,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class NextStep:
     operation: str  # Python, as the revision's upgrade() holds it (dedented)
-    accept: str  # a YAML list item for the ``expected:`` list of the expectations file
+    accept: str  # a YAML list item for the ``expected:`` list (unexpected drift only, else "")
 
 
 def accept_yaml(finding: Finding) -> str:
-    """One ``expected:`` entry accepting this mismatch exactly (its reason left TODO)."""
+    """One ``expected:`` entry accepting this mismatch exactly (its reason left TODO).
+
+    Each value is written as a JSON string, which is a YAML double-quoted scalar: any
+    name is safe in it, and a report of thousands of findings is not held up by
+    PyYAML's representer (about half a millisecond an entry)."""
     entry = expectation_entry(finding.mismatch)
-    return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=1000)
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items()]
+    return "- " + "\n  ".join(lines) + "\n"
 
 
 def next_steps(findings: Iterable[Finding], models: Snapshot, database: Snapshot
                ) -> dict[str, NextStep]:
     """Mismatch id -> its next step."""
-    from alembic.autogenerate import render_python_code
-    from alembic.operations import ops
+    from alembic.autogenerate.api import AutogenContext
+    from alembic.autogenerate.render import render_op
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy.dialects import postgresql
 
@@ -49,14 +58,16 @@ def next_steps(findings: Iterable[Finding], models: Snapshot, database: Snapshot
     from drift.render.migration import PlannedOp
 
     ctx = PlanContext.of(models, database)
-    # one context for every finding: configuring one costs more than rendering an operation
+    # one rendering context for every finding (as alembic.autogenerate.render_python_code
+    # makes one per call): making one costs more than rendering an operation
     context = MigrationContext.configure(dialect=postgresql.dialect())  # type: ignore[no-untyped-call]
+    autogen = AutogenContext(context, opts=dict(_RENDER_OPTIONS))
     out: dict[str, NextStep] = {}
     for f in findings:
         steps = [dataclasses.replace(st, disabled=st.destructive) for st in steps_for(ctx, f)]
-        upgrade = ops.UpgradeOps([PlannedOp.from_step(st) for st in steps])
-        code = render_python_code(upgrade, migration_context=context)
-        body = "\n".join(line for line in code.splitlines()
-                         if not line.strip().startswith(_ALEMBIC_FRAME))
-        out[f.id] = NextStep(textwrap.dedent(body).strip("\n"), accept_yaml(f))
+        code = "\n".join(
+            text for st in steps for text in render_op(autogen, PlannedOp.from_step(st))
+        )
+        accept = accept_yaml(f) if f.status is Status.UNEXPECTED else ""
+        out[f.id] = NextStep(code.strip("\n"), accept)
     return out

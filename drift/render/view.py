@@ -249,7 +249,7 @@ def finding_row(
         expectation=exp,
         search=" ".join(words).lower(),
         operation=step.operation if step else "",
-        accept=step.accept if step and f.status is Status.UNEXPECTED else "",
+        accept=step.accept if step else "",
     )
 
 
