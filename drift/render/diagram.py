@@ -12,11 +12,15 @@ the boxes of the layers they cross instead of through them.
 
 One diagram per schema; a schema of more than ``GROUP_SPLIT`` tables gets one
 diagram per connected group of tables (tables without any relation share one).
+A table of another schema that a table of the diagram refers to is drawn too, as
+a small box of the referred columns (``presence`` "external"), so that every
+foreign key is an edge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,7 +103,7 @@ def _box_size(t: TableRef) -> tuple[float, float, float]:
     type_x = PAD_X + names * CHAR_W + 14
     width = max(
         type_x + types * CHAR_W + PAD_X,
-        2 * PAD_X + len(t.name) * TITLE_CHAR_W,
+        2 * PAD_X + len(_title(t)) * TITLE_CHAR_W,
         2 * PAD_X + len(_subtitle(t)) * SUB_CHAR_W,
         160,
     )
@@ -111,6 +115,10 @@ def _subtitle(t: TableRef) -> str:
     if not t.declared_class:
         return ""
     return f"{t.declared_class} · {t.declared_at}" if t.declared_at else t.declared_class
+
+
+def _title(t: TableRef) -> str:
+    return f"{t.schema}.{t.name}" if t.presence == "external" else t.name
 
 
 def _box(t: TableRef, x: float, y: float) -> DiagramBox:
@@ -127,7 +135,7 @@ def _box(t: TableRef, x: float, y: float) -> DiagramBox:
         y=round(y, 1),
         width=width,
         height=height,
-        title=t.name,
+        title=_title(t),
         subtitle=_subtitle(t),
         presence=t.presence,
         drift=t.drift,
@@ -235,8 +243,34 @@ def _grid(tables: Sequence[TableRef], top: float, max_width: float
     return corners, width, y + row_h + PAD
 
 
-def draw(diagram_id: str, title: str, tables: Sequence[TableRef]) -> Diagram:
-    """One diagram of ``tables``: related ones layered, lone ones in a grid below."""
+def externals(tables: Sequence[TableRef], every: Mapping[tuple[str, str], TableRef]
+              ) -> list[TableRef]:
+    """The tables outside ``tables`` that they refer to, cut to the referred columns."""
+    inside = {(t.schema, t.name) for t in tables}
+    referred: dict[tuple[str, str], set[str]] = {}
+    for t in tables:
+        for fk in t.foreign_keys:
+            key = (fk.schema, fk.table)
+            if key not in inside and key in every:
+                referred.setdefault(key, set()).update(fk.referred_columns)
+    return [
+        dataclasses.replace(
+            every[key],
+            columns=tuple(c for c in every[key].columns if c.name in names),
+            foreign_keys=(),
+            presence="external",
+            drift="",
+            declared_class="",
+        )
+        for key, names in sorted(referred.items())
+    ]
+
+
+def draw(diagram_id: str, title: str, tables: Sequence[TableRef],
+         every: Mapping[tuple[str, str], TableRef] | None = None) -> Diagram:
+    """One diagram of ``tables`` (and of the tables of ``every`` they refer to): related ones
+    layered, lone ones in a grid below."""
+    tables = [*tables, *externals(tables, every or {})]
     keys = {f"{t.schema}.{t.name}" for t in tables}
     links = sorted({
         (f"{fk.schema}.{fk.table}", f"{t.schema}.{t.name}")
@@ -305,14 +339,15 @@ def groups(tables: Sequence[TableRef]) -> list[tuple[list[TableRef], bool]]:
     return [(g, False) for g in linked] + ([(lone, True)] if lone else [])
 
 
-def diagrams(schema: str, tables: Sequence[TableRef], prefix: str) -> tuple[
-        tuple[Diagram, ...], str]:
+def diagrams(schema: str, tables: Sequence[TableRef], prefix: str,
+             every: Mapping[tuple[str, str], TableRef] | None = None
+             ) -> tuple[tuple[Diagram, ...], str]:
     """The diagrams of one schema, and a note on what was not drawn (or "")."""
     drawn = [t for t in tables if t.presence != "alembic"]
     if not drawn:
         return (), ""
     if len(drawn) <= GROUP_SPLIT:
-        return (draw(f"{prefix}-0", f"Schema {schema}", drawn),), ""
+        return (draw(f"{prefix}-0", f"Schema {schema}", drawn, every),), ""
     out, skipped = [], 0
     for i, (group, lone) in enumerate(groups(drawn)):
         if len(group) > MAX_GROUP:
@@ -320,7 +355,7 @@ def diagrams(schema: str, tables: Sequence[TableRef], prefix: str) -> tuple[
             continue
         title = (f"Schema {schema}: {len(group)} tables without relations" if lone
                  else f"Schema {schema}: group {i + 1} ({len(group)} related tables)")
-        out.append(draw(f"{prefix}-{i}", title, group))
+        out.append(draw(f"{prefix}-{i}", title, group, every))
     note = (f"{skipped} tables in groups too large for a readable diagram; see the list below."
             if skipped else "")
     return tuple(out), note

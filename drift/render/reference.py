@@ -57,7 +57,9 @@ class TableRef:
     comment: str
     declared_module: str
     declared_class: str
-    presence: str  # "both", "database", "models", "alembic" (Alembic's version table)
+    # "both", "database", "models", "alembic" (Alembic's version table); in a diagram,
+    # "external": a table of another schema that the diagram's tables refer to
+    presence: str
     columns: tuple[ColumnRef, ...]
     primary_key: str
     foreign_keys: tuple[Relation, ...]
@@ -223,6 +225,7 @@ def build_reference(
                 declared_at=declared_at(declared_by, cwd) if declared_by else "",
             )
         )
+    every = {(t.schema, t.name): t for trefs in schemas.values() for t in trefs}
     refs = []
     for name in sorted(schemas):
         trefs = tuple(schemas[name])
@@ -239,7 +242,7 @@ def build_reference(
             for fk in t.foreign_keys
             if (fk.schema, fk.table) in tables
         )
-        drawn, note = diagrams(name, trefs, anchor(name, "")[2:])
+        drawn, note = diagrams(name, trefs, anchor(name, "")[2:], every)
         refs.append(SchemaRef(name, trefs, drawn, relations, note, others))
     return ReferenceView(schemas=tuple(refs), anchors=anchors)
 
