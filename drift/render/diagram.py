@@ -219,8 +219,9 @@ def _layered(
         for pair, edge in edges.items():
             ctrl: dict[int, Any] = sug.ctrls.get(edge, {}) if hasattr(sug, "ctrls") else {}
             if pair[0] in placed and ctrl:
+                # ctrls holds the edge's two ends too, at their ranks: only the dummies bend it
                 points = [(d.view.xy[1] - min_x + PAD, d.view.xy[0] - min_y + PAD + offset_y)
-                          for _, d in sorted(ctrl.items())]
+                          for _, d in sorted(ctrl.items()) if d not in edge.v]
                 bends[pair] = points
         offset_y = bottom + GRID_GAP
     return corners, bends, width, offset_y + PAD - GRID_GAP

@@ -11,8 +11,18 @@ from render_factory import TODAY, sample_result
 from drift.history import MismatchRef, TrendPoint, WeekOverWeek
 from drift.render.describe import describe, describe_default
 from drift.render.filters import md_cell, md_code, md_inline, mermaid_id, mermaid_type
+from drift.render.reference import build_reference
 from drift.render.view import NO_PHASE, build_view, trend_chart
-from drift.schema import Column, ForeignKey, Index, IndexElement
+from drift.schema import (
+    Column,
+    ForeignKey,
+    Index,
+    IndexElement,
+    PrimaryKey,
+    Schema,
+    Snapshot,
+    Table,
+)
 
 
 def test_counts_and_breakdowns() -> None:
@@ -205,3 +215,57 @@ def test_each_finding_has_its_next_step() -> None:
     accepted = yaml.safe_load(unexpected.accept)
     assert accepted[0]["path"] == unexpected.path and accepted[0]["reason"].startswith("TODO")
     assert all(r.accept == "" for r in v.expected_rows)  # already accepted
+
+
+def _chain_snapshot() -> Snapshot:
+    """leagues <- teams <- matches, and matches -> leagues directly (an edge over a layer)."""
+    pk = PrimaryKey("pk", ("id",))
+
+    def fk(column: str, table: str) -> ForeignKey:
+        return ForeignKey(None, (column,), "public", table, ("id",))
+
+    return Snapshot(
+        "database",
+        (
+            Schema(
+                "public",
+                tables=(
+                    Table("leagues", (Column("id", "integer", False),), pk),
+                    Table(
+                        "teams",
+                        (Column("id", "integer", False), Column("league_id", "integer")),
+                        pk,
+                        (fk("league_id", "leagues"),),
+                    ),
+                    Table(
+                        "matches",
+                        (
+                            Column("id", "integer", False),
+                            Column("league_id", "integer", False),
+                            Column("team_id", "integer", False),
+                        ),
+                        pk,
+                        (fk("league_id", "leagues"), fk("team_id", "teams")),
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def test_edges_leave_and_enter_the_boxes_on_the_sides_facing_each_other() -> None:
+    db = _chain_snapshot()
+    (diagram,) = build_reference(db, Snapshot("models")).schemas[0].diagrams
+    boxes = {b.key: b for b in diagram.boxes}
+    # referred tables sit left of the tables that refer to them, a layer apart
+    assert boxes["public.leagues"].x < boxes["public.teams"].x < boxes["public.matches"].x
+    for e in diagram.edges:
+        child = boxes[e.source.rsplit(".", 1)[0]]
+        parent = boxes[e.target.rsplit(".", 1)[0]]
+        start = e.d.split()[0][1:].split(",")
+        end = e.d.split()[-1].lstrip("LCHM").split(",")
+        assert float(start[0]) == child.x, e  # the child's left side, facing its parent
+        assert float(end[0]) == round(parent.x + parent.width, 1), e  # the parent's right side
+    # the edge over a layer bends around the middle layer's box, not through it
+    long = next(e for e in diagram.edges if e.source == "public.matches.league_id")
+    assert long.d.count("C") >= 2
