@@ -31,6 +31,7 @@ from grandalf.layouts import SugiyamaLayout
 if TYPE_CHECKING:
     from drift.render.reference import TableRef
 
+COMPACT_AT = 20  # a diagram of more tables shows the key and drifted columns only
 GROUP_SPLIT = 40  # a schema with more tables gets a diagram per connected group
 MAX_GROUP = 150  # a connected group beyond this is listed, not drawn
 CHAR_W, TITLE_CHAR_W, SUB_CHAR_W = 6.7, 7.7, 6.2  # monospace advance at the CSS font sizes
@@ -64,6 +65,8 @@ class DiagramBox:
     type_x: float  # where the type column starts
     columns: tuple[DiagramColumn, ...]
     search: str
+    more: str = ""  # "… 12 more columns" where the box leaves some out
+    more_y: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +110,24 @@ def _box_size(t: TableRef) -> tuple[float, float, float]:
         2 * PAD_X + len(_subtitle(t)) * SUB_CHAR_W,
         160,
     )
-    height = HEAD_H + (SUB_H if _subtitle(t) else 0) + ROW_H * len(t.columns) + 6
+    rows = len(t.columns) + (1 if t.hidden_columns else 0)
+    height = HEAD_H + (SUB_H if _subtitle(t) else 0) + ROW_H * rows + 6
     return round(width, 1), height, round(type_x, 1)
+
+
+def _compact(tables: Sequence[TableRef]) -> list[TableRef]:
+    """The tables of a large diagram with their key columns, the columns foreign keys refer
+    to and the columns with drift; the others are counted ("… 12 more columns")."""
+    referred: dict[tuple[str, str], set[str]] = {}
+    for t in tables:
+        for fk in t.foreign_keys:
+            referred.setdefault((fk.schema, fk.table), set()).update(fk.referred_columns)
+    out = []
+    for t in tables:
+        wanted = referred.get((t.schema, t.name), set())
+        kept = tuple(c for c in t.columns if c.keys or c.drift or c.name in wanted)
+        out.append(dataclasses.replace(t, columns=kept, hidden_columns=len(t.columns) - len(kept)))
+    return out
 
 
 def _subtitle(t: TableRef) -> str:
@@ -142,6 +161,10 @@ def _box(t: TableRef, x: float, y: float) -> DiagramBox:
         type_x=round(x + type_x, 1),
         columns=columns,
         search=t.search,
+        more=f"… {t.hidden_columns} more column{'s' if t.hidden_columns > 1 else ''}"
+        if t.hidden_columns
+        else "",
+        more_y=top + ROW_H * len(columns) + 12.5,
     )
 
 
@@ -272,6 +295,8 @@ def draw(diagram_id: str, title: str, tables: Sequence[TableRef],
     """One diagram of ``tables`` (and of the tables of ``every`` they refer to): related ones
     layered, lone ones in a grid below."""
     tables = [*tables, *externals(tables, every or {})]
+    if len(tables) > COMPACT_AT:
+        tables = _compact(tables)
     keys = {f"{t.schema}.{t.name}" for t in tables}
     links = sorted({
         (f"{fk.schema}.{fk.table}", f"{t.schema}.{t.name}")

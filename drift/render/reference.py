@@ -70,6 +70,7 @@ class TableRef:
     search: str
     drift: str = ""  # the worst finding on the table or anything in it
     declared_at: str = ""  # file:line of the declaring class
+    hidden_columns: int = 0  # in a large diagram: columns left out of the box (no key, no drift)
 
 
 @dataclass(frozen=True, slots=True)

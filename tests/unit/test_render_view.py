@@ -269,3 +269,30 @@ def test_edges_leave_and_enter_the_boxes_on_the_sides_facing_each_other() -> Non
     # the edge over a layer bends around the middle layer's box, not through it
     long = next(e for e in diagram.edges if e.source == "public.matches.league_id")
     assert long.d.count("C") >= 2
+
+
+def test_a_large_diagram_shows_key_and_drifted_columns_and_counts_the_rest() -> None:
+    pk = PrimaryKey("pk", ("id",))
+    tables = tuple(
+        Table(
+            f"t{i:02d}",
+            (
+                Column("id", "integer", False),
+                *((Column("parent_id", "integer"),) if i else ()),
+                Column("note", "text"),
+                Column("label", "character varying(200)"),
+            ),
+            pk,
+            (ForeignKey(None, ("parent_id",), "public", f"t{i - 1:02d}", ("id",)),) if i else (),
+        )
+        for i in range(25)
+    )
+    db = Snapshot("database", (Schema("public", tables=tables),))
+    marks = {("public", "t03", "label"): "unexpected"}
+    (diagram,) = build_reference(db, Snapshot("models"), marks).schemas[0].diagrams
+    boxes = {b.key: b for b in diagram.boxes}
+    assert [c.name for c in boxes["public.t05"].columns] == ["id", "parent_id"]
+    assert boxes["public.t05"].more == "… 2 more columns"
+    assert [c.name for c in boxes["public.t03"].columns] == ["id", "parent_id", "label"]
+    assert boxes["public.t03"].more == "… 1 more column"
+    assert len(diagram.edges) == 24
