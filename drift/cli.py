@@ -156,12 +156,22 @@ def emit(text: str, output: Path | None) -> None:
 @strict_option
 @format_option
 @click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Text: list each expected mismatch, not a line per expectation entry.")
+@click.option("--report-url", metavar="URL",
+              help="Markdown: link the summary to the full report at URL.")
 @click.pass_context
-def check(ctx: click.Context, /, fmt: str, output: Path | None, **options: Any) -> None:
+def check(ctx: click.Context, /, fmt: str, output: Path | None, verbose: bool,
+          report_url: str | None, **options: Any) -> None:
     """Compare the database with the models; exit 1 on unexpected drift."""
+    from drift.render.text import verdict_line
+
     result = run_pipeline(config_from_options(**options))
     # colour only for a terminal: a file always gets the plain report
-    emit(render(result, fmt, color=output is None and use_color() is not False), output)
+    color = output is None and use_color() is not False
+    emit(render(result, fmt, color=color, verbose=verbose, report_url=report_url), output)
+    if output is not None:  # a CI log then shows why the step failed, in one line
+        click.echo(verdict_line(result), err=True)
     ctx.exit(result.exit_code)
 
 
@@ -181,9 +191,12 @@ def snapshot(output: Path | None, **options: Any) -> None:
 def explain(mismatch_id: str, **options: Any) -> None:
     """Show how one mismatch (ID or a unique prefix of it) was found and classified."""
     result = run_pipeline(config_from_options(**options))
+    from drift.render.nextstep import next_steps
     from drift.render.text import render_explanation
 
-    click.echo(render_explanation(api.find_by_id(result, mismatch_id)), nl=False)
+    finding = api.find_by_id(result, mismatch_id)
+    step = next_steps([finding], result.models, result.database)[finding.id]
+    click.echo(render_explanation(finding, step), nl=False)
 
 
 @main.command()
@@ -230,6 +243,9 @@ def report(ctx: click.Context, /, output_dir: Path, day: Any, **options: Any) ->
         written = write_report(result, output_dir, day.date() if day else None)
     for path in written:
         click.echo(str(path))
+    from drift.render.text import verdict_line
+
+    click.echo(verdict_line(result), err=True)
     ctx.exit(result.exit_code)
 
 

@@ -375,22 +375,25 @@ def exact_glob(path: str) -> str:
     return _GLOB_SPECIAL.sub(r"[\1]", path)
 
 
+def expectation_entry(m: Mismatch) -> dict[str, Any]:
+    """The entry of the expectations file that accepts exactly ``m`` (reason to be written)."""
+    entry: dict[str, Any] = {
+        "path": exact_glob(m.path),
+        "object_type": m.object_type.value,
+        "change": m.change.value,
+    }
+    if m.attribute is not None:
+        entry["attribute"] = m.attribute
+    entry["reason"] = TODO_REASON
+    return entry
+
+
 def render_expectations_yaml(
     mismatches: Sequence[Mismatch], phases: Sequence[Phase] | None = None
 ) -> str:
     """An expectations file that accepts exactly today's drift, one entry per mismatch."""
     chosen = DEFAULT_PHASES if phases is None else tuple(phases)
-    entries = []
-    for m in sorted(mismatches, key=lambda x: x.sort_key):
-        entry: dict[str, Any] = {
-            "path": exact_glob(m.path),
-            "object_type": m.object_type.value,
-            "change": m.change.value,
-        }
-        if m.attribute is not None:
-            entry["attribute"] = m.attribute
-        entry["reason"] = TODO_REASON
-        entries.append(entry)
+    entries = [expectation_entry(m) for m in sorted(mismatches, key=lambda x: x.sort_key)]
     document = {
         "phases": [
             {"number": p.number, "name": p.name, "description": p.description} for p in chosen

@@ -3,23 +3,25 @@
 A report folder (``reports/<YYYY-MM-DD>/``) holds ``drift.json`` (the JSON
 report contract) and ``snapshot.json`` (the live database snapshot).
 ``drift.json`` is written last, so a folder without it is not a report yet.
-Drift is compared by the stable mismatch ``id``; the database itself by a
-deepdiff of the two snapshots, keyed by object name so that a dropped column
-reads as "column dropped", not as a shifted list.
+Drift is compared by the stable mismatch ``id``; the database itself object by
+object, keyed by name (set algebra: added, dropped, then one change per
+attribute of the objects both hold), so that a dropped column reads as "column
+dropped", not as a shifted list, and every value is said in the mismatches' words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterable, Sequence
+import typing
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from deepdiff import DeepDiff
-
+from drift import schema as s
 from drift.errors import DriftError
 from drift.schema import Snapshot, to_jsonable
 
@@ -109,7 +111,12 @@ class ObjectChangeKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ObjectChange:
-    """One object of the database that changed between two snapshots."""
+    """One object of the database that changed between two snapshots.
+
+    ``old``/``new`` are the JSON values (of the attribute for ALTERED, of the whole
+    object otherwise); ``before``/``after`` say them in the words of the mismatches
+    (``render.describe``), "" where the object is absent.
+    """
 
     change: ObjectChangeKind
     object_type: str
@@ -117,6 +124,8 @@ class ObjectChange:
     attribute: str | None = None  # for ALTERED: the attribute that changed
     old: Any = None
     new: Any = None
+    before: str = ""
+    after: str = ""
 
 
 # keyed collections of a schema and of a table, and the object type of their members
@@ -128,7 +137,18 @@ _TABLE_PARTS = {
     "check_constraints": "check_constraint",
     "indexes": "index",
 }
-
+_RECORDS: dict[str, type] = {
+    "schema": s.Schema,
+    "table": s.Table,
+    "view": s.View,
+    "enum": s.EnumType,
+    "sequence": s.Sequence,
+    "column": s.Column,
+    "foreign_key": s.ForeignKey,
+    "unique_constraint": s.UniqueConstraint,
+    "check_constraint": s.CheckConstraint,
+    "index": s.Index,
+}
 
 _NOT_IN_DATABASE = ("raw", "name", "declared_by")  # as read, or models-only: not compared
 
@@ -140,66 +160,109 @@ def _plain(data: Any) -> Any:
 
 
 def _key(data: dict[str, Any]) -> str:
-    """Unnamed constraints and indexes are keyed by their definition."""
+    """Unnamed constraints and indexes are keyed by their definition, in SQL words."""
     if data.get("name"):
         return str(data["name"])
     if "elements" in data:
         return "(" + ", ".join(e["expression"] for e in data["elements"]) + ")"
     if "columns" in data:
         return "(" + ", ".join(data["columns"]) + ")"
+    if "expression" in data:
+        return f"CHECK ({data['expression']})"
     return json.dumps(_plain(data), sort_keys=True)
 
 
-def _keyed_table(table: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        part: {_key(item): _plain(item) for item in table.get(part, [])} for part in _TABLE_PARTS
-    }
-    out["primary_key"] = _plain(table.get("primary_key"))
-    out["comment"] = table.get("comment")
-    out["partitioned_by"] = table.get("partitioned_by")
-    return out
+def _describe_record(object_type: str, data: Any) -> str:
+    from drift.render.describe import describe
+
+    try:
+        return describe(s.from_jsonable(_RECORDS[object_type], data))
+    except (KeyError, ValueError, TypeError):  # an older snapshot's form: still words
+        return describe_json(data)
 
 
-def _keyed(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """A snapshot's JSON form keyed by name all the way down (lists of objects become dicts)."""
-    out: dict[str, Any] = {}
-    for schema in snapshot.get("schemas", []):
-        parts: dict[str, Any] = {
-            "tables": {t["name"]: _keyed_table(t) for t in schema.get("tables", [])}
-        }
-        for part in ("views", "enums", "sequences"):
-            parts[part] = {o["name"]: _plain(o) for o in schema.get(part, [])}
-        out[schema["name"]] = parts
-    return out
+def _describe_attribute(object_type: str, attribute: str, value: Any) -> str:
+    from drift.render.describe import NONE, describe, describe_columns
+
+    if value is None:
+        return NONE
+    try:
+        hint = _hints(_RECORDS[object_type])[attribute]
+        record = s.from_jsonable(hint, value)
+    except (KeyError, ValueError, TypeError):
+        return describe_json(value)
+    if attribute == "columns" and record and isinstance(record[0], s.Column):
+        return describe_columns(record)
+    return describe(record, attribute)
 
 
-def _drop_equal(before: dict[str, Any], after: dict[str, Any]) -> None:
-    """Remove the objects both sides hold unchanged, so deepdiff walks only what changed."""
-    for schema in before.keys() & after.keys():
-        for part in _SCHEMA_PARTS:
-            old, new = before[schema][part], after[schema][part]
-            for name in [n for n in old.keys() & new.keys() if old[n] == new[n]]:
-                del old[name], new[name]
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
-def _object_at(keys: Sequence[Any]) -> tuple[int, str]:
-    """How many leading keys of a deepdiff path name an object, and that object's type."""
-    if len(keys) >= 5 and keys[1] == "tables" and keys[3] in _TABLE_PARTS:
-        return 5, _TABLE_PARTS[keys[3]]
-    if len(keys) >= 3 and keys[1] in _SCHEMA_PARTS:
-        return 3, _SCHEMA_PARTS[keys[1]]
-    return 1, "schema"
+def describe_json(value: Any) -> str:
+    """Plain JSON in words (no dict or list repr): for values no record describes."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {describe_json(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "(" + ", ".join(describe_json(v) for v in value) + ")"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "(none)" if value is None else str(value)
 
 
-def _walk(data: Any, keys: Iterable[Any]) -> Any:
-    for key in keys:
-        if not isinstance(data, dict | list):
-            return None
-        try:
-            data = data[key]
-        except (KeyError, IndexError):
-            return None
-    return data
+def _by_key(items: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {_key(item): item for item in items}
+
+
+def _diff_attributes(
+    object_type: str, path: str, old: dict[str, Any], new: dict[str, Any], skip: Iterable[str] = ()
+) -> Iterator[ObjectChange]:
+    ignored = {*_NOT_IN_DATABASE, *skip}
+    for attribute in sorted((old.keys() | new.keys()) - ignored):
+        before, after = old.get(attribute), new.get(attribute)
+        if before != after:
+            yield ObjectChange(
+                ObjectChangeKind.ALTERED,
+                object_type,
+                path,
+                attribute,
+                before,
+                after,
+                _describe_attribute(object_type, attribute, before),
+                _describe_attribute(object_type, attribute, after),
+            )
+
+
+def _diff_objects(
+    object_type: str, prefix: str, old: Iterable[dict[str, Any]], new: Iterable[dict[str, Any]]
+) -> Iterator[ObjectChange]:
+    """Set algebra on keys: added = new - old, dropped = old - new, then the common ones."""
+    before, after = _by_key(old), _by_key(new)
+    for key in before.keys() - after.keys():
+        data = before[key]
+        yield ObjectChange(
+            ObjectChangeKind.DROPPED, object_type, f"{prefix}.{key}", None, data, None,
+            _describe_record(object_type, data), "",
+        )  # fmt: skip
+    for key in after.keys() - before.keys():
+        data = after[key]
+        yield ObjectChange(
+            ObjectChangeKind.ADDED, object_type, f"{prefix}.{key}", None, None, data,
+            "", _describe_record(object_type, data),
+        )  # fmt: skip
+    for key in before.keys() & after.keys():
+        a, b = before[key], after[key]
+        if _plain(a) == _plain(b):
+            continue
+        path = f"{prefix}.{key}"
+        if object_type == "table":
+            yield from _diff_attributes("table", path, a, b, skip=("columns", *_TABLE_PARTS))
+            for part, kind in _TABLE_PARTS.items():
+                yield from _diff_objects(kind, path, a.get(part, []), b.get(part, []))
+        else:
+            yield from _diff_attributes(object_type, path, a, b)
 
 
 def diff_snapshots(old: Snapshot, new: Snapshot) -> tuple[ObjectChange, ...]:
@@ -208,36 +271,25 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> tuple[ObjectChange, ...]:
 
 
 def diff_snapshot_data(old: dict[str, Any], new: dict[str, Any]) -> tuple[ObjectChange, ...]:
-    """``diff_snapshots`` over the JSON form (``to_jsonable``; what snapshot.json holds)."""
-    before, after = _keyed(old), _keyed(new)
-    _drop_equal(before, after)
-    tree = DeepDiff(before, after, view="tree")
-    found: dict[tuple[str, str, str | None], ObjectChange] = {}
-    for report_type, levels in tree.items():
-        for level in levels:
-            keys = level.path(output_format="list")
-            depth, object_type = _object_at(keys)
-            # the object's path: schema, then its name (collection keys skipped)
-            names = [keys[0]] + [keys[i] for i in (2, 4) if i < depth]
-            path = ".".join(str(n) for n in names)
-            if len(keys) == depth and report_type == "dictionary_item_added":
-                change = ObjectChange(ObjectChangeKind.ADDED, object_type, path)
-            elif len(keys) == depth and report_type == "dictionary_item_removed":
-                change = ObjectChange(ObjectChangeKind.DROPPED, object_type, path)
-            else:
-                attr_keys = keys[: depth + 1]
-                attribute = str(keys[depth]) if len(keys) > depth else None
-                change = ObjectChange(
-                    ObjectChangeKind.ALTERED,
-                    object_type,
-                    path,
-                    attribute,
-                    _walk(before, attr_keys),
-                    _walk(after, attr_keys),
-                )
-            found.setdefault((change.path, change.object_type, change.attribute), change)
-    # keyed by name, a dropped table is one removed key: its columns are not listed again
-    return tuple(sorted(found.values(), key=lambda c: (c.path, c.object_type, c.attribute or "")))
+    """``diff_snapshots`` over the JSON form (``to_jsonable``; what snapshot.json holds).
+
+    Object by object, keyed by name: a dropped table is one change (its columns are not
+    listed again), and a changed object gives one change per attribute that differs.
+    """
+    before = {sch["name"]: sch for sch in old.get("schemas", [])}
+    after = {sch["name"]: sch for sch in new.get("schemas", [])}
+    found: list[ObjectChange] = []
+    for name in before.keys() - after.keys():
+        found.append(ObjectChange(ObjectChangeKind.DROPPED, "schema", name,
+                                  before=f"SCHEMA {name}"))  # fmt: skip
+    for name in after.keys() - before.keys():
+        found.append(ObjectChange(ObjectChangeKind.ADDED, "schema", name,
+                                  after=f"SCHEMA {name}"))  # fmt: skip
+    for name in before.keys() & after.keys():
+        old_schema, new_schema = before[name], after[name]
+        for part, kind in _SCHEMA_PARTS.items():
+            found += _diff_objects(kind, name, old_schema.get(part, []), new_schema.get(part, []))
+    return tuple(sorted(found, key=lambda c: (c.path, c.object_type, c.attribute or "")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +351,8 @@ class TrendPoint:
     date: dt.date
     expected: int
     unexpected: int
+    stale: int = 0  # stale expectations
 
 
 def trend(reports: Sequence[SavedReport]) -> tuple[TrendPoint, ...]:
-    return tuple(TrendPoint(r.date, r.expected, r.unexpected) for r in reports)
+    return tuple(TrendPoint(r.date, r.expected, r.unexpected, r.stale) for r in reports)

@@ -43,7 +43,7 @@ def write_report(
     report = result.to_dict()
     this = SavedReport.from_report(day, directory, report)
     week = compare_reports(earlier[-1], this.mismatches, result.database) if earlier else None
-    points = (*trend(earlier), TrendPoint(day, this.expected, this.unexpected))
+    points = (*trend(earlier), TrendPoint(day, this.expected, this.unexpected, this.stale))
     view = build_view(result, week=week, trend=points)
     outputs = (
         (directory / HTML_FILE, render_html_view(view)),

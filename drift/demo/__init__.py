@@ -5,6 +5,12 @@ checks it against the example models (the ``models`` package of the repository)
 with the example plan (``expectations.yaml``), prints the report and writes the
 JSON report. The database drifts from the models on purpose, partly as planned
 and partly not, so the demo exits 1 like ``drift check`` would.
+
+It also tells the weekly story: the database is first put back as it was two
+weeks ago (``weeks/two_weeks_ago.sql``), checked, then moved on a week at a time
+(``weeks/last_week.sql``, ``weeks/this_week.sql``) and checked again, each check
+written as a dated report (``reports/<date>/``, with the index, the trend and
+week over week), as ``drift report`` run weekly would have.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import importlib
 import sys
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -29,6 +36,9 @@ DEMO_DATABASE = "drift_demo"
 MODELS_PACKAGE = "models"
 DEMO_SCHEMAS = ("public", "quantum")
 REPORT_NAME = "drift.json"
+REPORTS_DIR = "reports"
+# (days before today, the script that brings the database to that day's state)
+WEEKS = ((14, "two_weeks_ago.sql"), (7, "last_week.sql"), (0, "this_week.sql"))
 
 Echo = Callable[[str], None]
 
@@ -36,6 +46,10 @@ Echo = Callable[[str], None]
 def demo_sql() -> str:
     """The example database: legacy ``public`` tables and the first ``quantum`` ones."""
     return resources.files(__name__).joinpath("legacy.sql").read_text(encoding="utf-8")
+
+
+def week_sql(name: str) -> str:
+    return resources.files(__name__).joinpath("weeks", name).read_text(encoding="utf-8")
 
 
 def locate_example_models(cwd: Path | None = None, checkout: Path | None = None) -> Path:
@@ -103,11 +117,7 @@ def run_demo(
             url = server.create_database(DEMO_DATABASE)
             say(f"demo: creating the example database {DEMO_DATABASE} (public, quantum)")
             execute_script(url, demo_sql())
-            config = CheckConfig(
-                url=url, models=(MODELS_PACKAGE,), schemas=DEMO_SCHEMAS, expectations=plan
-            )
-            say("demo: checking it against the example models and expectations")
-            result = run_check(config)
+            result = _weekly_reports(url, plan, output_dir, say)
             echo(render(result, "text", color=color).rstrip("\n"))
             _write_reports(result, output_dir, say)
             from drift.plan.run import demo_plan  # late: only the demo's plan needs Alembic
@@ -119,22 +129,44 @@ def run_demo(
     return result
 
 
-def _write_reports(result: CheckResult, output_dir: Path, say: Echo) -> None:
-    """JSON, HTML and Markdown side by side: the demo database is new each run, so
-    there is no week-over-week history to keep (``drift report`` keeps one)."""
-    from drift.render import render
-    from drift.render.html import render_html_view
-    from drift.render.markdown import render_markdown_view
-    from drift.render.view import build_view
+def _weekly_reports(url: str, plan: Path, output_dir: Path, say: Echo) -> CheckResult:
+    """Three weeks of the database, one dated report each; the last check is today's."""
+    from drift.report import write_report
 
-    view = build_view(result)
-    for name, text in (
-        (REPORT_NAME, render(result, "json")),
-        ("drift.html", render_html_view(view)),
-        ("drift.md", render_markdown_view(view)),
-    ):
+    today = date.today()
+    reports = output_dir / REPORTS_DIR
+    result: CheckResult | None = None
+    for days_ago, script in WEEKS:
+        day = today - timedelta(days=days_ago)
+        say(f"demo: the database as of {day.isoformat()} ({script})")
+        execute_script(url, week_sql(script))
+        config = CheckConfig(
+            url=url,
+            models=(MODELS_PACKAGE,),
+            schemas=DEMO_SCHEMAS,
+            expectations=plan,
+            today=day,
+        )
+        result = run_check(config)
+        write_report(result, reports, day)
+        say(f"demo: wrote {reports / day.isoformat()}")
+    assert result is not None
+    say(f"demo: wrote {reports / 'index.html'}")
+    return result
+
+
+def _write_reports(result: CheckResult, output_dir: Path, say: Echo) -> None:
+    """Today's JSON, HTML and Markdown report beside the dated ones (the HTML and
+    Markdown are today's dated report, with its week over week and trend)."""
+    from drift.render import render
+
+    today = output_dir / REPORTS_DIR / result.config.today.isoformat()
+    path = output_dir / REPORT_NAME
+    write_atomic(path, render(result, "json"))
+    say(f"demo: wrote {path}")
+    for name in ("drift.html", "drift.md"):
         path = output_dir / name
-        write_atomic(path, text)
+        write_atomic(path, (today / name).read_text(encoding="utf-8"))
         say(f"demo: wrote {path}")
 
 

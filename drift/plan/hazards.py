@@ -123,7 +123,7 @@ def _rewrite(step: Step, stats: TableStats) -> list[Hazard]:
                           f"({stats.size(step.schema, step.table)})"))
     if loss:
         out.append(Hazard(HazardKind.DATA_LOSS, f"{old!r} -> {new!r} may not hold every value "
-                          f"of {where}: the cast fails or truncates"))
+                          f"of {where} (the cast fails or truncates)"))
     return out
 
 

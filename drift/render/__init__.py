@@ -8,7 +8,7 @@ offers every registered name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drift.errors import DriftError
 from drift.render.json import render_json
@@ -20,7 +20,7 @@ from drift.render.text import render_text, render_text_plain
 if TYPE_CHECKING:
     from drift.api import CheckResult
 
-Formatter = Callable[["CheckResult"], str]
+Formatter = Callable[..., str]  # (CheckResult, **options) -> str
 
 FORMATS: dict[str, Formatter] = {
     "text": render_text_plain,
@@ -37,14 +37,23 @@ COLORED: dict[str, Formatter] = {
 }
 
 
-def render(result: CheckResult, fmt: str, *, color: bool = False) -> str:
+# Options only some formats take (``drift check --verbose``, ``--report-url``): each format
+# gets those it names as keyword parameters, and ignores the others.
+_OPTIONS: dict[str, frozenset[str]] = {
+    "text": frozenset({"verbose"}),
+    "markdown": frozenset({"report_url"}),
+}
+
+
+def render(result: CheckResult, fmt: str, *, color: bool = False, **options: Any) -> str:
     """``result`` in format ``fmt``; with ``color``, ANSI styles where the format has them."""
+    kwargs = {k: v for k, v in options.items() if k in _OPTIONS.get(fmt, ()) and v is not None}
     if color and fmt in COLORED:
-        return COLORED[fmt](result)
+        return COLORED[fmt](result, **kwargs)
     try:
         formatter = FORMATS[fmt]
     except KeyError:
         raise DriftError(
             f"unknown output format {fmt!r} (known: {', '.join(sorted(FORMATS))})"
         ) from None
-    return formatter(result)
+    return formatter(result, **kwargs)

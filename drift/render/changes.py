@@ -6,7 +6,6 @@ import json
 from collections.abc import Sequence
 
 from drift.history import ObjectChange
-from drift.render.describe import describe
 from drift.schema import to_jsonable
 
 _SIGN = {"added": "+", "dropped": "-", "altered": "~"}
@@ -19,7 +18,9 @@ def render_changes_text(changes: Sequence[ObjectChange]) -> str:
     for c in changes:
         line = f"{_SIGN[c.change.value]} {c.object_type} {c.path} {c.change.value}"
         if c.attribute:
-            line += f": {c.attribute} {describe(c.old)} -> {describe(c.new)}"
+            line += f": {c.attribute} {c.before} -> {c.after}"
+        elif c.before or c.after:
+            line += f": {c.before or c.after}"
         lines.append(line)
     counts = {k: sum(1 for c in changes if c.change.value == k) for k in _SIGN}
     lines.append(", ".join(f"{n} {k}" for k, n in counts.items()))

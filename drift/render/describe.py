@@ -79,6 +79,11 @@ def _column(value: s.Column) -> str:
     return " ".join(parts)
 
 
+def describe_columns(columns: Iterable[s.Column]) -> str:
+    """Columns with their names (a view's, a table's): "(id integer, label text)"."""
+    return "(" + ", ".join(f"{c.name} {_column(c)}" for c in columns) + ")"
+
+
 def describe_default(value: s.Column) -> str:
     """What fills the column when an insert leaves it out ("" for nothing): a reference cell."""
     if value.default is not None:

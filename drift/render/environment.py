@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from drift.render.filters import FILTERS
+from drift.render.filters import FILTERS, mermaid_attribute
 
 
 def _autoescape(name: str | None) -> bool:
@@ -32,6 +32,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.globals["mermaid_attribute"] = mermaid_attribute
     return env
 
 

@@ -62,15 +62,63 @@ def mermaid_id(value: Any) -> str:
 
 
 def mermaid_type(value: Any) -> str:
-    """A column type Mermaid's erDiagram grammar accepts (a word; brackets and commas dropped)."""
-    word = re.sub(r"[^A-Za-z0-9_]+", "_", str(value)).strip("_")
-    return word or "unknown"
+    """A column type as Mermaid's erDiagram grammar takes it: one word of letters, digits,
+    ``_ - ( ) [ ]``, so ``numeric(10,2)`` keeps its brackets (``numeric(10-2)``) and
+    ``timestamp with time zone`` its words (``timestamp-with-time-zone``)."""
+    word = re.sub(r"\s+", "-", str(value).strip())
+    word = re.sub(r"[^A-Za-z0-9_\-()\[\]]", "-", word)
+    word = re.sub(r"-{2,}", "-", word).strip("-")
+    return word if word[:1].isalpha() else f"t-{word}" if word else "unknown"
+
+
+_MERMAID_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def mermaid_entity(value: Any) -> str:
+    """A table's name as a Mermaid entity: as it is where it is a plain word, else in double
+    quotes (which take any character but ``"``, ``%``, a backslash and line breaks)."""
+    text = " ".join(str(value).split())
+    if _MERMAID_WORD.fullmatch(text):
+        return text
+    # < > and backticks are allowed there, but left out: renderers that are not Mermaid
+    # show the block as text, and it stays inert
+    return '"' + re.sub(r'["%\\<>`]', "'", text) + '"'
+
+
+def mermaid_attribute(name: str, type_: str, keys: str, comment: str) -> str:
+    """One attribute line of an erDiagram entity: ``type name [PK, FK] ["comment"]``; where
+    Mermaid cannot spell the name or the type as they are, the comment says them exactly."""
+    word = _MERMAID_BAD.sub("_", name)
+    word = word if word[:1].isalpha() or word[:1] == "_" else f"x_{word}"
+    kind = mermaid_type(type_)
+    notes = []
+    if word != name or kind != re.sub(r"\s+", "-", type_.strip()):
+        notes.append(f"{name} {type_}")
+    if comment:
+        notes.append(comment)
+    line = f"{kind} {word}"
+    if keys:
+        line += " " + keys.replace(" ", ", ")
+    if notes:
+        line += f' "{mermaid_text(": ".join(notes))}"'
+    return line
 
 
 def mermaid_text(value: Any) -> str:
     """Text inside a Mermaid double-quoted string: no quotes, no fences, one line."""
     text = " ".join(str("" if value is None else value).split())
     return re.sub(r"[\"`<>{}|\[\]]", "'", text)
+
+
+def md_url(value: Any) -> str:
+    """A link target: a URL with the characters that would end or break it percent-encoded."""
+    text = "".join(str(value).split())
+    return re.sub(r"[()<>\[\]`\"' |]", lambda m: f"%{ord(m.group()):02X}", text)
+
+
+def code_block(value: Any) -> str:
+    """Text inside a fenced code block: a line of backticks could close the fence early."""
+    return re.sub(r"^(\s*)```", r"\1` ``", str(value), flags=re.MULTILINE)
 
 
 def fmt_date(value: date | datetime | None) -> str:
@@ -96,8 +144,12 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "md_code": md_code,
     "mermaid_id": mermaid_id,
     "mermaid_type": mermaid_type,
+    "mermaid_entity": mermaid_entity,
+    "mermaid_attribute": mermaid_attribute,
     "mermaid_text": mermaid_text,
     "date": fmt_date,
+    "code_block": code_block,
+    "md_url": md_url,
     "plural": plural,
     "dash": dash,
 }

@@ -22,15 +22,21 @@ _STEPS = ((None, 400), (500, 200), (200, 120), (100, 80), (40, 60), (10, 60), (0
 _TRUNCATED = "\n\n_(summary cut to fit a pull-request comment)_\n"
 
 
-def render_markdown_summary(result: CheckResult, *, limit: int = SUMMARY_LIMIT) -> str:
-    """``drift check --format markdown``: counts, unexpected mismatches, expected ones folded."""
-    view = build_view(result, reference=False)
+def render_markdown_summary(
+    result: CheckResult, *, limit: int = SUMMARY_LIMIT, report_url: str | None = None
+) -> str:
+    """``drift check --format markdown``: counts, unexpected mismatches, expected ones folded;
+    with ``report_url``, a link to the full report. Ends with a newline."""
+    view = build_view(result, reference=False, steps=False)
     text = ""
     for rows, width in _STEPS:
         shown = (
             len(view.unexpected) + view.expected_count + view.stale_count if rows is None else rows
         )
-        text = render_template("summary.md.j2", v=view, limit=shown, width=width)
+        text = render_template(
+            "summary.md.j2", v=view, limit=shown, width=width, report_url=report_url or ""
+        )
+        text = text.rstrip("\n") + "\n"
         if len(text) <= limit:
             return text
     # only a pathological number of phases or breakdown values gets here

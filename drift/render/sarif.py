@@ -135,19 +135,62 @@ def _rule_id(m: Mismatch) -> str:
     return f"{m.object_type.value}/{m.change.value}"
 
 
+# The PostgreSQL documentation of each kind of object: what the rule is about.
+_DOCS = "https://www.postgresql.org/docs/current/"
+_HELP_PAGES = {
+    "schema": "ddl-schemas.html",
+    "table": "sql-createtable.html",
+    "column": "sql-altertable.html",
+    "primary_key": "ddl-constraints.html#DDL-CONSTRAINTS-PRIMARY-KEYS",
+    "foreign_key": "ddl-constraints.html#DDL-CONSTRAINTS-FK",
+    "unique_constraint": "ddl-constraints.html#DDL-CONSTRAINTS-UNIQUE-CONSTRAINTS",
+    "check_constraint": "ddl-constraints.html#DDL-CONSTRAINTS-CHECK-CONSTRAINTS",
+    "index": "sql-createindex.html",
+    "enum": "datatype-enum.html",
+    "sequence": "sql-createsequence.html",
+    "view": "sql-createview.html",
+}
+_WHAT = {
+    "only_in_models": "The models declare this {kind}; the database does not have it.",
+    "only_in_database": "The database has this {kind}; the models do not declare it.",
+    "differs": "This {kind} differs between the models and the database (the result names "
+    "the attribute and both values).",
+}
+_FIX = {
+    "only_in_models": "To fix the database, run `drift plan`: its revision creates it.",
+    "only_in_database": "Declare it in the models, or drop it with the revision `drift plan "
+    "--allow-destructive` writes.",
+    "differs": "Change the models, or run `drift plan`: its revision alters the database to "
+    "match the models.",
+}
+_ACCEPT = (
+    "If the drift is planned, accept it in the expectations file (a path, a reason and a "
+    "phase; `drift explain ID` prints the entry), and it stops failing the check."
+)
+
+
+def _rule(rid: str) -> dict[str, Any]:
+    kind, change = rid.split("/", 1)
+    what = _WHAT.get(change, "{kind}: " + change).format(kind=kind.replace("_", " "))
+    fix = _FIX.get(change, "Run `drift plan` to see the operation that would resolve it.")
+    return {
+        "id": rid,
+        "name": "".join(w.capitalize() for w in re.split(r"[/_]", rid)),
+        "shortDescription": {"text": rid.replace("/", " ").replace("_", " ")},
+        "help": {
+            "text": f"{what} {fix} {_ACCEPT}",
+            "markdown": f"{what}\n\n{fix}\n\n{_ACCEPT}",
+        },
+        "helpUri": _DOCS + _HELP_PAGES.get(kind, "ddl.html"),
+    }
+
+
 def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
     """SARIF 2.1.0; file paths relative to ``root`` (default: the cwd) where inside it."""
     root = root or Path.cwd()
     unexpected = sorted(result.classification.unexpected, key=lambda f: f.mismatch.sort_key)
     rule_ids = sorted({_rule_id(f.mismatch) for f in unexpected})
-    rules = [
-        {
-            "id": rid,
-            "name": "".join(w.capitalize() for w in re.split(r"[/_]", rid)),
-            "shortDescription": {"text": rid.replace("/", " ").replace("_", " ")},
-        }
-        for rid in rule_ids
-    ]
+    rules = [_rule(rid) for rid in rule_ids]
     index = {rid: i for i, rid in enumerate(rule_ids)}
     # one lookup table, not a scan of the models' tables per result (thousands at 10k tables)
     declared = {

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import textwrap
 from collections.abc import Callable, Iterator
 from itertools import groupby
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -11,11 +14,25 @@ import click
 from drift.connection import redact_url
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
+from drift.render.nextstep import NextStep
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
 
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def relative(path: str | os.PathLike[str], cwd: Path | None = None) -> str:
+    """A path (or ``path:line``) relative to the working directory where it is inside it."""
+    text = str(path)
+    where, sep, line = text.rpartition(":")
+    if not (sep and line.isdigit()):
+        where, sep, line = text, "", ""
+    base = cwd or Path.cwd()
+    candidate = Path(where)
+    if candidate.is_absolute() and candidate.is_relative_to(base):
+        where = candidate.relative_to(base).as_posix()
+    return where + sep + line
 
 
 def describe_expectation(e: Expectation) -> str:
@@ -24,7 +41,7 @@ def describe_expectation(e: Expectation) -> str:
         f"ticket {e.ticket}" if e.ticket else "",
         f"owner {e.owner}" if e.owner else "",
         f"expires {e.expires.isoformat()}" if e.expires else "",
-        e.source,
+        relative(e.source) if e.source else "",
     ]
     details = ", ".join(x for x in extras if x)
     return f"{e.reason} ({details})" if details else e.reason
@@ -42,19 +59,26 @@ def source_label(result: CheckResult) -> str:
 # --- the report ---------------------------------------------------------------
 
 
-def render_text(result: CheckResult) -> str:
-    """The report with ANSI styles (click strips them when stdout is not a terminal)."""
-    return "\n".join(_lines(result, color=True)) + "\n"
+def render_text(result: CheckResult, *, verbose: bool = False) -> str:
+    """The report with ANSI styles (click strips them when stdout is not a terminal).
+
+    Expected drift is summed up per expectation entry; ``verbose`` lists each mismatch."""
+    return "\n".join(_lines(result, color=True, verbose=verbose)) + "\n"
 
 
-def render_text_plain(result: CheckResult) -> str:
-    return "\n".join(_lines(result, color=False)) + "\n"
+def render_text_plain(result: CheckResult, *, verbose: bool = False) -> str:
+    return "\n".join(_lines(result, color=False, verbose=verbose)) + "\n"
+
+
+def verdict_line(result: CheckResult) -> str:
+    """The report's last line, plain: what a CI log shows after ``check -o`` or ``report``."""
+    return _verdict(result, lambda text, **_: text)
 
 
 Style = Callable[..., str]
 
 
-def _lines(result: CheckResult, color: bool) -> Iterator[str]:
+def _lines(result: CheckResult, color: bool, verbose: bool = False) -> Iterator[str]:
     def style(text: str, **kw: Any) -> str:
         return click.style(text, **kw) if color else text
 
@@ -67,20 +91,28 @@ def _lines(result: CheckResult, color: bool) -> Iterator[str]:
     yield style("drift check", bold=True) + f": {source_label(result)}{version}"
     yield f"schemas: {', '.join(result.config.schemas)}"
     yield f"models: {', '.join(result.config.models) or NONE}"
-    yield f"expectations: {result.config.expectations or NONE}"
+    expectations = result.config.expectations
+    yield f"expectations: {relative(expectations) if expectations else NONE}"
     yield (
         f"{summary['total']} mismatch(es): {summary['unexpected']} unexpected, "
         f"{summary['expected']} expected" + (f" ({severities})" if severities else "")
     )
-    for title, status, colour in (
-        ("UNEXPECTED", Status.UNEXPECTED, "red"),
-        ("EXPECTED", Status.EXPECTED, "green"),
-    ):
-        findings = [f for f in cls.findings if f.status is status]
-        if findings:
-            yield ""
-            yield style(f"{title} ({len(findings)})", fg=colour, bold=True)
-            yield from _grouped(findings, style)
+    unexpected = [f for f in cls.findings if f.status is Status.UNEXPECTED]
+    if unexpected:
+        yield ""
+        yield style(f"UNEXPECTED ({len(unexpected)})", fg="red", bold=True)
+        yield from _grouped(unexpected, style)
+    expected = [f for f in cls.findings if f.status is Status.EXPECTED]
+    if expected and verbose:
+        yield ""
+        yield style(f"EXPECTED ({len(expected)})", fg="green", bold=True)
+        yield from _grouped(expected, style)
+    elif expected:
+        yield ""
+        yield style(f"EXPECTED ({len(expected)})", fg="green", bold=True) + (
+            ", by expectation entry (-v lists each mismatch)"
+        )
+        yield from _by_expectation(expected)
     if cls.stale:
         yield ""
         yield style(
@@ -101,6 +133,20 @@ def _lines(result: CheckResult, color: bool) -> Iterator[str]:
             yield f"  {f.mismatch.path} [{f.id}]: {reason}"
     yield ""
     yield _verdict(result, style)
+
+
+def _by_expectation(findings: list[Finding]) -> Iterator[str]:
+    """One line per expectation entry: how many mismatches it accepts, its reason, its phase."""
+    counts: dict[Expectation, int] = {}
+    for f in findings:
+        if f.expectation is not None:
+            counts[f.expectation] = counts.get(f.expectation, 0) + 1
+    width = len(str(max(counts.values(), default=0)))
+    for e, n in sorted(counts.items(), key=lambda kv: (kv[0].phase is None, kv[0].phase or 0)):
+        what = _expectation_filter(e)
+        yield f"  {n:>{width}} × {e.path}" + (f" [{what}]" if what else "") + (
+            f": {describe_expectation(e)}"
+        )
 
 
 def _expectation_filter(e: Expectation) -> str:
@@ -149,8 +195,9 @@ def _verdict(result: CheckResult, style: Style) -> str:
     return style("OK: no unexpected drift", fg="green", bold=True) + tail
 
 
-def render_explanation(finding: Finding) -> str:
-    """`drift explain`: both values as read and normalised, and the rule that decided."""
+def render_explanation(finding: Finding, step: NextStep | None = None) -> str:
+    """`drift explain`: both values as read and normalised, the rule that decided, and
+    (with ``step``) the next step: the planner's operation, and the entry accepting it."""
     m = finding.mismatch
     if finding.expectation is None:
         status = finding.status.value + " (no expectation matches it)"
@@ -173,4 +220,11 @@ def render_explanation(finding: Finding) -> str:
     lines.append(("rule", m.rule or "-"))
     lines.append(("hint", m.hint or "-"))
     width = max(len(k) for k, _ in lines)
-    return "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
+    text = "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
+    if step is not None:
+        text += "\nnext step, the operation `drift plan` writes for it:\n"
+        text += textwrap.indent(step.operation, "    ") + "\n"
+        if finding.status is Status.UNEXPECTED:
+            text += "\nor accept it: add to the expectations file's `expected:` list\n"
+            text += textwrap.indent(step.accept, "    ")
+    return text

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from drift.history import MismatchRef, ObjectChange, TrendPoint, WeekOverWeek
 from drift.mismatch import Change, Expectation, Finding, Phase, Severity, SortKey, Status
-from drift.render.describe import describe, side_value
+from drift.render.describe import side_value
 from drift.render.filters import plural
-from drift.render.reference import ReferenceView, build_reference
+from drift.render.nextstep import NextStep, next_steps
+from drift.render.reference import ReferenceView, build_reference, worst
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
@@ -46,6 +47,11 @@ class ExpectationView:
     expires: str
     expiring_soon: bool  # within EXPIRY_WARNING of the report's day
     source: str
+    # what the filters of the HTML report match a stale expectation's row on
+    schema: str = ""
+    phase_key: str = NO_PHASE
+    object_type: str = ""
+    search: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,8 @@ class FindingRow:
     phase_key: str  # the filter value: a phase number, NO_PHASE or UNEXPECTED_PHASE
     expectation: ExpectationView | None
     search: str  # lower-case text the browser search matches
+    operation: str = ""  # the next step: the Alembic operation drift plan would write
+    accept: str = ""  # the expectations entry that would accept it (unexpected drift only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +134,11 @@ class TrendMark:
     x: float
     y_expected: float
     y_unexpected: float
+    y_stale: float
     label: str
     expected: int
     unexpected: int
+    stale: int
     show_label: bool  # at most about eight dates on the x axis
     anchor: str  # text-anchor of the date: the first and last stay inside the chart
 
@@ -144,6 +154,7 @@ class TrendChart:
     marks: tuple[TrendMark, ...]
     expected_points: str  # an SVG polyline's points
     unexpected_points: str
+    stale_points: str
     ticks: tuple[tuple[float, int], ...]  # (y, value) of the y axis
 
 
@@ -183,6 +194,7 @@ def _phase_label(number: int | None, phases: dict[int, Phase]) -> str:
 
 
 def _expectation_view(e: Expectation, phases: dict[int, Phase], today: date) -> ExpectationView:
+    first = e.path.split(".", 1)[0]
     return ExpectationView(
         path=e.path,
         reason=e.reason,
@@ -192,11 +204,19 @@ def _expectation_view(e: Expectation, phases: dict[int, Phase], today: date) -> 
         expires=e.expires.isoformat() if e.expires else "",
         expiring_soon=e.expires is not None and today <= e.expires <= today + EXPIRY_WARNING,
         source=e.source,
+        schema="" if any(ch in first for ch in "*?[") else first,
+        phase_key=str(e.phase) if e.phase is not None else NO_PHASE,
+        object_type=e.object_type.value if e.object_type else "",
+        search=" ".join((e.path, e.reason, e.ticket or "", e.owner or "")).lower(),
     )
 
 
 def finding_row(
-    f: Finding, phases: dict[int, Phase], today: date, anchors: dict[tuple[str, str], str]
+    f: Finding,
+    phases: dict[int, Phase],
+    today: date,
+    anchors: dict[tuple[str, str], str],
+    step: NextStep | None = None,
 ) -> FindingRow:
     m = f.mismatch
     models, database = side_value(f, "models"), side_value(f, "database")
@@ -228,6 +248,8 @@ def finding_row(
         phase_key=phase_key,
         expectation=exp,
         search=" ".join(words).lower(),
+        operation=step.operation if step else "",
+        accept=step.accept if step else "",
     )
 
 
@@ -252,11 +274,12 @@ def _anchor(i: int, count: int) -> str:
 
 
 def trend_chart(points: Sequence[TrendPoint]) -> TrendChart | None:
-    if not points:
+    """The chart of two reports or more (one report is a dot per line, not a trend)."""
+    if len(points) < 2:
         return None
     width, height, left, right, top, bottom = 640, 220, 44, 16, 16, 36
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(max(p.expected, p.unexpected) for p in points)
+    peak = max(max(p.expected, p.unexpected, p.stale) for p in points)
     step = max(1, -(-peak // 4))  # four ticks, rounded up to whole counts
     y_max = step * 4
 
@@ -274,9 +297,11 @@ def trend_chart(points: Sequence[TrendPoint]) -> TrendChart | None:
             x(i),
             y(p.expected),
             y(p.unexpected),
+            y(p.stale),
             p.date.isoformat(),
             p.expected,
             p.unexpected,
+            p.stale,
             i % every == 0 or i == len(points) - 1,
             _anchor(i, len(points)),
         )
@@ -292,6 +317,7 @@ def trend_chart(points: Sequence[TrendPoint]) -> TrendChart | None:
         marks=marks,
         expected_points=" ".join(f"{m.x},{m.y_expected}" for m in marks),
         unexpected_points=" ".join(f"{m.x},{m.y_unexpected}" for m in marks),
+        stale_points=" ".join(f"{m.x},{m.y_stale}" for m in marks),
         ticks=tuple((y(v), v) for v in range(0, y_max + 1, step)),
     )
 
@@ -314,8 +340,8 @@ def change_row(c: ObjectChange) -> ChangeRow:
         object_type=c.object_type,
         path=c.path,
         attribute=c.attribute or "",
-        old=describe(c.old) if c.attribute else "",
-        new=describe(c.new) if c.attribute else "",
+        old=c.before,
+        new=c.after,
     )
 
 
@@ -336,13 +362,23 @@ def build_view(
     trend: Sequence[TrendPoint] = (),
     reference: bool = True,
     title: str = "Schema drift report",
+    steps: bool = True,
 ) -> ReportView:
+    """``steps``: each finding's next step (the operation and the entry accepting it)."""
     c = result.classification
     today = result.config.today
     phases = {p.number: p for p in c.phases}
-    ref = build_reference(result.database, result.models) if reference else None
+    ref = (
+        build_reference(result.database, result.models, drift_marks(c.findings))
+        if reference
+        else None
+    )
     anchors = ref.anchors if ref else {}
-    rows = [finding_row(f, phases, today, anchors) for f in sorted(c.findings, key=_finding_key)]
+    nexts = next_steps(c.findings, result.models, result.database) if steps else {}
+    rows = [
+        finding_row(f, phases, today, anchors, nexts.get(f.id))
+        for f in sorted(c.findings, key=_finding_key)
+    ]
     unexpected = tuple(r for r in rows if r.status == Status.UNEXPECTED.value)
     expected = [r for r in rows if r.status == Status.EXPECTED.value]
     groups: dict[str, list[FindingRow]] = {}
@@ -398,6 +434,20 @@ def build_view(
         trend=trend_chart(trend),
         reference=ref,
     )
+
+
+def drift_marks(findings: Sequence[Finding]) -> dict[tuple[str, ...], str]:
+    """(schema, table) and (schema, table, column) -> the worst status found on it."""
+    marks: dict[tuple[str, ...], str] = {}
+    for f in findings:
+        m = f.mismatch
+        if m.table is None:
+            continue
+        key: tuple[str, ...] = (m.schema, m.table)
+        if m.object_type.value == "column" and m.name is not None:
+            key = (m.schema, m.table, m.name)
+        marks[key] = worst(marks.get(key, ""), f.status.value)
+    return marks
 
 
 def _verdict(unexpected: int, failed: bool) -> str:

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 import uuid
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from drift.cli import main
@@ -151,8 +153,16 @@ def test_expected_drift_exits_0_and_shows_the_reason(drifted_db: str, tmp_path: 
     exp = write_expectations(tmp_path / "drift.yaml", LEGACY_EXPECTED)
     result = check(drifted_db, write_models(tmp_path), "--expectations", exp)
     assert result.exit_code == 0, result.output
-    assert "EXPECTED (1)" in result.stdout
-    assert "expected: dropped after the archive is retired (phase 4, ticket QDNA-9" in result.stdout
+    # summed up per expectation entry; -v lists each mismatch with its expectation
+    assert "EXPECTED (1), by expectation entry (-v lists each mismatch)" in result.stdout
+    assert (
+        "  1 × public.teams.legacy_code [column only_in_database]: dropped after the archive "
+        "is retired (phase 4, ticket QDNA-9, drift.yaml:2)\n"
+    ) in result.stdout
+    verbose = check(drifted_db, write_models(tmp_path), "--expectations", exp, "-v")
+    assert "expected: dropped after the archive is retired (phase 4, ticket QDNA-9" in (
+        verbose.stdout
+    )
 
 
 def test_stale_expectation_fails_only_under_strict(drifted_db: str, tmp_path: Path) -> None:
@@ -237,9 +247,30 @@ def test_output_file_is_written_and_announced(drifted_db: str, tmp_path: Path) -
     result = check(drifted_db, write_models(tmp_path), "--format", "json", "--output", target)
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
-    assert result.stderr == f"wrote {target}\n"
+    # the CI log says why the step failed, in the report's last line
+    assert result.stderr == f"wrote {target}\nFAIL: 1 unexpected mismatch(es) (0 expected)\n"
     assert json.loads(target.read_text())["summary"]["unexpected"] == 1
     assert [p.name for p in target.parent.iterdir()] == ["report.json"]  # no temp file left
+
+
+def test_report_ends_with_the_verdict_on_stderr(drifted_db: str, tmp_path: Path) -> None:
+    models = write_models(tmp_path)
+    result = invoke("report", "--url", drifted_db, "-m", f"{models}:Base", "--schema", "public",
+                    "--output-dir", tmp_path / "reports", "--date", "2026-11-26")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == "FAIL: 1 unexpected mismatch(es) (0 expected)"
+    assert (tmp_path / "reports" / "2026-11-26" / "drift.json").is_file()
+
+
+def test_pr_summary_links_the_full_report_and_ends_with_a_newline(
+    drifted_db: str, tmp_path: Path
+) -> None:
+    url = "https://ci.example/job/7/artifact/reports/drift.html"
+    result = check(drifted_db, write_models(tmp_path), "--format", "markdown",
+                   "--report-url", url)
+    assert result.exit_code == 1, result.output
+    assert f"[Full report]({url})\n" in result.stdout
+    assert result.stdout.endswith("|\n") and not result.stdout.endswith("\n\n")
 
 
 def test_text_output_file_has_no_colour(drifted_db: str, tmp_path: Path) -> None:
@@ -372,8 +403,14 @@ def test_explain_by_id_prefix(drifted_db: str, tmp_path: Path) -> None:
         "public",
     )
     assert result.exit_code == 0, result.output
-    fields = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    head, step = result.stdout.split("\n\n", 1)
+    fields = dict(line.split(":", 1) for line in head.splitlines())
     fields = {k: v.strip() for k, v in fields.items()}
+    # the next step: the plan's drop (disabled by default), or the entry accepting the column
+    assert step.startswith("next step, the operation `drift plan` writes for it:\n    # DISABLED")
+    assert "    # op.drop_column('teams', 'legacy_code', schema='public')\n" in step
+    accept = step[step.index("or accept it") :].split("\n", 1)[1]
+    assert yaml.safe_load(textwrap.dedent(accept))[0]["path"] == "public.teams.legacy_code"
     assert fields["id"] == mismatch_id
     assert fields["path"] == "public.teams.legacy_code"
     assert fields["object type"] == "column"

@@ -19,13 +19,13 @@ from alembic.config import Config
 from sqlalchemy.dialects.postgresql import DOMAIN, TSTZRANGE, ExcludeConstraint, Range
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from drift.alembic_runner import write_revisions
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
 from drift.expectations import ExpectationsFile, classify
 from drift.plan import PlanOptions, StepKind, build_plan
 from drift.plan.verify import verify_plan
 from drift.reflect import reflect_snapshot
-from drift.alembic_runner import write_revisions
 
 LIVE_SQL = """
 CREATE DOMAIN percent AS numeric(5,2) CONSTRAINT percent_min CHECK (VALUE >= 0);

@@ -126,7 +126,8 @@ def test_report_twice_shows_new_and_resolved_drift_changed_objects_and_trend(
     first = report(database_url, module, "2026-11-19")
     assert first.exit_code == 0, first.output
     day1 = root / "reports" / "2026-11-19"
-    assert first.output.split() == [
+    assert first.stderr.splitlines()[-1] == "OK: no unexpected drift (1 expected)"
+    assert first.stdout.split() == [
         str(Path("reports") / "2026-11-19" / name)
         for name in ("drift.html", "drift.md", "snapshot.json", "drift.json")
     ] + [str(Path("reports") / "index.html"), str(Path("reports") / "index.md")]
@@ -162,7 +163,11 @@ def test_report_twice_shows_new_and_resolved_drift_changed_objects_and_trend(
         ["| altered", "column", "public.teams.name"],
     ]
     assert "| type | character varying(50) | character varying(80) |" in changed[2]
-    assert _md_rows(md, "## Trend") == ["| 2026-11-19 | 1 | 0 |", "| 2026-11-26 | 0 | 2 |"]
+    # the stale column: the odds expectation matches nothing once the table exists
+    assert _md_rows(md, "## Trend") == [
+        "| 2026-11-19 | 1 | 0 | 0 |",
+        "| 2026-11-26 | 0 | 2 | 1 |",
+    ]
 
     html = (day2 / "drift.html").read_text()
     chart = html[
@@ -180,8 +185,8 @@ def test_report_twice_shows_new_and_resolved_drift_changed_objects_and_trend(
     diff = invoke("diff", day1 / "snapshot.json", day2)
     assert diff.exit_code == 1, diff.output
     assert diff.output.splitlines() == [
-        "+ column public.matches.venue added",
-        "+ table public.odds added",
+        "+ column public.matches.venue added: text",
+        "+ table public.odds added: table with 2 column(s)",
         "~ column public.teams.name altered: type character varying(50) -> character varying(80)",
         "2 added, 0 dropped, 1 altered",
     ]

@@ -15,7 +15,16 @@ from drift.history import diff_snapshots, load_reports
 from drift.mismatch import Classification
 from drift.render.changes import render_changes_json, render_changes_text
 from drift.report import write_report
-from drift.schema import Column, EnumType, Schema, Snapshot, Table
+from drift.schema import (
+    CheckConstraint,
+    Column,
+    EnumType,
+    PrimaryKey,
+    Schema,
+    Snapshot,
+    Table,
+    View,
+)
 
 
 def _changes(old: Snapshot, new: Snapshot) -> list[tuple[str, str, str, str | None]]:
@@ -165,3 +174,64 @@ def test_an_unwritable_output_dir_is_a_one_line_error(tmp_path: Path) -> None:
     blocker.write_text("a file where the folder should be")
     with pytest.raises(DriftError, match=r"^cannot write .*reports/2026-11-26/drift.html: "):
         write_report(sample_result(), blocker, date(2026, 11, 26))
+
+
+def _no_python_repr(text: str) -> None:
+    assert "{'" not in text and "': " not in text and "[{" not in text, text
+
+
+def test_diff_speaks_in_the_words_of_the_mismatches() -> None:
+    """Views, keys and unnamed constraints changed: every output reads as SQL words."""
+    old = Snapshot(
+        "database",
+        (
+            Schema(
+                "public",
+                tables=(
+                    Table(
+                        "t",
+                        (Column("id", "integer", False), Column("n", "integer")),
+                        check_constraints=(CheckConstraint(None, "n > 0"),),
+                    ),
+                ),
+                views=(View("v", columns=(Column("id", "integer"),)),),
+            ),
+        ),
+    )
+    new = Snapshot(
+        "database",
+        (
+            Schema(
+                "public",
+                tables=(
+                    Table(
+                        "t",
+                        (Column("id", "integer", False), Column("n", "integer", False)),
+                        primary_key=PrimaryKey("t_pkey", ("id",)),
+                        check_constraints=(CheckConstraint(None, "n > 1"),),
+                    ),
+                    Table("dna_profiles", (Column("id", "bigint", False),)),
+                ),
+                views=(View("v", columns=(Column("id", "integer"), Column("label", "text"))),),
+            ),
+        ),
+    )
+    changes = diff_snapshots(old, new)
+    rows = {
+        (c.change.value, c.object_type, c.path, c.attribute): (c.before, c.after) for c in changes
+    }
+    assert rows[("added", "table", "public.dna_profiles", None)] == ("", "table with 1 column(s)")
+    assert rows[("altered", "table", "public.t", "primary_key")] == ("(none)", "PRIMARY KEY (id)")
+    assert rows[("altered", "column", "public.t.n", "nullable")] == ("NULL", "NOT NULL")
+    assert rows[("altered", "view", "public.v", "columns")] == (
+        "(id integer)",
+        "(id integer, label text)",
+    )
+    check = "check_constraint"
+    assert rows[("dropped", check, "public.t.CHECK (n > 0)", None)] == ("CHECK (n > 0)", "")
+    assert rows[("added", check, "public.t.CHECK (n > 1)", None)] == ("", "CHECK (n > 1)")
+    text = render_changes_text(changes)
+    _no_python_repr(text)
+    _no_python_repr(render_changes_json(changes))
+    assert "~ column public.t.n altered: nullable NULL -> NOT NULL\n" in text
+    assert "+ table public.dna_profiles added: table with 1 column(s)\n" in text

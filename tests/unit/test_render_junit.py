@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
+from lxml import etree
 from render_factory import HOSTILE, sample_result
 
 from drift.render import FORMATS
 from drift.render.describe import side_value
 from drift.render.junit import render_junit
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _cases(root: ET.Element) -> dict[tuple[str, str], ET.Element]:
@@ -86,3 +91,19 @@ def test_sides_read_as_in_every_other_renderer() -> None:
     teams = _cases(ET.fromstring(render_junit(bare)))[("drift.public", "teams")]
     assert side_value(findings[5], "models") == "(none)"
     assert "models (none) / database Display name" in (teams.findtext("system-out") or "")
+
+
+def _jenkins_schema() -> etree.XMLSchema:
+    # the JUnit format the Jenkins xUnit plugin validates reports against (Surefire's)
+    return etree.XMLSchema(etree.parse(str(DATA / "junit-10.xsd")))
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("hostile", [False, True])
+def test_valid_against_the_jenkins_surefire_xsd(strict: bool, hostile: bool) -> None:
+    result = sample_result(hostile=hostile)
+    result = replace(result, config=replace(result.config, strict=strict))
+    assert result.classification.stale  # the expectations suite is part of it
+    document = etree.fromstring(render_junit(result).encode("utf-8"))
+    schema = _jenkins_schema()
+    assert schema.validate(document), schema.error_log

@@ -84,7 +84,9 @@ def test_hostile_text_keeps_table_rows_and_cells_intact() -> None:
         (render_markdown_summary(hostile), 3),
         (render_markdown_report(hostile), 1),
     ):
-        assert "<script>" not in text and "<img" not in text
+        # names are code in the next steps' fenced blocks (shown as text), markup nowhere else
+        prose = re.sub(r"^```(?:python|yaml)\n.*?^```$", "", text, flags=re.MULTILINE | re.DOTALL)
+        assert "<script>" not in prose and "<img" not in prose
         expected = _table_rows(text, "| Severity | Object | Change | Models | Database | Reason |")
         assert len(expected) == count
         assert all(len(_cells(row)) == 9 for row in expected)
@@ -115,8 +117,10 @@ def test_full_report_sections_and_reference() -> None:
     phases = "Phase 1: current 1, Phase 2: short term 1, Phase 3: medium term 1"
     assert f"- **Phase**: {phases}\n" in text
     assert "### Phase 1: current (1)" in text
-    assert "```mermaid\nerDiagram\n    public_legacy_bets {" in text
-    assert '    public_teams ||--o{ public_matches : "home_team_id"' in text
+    # real names (one block per schema: no schema prefix), full types where Mermaid allows
+    assert "```mermaid\nerDiagram\n    legacy_bets {" in text
+    assert "        timestamp-with-time-zone played_at\n" in text
+    assert "    teams ||--o{ matches : \"home_team_id\"\n" in text
     assert "Declared by Team in models.public. Primary key (id)." in text
     assert "- Referred to by: public.matches (home\\_team\\_id)" in text
     assert "#### quantum.dna\\_profile (declared, not in the database)" in text

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
+import jsonschema
 import pytest
 from render_factory import sample_result
 
@@ -109,3 +110,29 @@ def test_database_only_objects_have_no_location() -> None:
     bare = replace(result, models=Snapshot("models", (Schema("public"),)))
     results = json.loads(render_sarif(bare))["runs"][0]["results"]
     assert len(results) == 3 and all("locations" not in r for r in results)
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_valid_against_the_sarif_2_1_0_schema(models_module: Path) -> None:
+    # the OASIS SARIF 2.1.0 schema (its final, rtm.5 draft, as schemastore publishes it)
+    schema = json.loads((DATA / "sarif-schema-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    for result in (sample_result(), sample_result(hostile=True)):
+        doc = json.loads(render_sarif(result))
+        errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(doc)]
+        assert errors == []
+        assert doc["runs"][0]["results"]
+
+
+def test_every_rule_has_help_and_a_help_uri() -> None:
+    rules = json.loads(render_sarif(sample_result()))["runs"][0]["tool"]["driver"]["rules"]
+    assert rules
+    for rule in rules:
+        assert rule["helpUri"].startswith("https://www.postgresql.org/docs/current/")
+        assert rule["help"]["text"] and rule["help"]["markdown"]
+        assert "drift plan" in rule["help"]["text"] and "expectations" in rule["help"]["text"]
+    by_id = {r["id"]: r for r in rules}
+    assert by_id["index/only_in_database"]["helpUri"].endswith("/sql-createindex.html")
+    assert "the models do not declare" in by_id["index/only_in_database"]["help"]["text"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from drift.mismatch import (
 )
 from drift.render import FORMATS, render
 from drift.render.describe import describe
-from drift.render.text import render_text, render_text_plain
+from drift.render.text import relative, render_text, render_text_plain
 
 SECRET = "s3cr3t-pw"
 
@@ -208,7 +209,7 @@ def test_header_counts_and_no_password() -> None:
 
 
 def test_unexpected_first_then_expected_grouped_by_schema_and_table() -> None:
-    lines = render_text_plain(FULL).splitlines()
+    lines = render_text_plain(FULL, verbose=True).splitlines()
     order = [
         "UNEXPECTED (2)",
         "public.odds",
@@ -229,7 +230,7 @@ def test_unexpected_first_then_expected_grouped_by_schema_and_table() -> None:
 
 
 def test_each_finding_shows_both_sides_expectation_and_hint() -> None:
-    text = render_text_plain(FULL)
+    text = render_text_plain(FULL, verbose=True)
     assert (
         f"  column price  differs: type  [error]  id {PRICE_TYPE.id}\n"
         "      models:   numeric(10,2)\n"
@@ -310,3 +311,43 @@ def test_registry() -> None:
     assert {"text", "json"} <= set(FORMATS)
     with pytest.raises(DriftError, match="unknown output format 'yaml'"):
         render(FULL, "yaml")
+
+
+def test_expected_drift_is_summed_up_per_expectation_entry() -> None:
+    lines = render_text_plain(FULL).splitlines()
+    start = lines.index("EXPECTED (3), by expectation entry (-v lists each mismatch)")
+    # phase order: the quantum entry (phase 2, two mismatches) before the phase 4 one
+    assert lines[start + 1 : start + 3] == [
+        "  2 × quantum.*: Quantum DNA 2.0 is not deployed yet (phase 2)",
+        "  1 × public.odds.legacy_flag: dropped in the long term (phase 4, ticket DNA-12, "
+        "drift.yaml:3)",
+    ]
+    assert lines[start + 3] == ""
+    # the unexpected drift is still listed mismatch by mismatch, first
+    assert lines.index("UNEXPECTED (2)") < start
+    assert "      models:   numeric(10,2)" in lines[: start]
+
+
+def test_paths_are_relative_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    plan = tmp_path / "ops" / "expectations.yaml"
+    entry = replace(LEGACY_OK, source=f"{plan}:3")
+    result = replace(
+        make_result((Finding(LEGACY_FLAG, Status.EXPECTED, entry),)),
+        config=replace(FULL.config, expectations=plan),
+    )
+    text = render_text_plain(result)
+    assert str(tmp_path) not in text
+    assert "expectations: ops/expectations.yaml" in text.splitlines()
+    assert "(phase 4, ticket DNA-12, ops/expectations.yaml:3)" in text
+    # outside the working directory a path stays as it is
+    assert relative("/elsewhere/x.yaml:7") == "/elsewhere/x.yaml:7"
+
+
+def test_options_reach_the_formats_that_take_them() -> None:
+    assert render(FULL, "text", verbose=True) == render_text_plain(FULL, verbose=True)
+    assert render(FULL, "text") == render_text_plain(FULL)
+    # a format that has no such option ignores it
+    assert render(FULL, "json", verbose=True, report_url="x") == render(FULL, "json")

@@ -5,13 +5,24 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+import yaml
 from render_factory import TODAY, sample_result
 
 from drift.history import MismatchRef, TrendPoint, WeekOverWeek
 from drift.render.describe import describe, describe_default
 from drift.render.filters import md_cell, md_code, md_inline, mermaid_id, mermaid_type
+from drift.render.reference import build_reference
 from drift.render.view import NO_PHASE, build_view, trend_chart
-from drift.schema import Column, ForeignKey, Index, IndexElement
+from drift.schema import (
+    Column,
+    ForeignKey,
+    Index,
+    IndexElement,
+    PrimaryKey,
+    Schema,
+    Snapshot,
+    Table,
+)
 
 
 def test_counts_and_breakdowns() -> None:
@@ -94,8 +105,27 @@ def test_reference_tables_classes_and_relations() -> None:
     assert ref.schemas[1].tables[0].presence == "models"
     assert [c.keys for c in public["matches"].columns] == ["PK", "FK", "FK", ""]
     assert ref.schemas[0].others == (("enum", "bet_status", "ENUM ('pending', 'won', 'lost')"),)
-    diagram = ref.schemas[0].diagram
-    assert diagram is not None and len(diagram.boxes) == 4 and len(diagram.edges) == 3
+    (diagram,) = ref.schemas[0].diagrams
+    assert len(diagram.boxes) == 4 and len(diagram.edges) == 3
+    # one edge per foreign key, from the referring column to the referred one
+    assert sorted((e.source, e.target) for e in diagram.edges) == [
+        ("public.matches.away_team_id", "public.teams.id"),
+        ("public.matches.home_team_id", "public.teams.id"),
+        ("public.odds.match_id", "public.matches.id"),
+    ]
+    boxes = {b.key: b for b in diagram.boxes}
+    for e in diagram.edges:  # the path starts on the referring column's row, at a box side
+        child = boxes[e.source.rsplit(".", 1)[0]]
+        row = next(c for c in child.columns if c.name == e.source.rsplit(".", 1)[1])
+        x, y = (float(v) for v in e.d.split()[0][1:].split(","))
+        assert x in (child.x, round(child.x + child.width, 1)) and row.top < y < row.top + 17
+    # boxes do not overlap, and hold the full types
+    placed = list(boxes.values())
+    for i, a in enumerate(placed):
+        for b in placed[i + 1 :]:
+            apart = a.x + a.width <= b.x or b.x + b.width <= a.x
+            assert apart or a.y + a.height <= b.y or b.y + b.height <= a.y, (a.key, b.key)
+    assert "timestamp with time zone" in [c.type for c in boxes["public.matches"].columns]
 
 
 def test_history_and_trend_in_view() -> None:
@@ -118,8 +148,15 @@ def test_trend_chart_geometry() -> None:
     assert chart.ticks[0] == (chart.bottom, 0)
     assert len(chart.expected_points.split()) == 4
     assert trend_chart([]) is None
-    single = trend_chart([TrendPoint(date(2026, 1, 1), 0, 0)])
-    assert single is not None and single.marks[0].y_expected == chart.bottom
+    # one report is no trend: no chart of lone dots
+    assert trend_chart([TrendPoint(date(2026, 1, 1), 0, 0)]) is None
+    # stale expectations have a line of their own
+    stale = trend_chart(
+        [TrendPoint(date(2026, 1, 1), 2, 0, 4), TrendPoint(date(2026, 1, 8), 2, 1, 0)]
+    )
+    assert stale is not None and [m.stale for m in stale.marks] == [4, 0]
+    assert stale.marks[0].y_stale == stale.top and stale.marks[1].y_stale == stale.bottom
+    assert len(stale.stale_points.split()) == 2
 
 
 def test_describe_records() -> None:
@@ -143,7 +180,9 @@ def test_markdown_and_mermaid_filters() -> None:
     assert md_inline("# not a heading") == "\\# not a heading"
     assert md_code("a `b` c") == "``a `b` c``"
     assert mermaid_id("public.t-1") == "public_t_1" and mermaid_id("1x") == "x_1x"
-    assert mermaid_type("character varying(20)") == "character_varying_20"
+    assert mermaid_type("character varying(20)") == "character-varying(20)"
+    assert mermaid_type("numeric(10,2)") == "numeric(10-2)"
+    assert mermaid_type("integer[]") == "integer[]"
 
 
 def test_reference_cells_read_as_describe_says() -> None:
@@ -170,3 +209,104 @@ def test_reference_lists_the_domains_with_the_other_objects() -> None:
     assert ref is not None
     assert ("domain", "percent", "DOMAIN numeric(5,2) NOT NULL CHECK (value >= 0)") in (
         ref.schemas[0].others)
+
+
+def test_each_finding_has_its_next_step() -> None:
+    """The operation is the planner's, rendered by Alembic; unexpected drift can be accepted."""
+    v = build_view(sample_result())
+    rows = {r.path: r for r in (*v.unexpected, *v.expected_rows)}
+    price = rows["public.odds.price"]
+    assert price.operation == (
+        "op.execute('ALTER TABLE \"public\".\"odds\" ALTER COLUMN \"price\" TYPE NUMERIC(10, 2) "
+        "USING \"price\"::NUMERIC(10, 2)')"
+    )
+    # a drop of what the models do not declare is left commented out, as the plan leaves it
+    dropped = rows["public.legacy_bets"].operation.splitlines()
+    assert dropped[0].startswith("# DISABLED") and dropped[1] == (
+        "# op.drop_table('legacy_bets', schema='public')"
+    )
+    unexpected = v.unexpected[0]
+    accepted = yaml.safe_load(unexpected.accept)
+    assert accepted[0]["path"] == unexpected.path and accepted[0]["reason"].startswith("TODO")
+    assert all(r.accept == "" for r in v.expected_rows)  # already accepted
+
+
+def _chain_snapshot() -> Snapshot:
+    """leagues <- teams <- matches, and matches -> leagues directly (an edge over a layer)."""
+    pk = PrimaryKey("pk", ("id",))
+
+    def fk(column: str, table: str) -> ForeignKey:
+        return ForeignKey(None, (column,), "public", table, ("id",))
+
+    return Snapshot(
+        "database",
+        (
+            Schema(
+                "public",
+                tables=(
+                    Table("leagues", (Column("id", "integer", False),), pk),
+                    Table(
+                        "teams",
+                        (Column("id", "integer", False), Column("league_id", "integer")),
+                        pk,
+                        (fk("league_id", "leagues"),),
+                    ),
+                    Table(
+                        "matches",
+                        (
+                            Column("id", "integer", False),
+                            Column("league_id", "integer", False),
+                            Column("team_id", "integer", False),
+                        ),
+                        pk,
+                        (fk("league_id", "leagues"), fk("team_id", "teams")),
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def test_edges_leave_and_enter_the_boxes_on_the_sides_facing_each_other() -> None:
+    db = _chain_snapshot()
+    (diagram,) = build_reference(db, Snapshot("models")).schemas[0].diagrams
+    boxes = {b.key: b for b in diagram.boxes}
+    # referred tables sit left of the tables that refer to them, a layer apart
+    assert boxes["public.leagues"].x < boxes["public.teams"].x < boxes["public.matches"].x
+    for e in diagram.edges:
+        child = boxes[e.source.rsplit(".", 1)[0]]
+        parent = boxes[e.target.rsplit(".", 1)[0]]
+        start = e.d.split()[0][1:].split(",")
+        end = e.d.split()[-1].lstrip("LCHM").split(",")
+        assert float(start[0]) == child.x, e  # the child's left side, facing its parent
+        assert float(end[0]) == round(parent.x + parent.width, 1), e  # the parent's right side
+    # the edge over a layer bends around the middle layer's box, not through it
+    long = next(e for e in diagram.edges if e.source == "public.matches.league_id")
+    assert long.d.count("C") >= 2
+
+
+def test_a_large_diagram_shows_key_and_drifted_columns_and_counts_the_rest() -> None:
+    pk = PrimaryKey("pk", ("id",))
+    tables = tuple(
+        Table(
+            f"t{i:02d}",
+            (
+                Column("id", "integer", False),
+                *((Column("parent_id", "integer"),) if i else ()),
+                Column("note", "text"),
+                Column("label", "character varying(200)"),
+            ),
+            pk,
+            (ForeignKey(None, ("parent_id",), "public", f"t{i - 1:02d}", ("id",)),) if i else (),
+        )
+        for i in range(25)
+    )
+    db = Snapshot("database", (Schema("public", tables=tables),))
+    marks = {("public", "t03", "label"): "unexpected"}
+    (diagram,) = build_reference(db, Snapshot("models"), marks).schemas[0].diagrams
+    boxes = {b.key: b for b in diagram.boxes}
+    assert [c.name for c in boxes["public.t05"].columns] == ["id", "parent_id"]
+    assert boxes["public.t05"].more == "… 2 more columns"
+    assert [c.name for c in boxes["public.t03"].columns] == ["id", "parent_id", "label"]
+    assert boxes["public.t03"].more == "… 1 more column"
+    assert len(diagram.edges) == 24
