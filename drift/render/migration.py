@@ -23,10 +23,11 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from alembic import command, util
 from alembic.autogenerate.api import AutogenContext
@@ -35,7 +36,7 @@ from alembic.config import Config
 from alembic.operations import ops
 from alembic.script import ScriptDirectory
 
-from drift.errors import DriftError
+from drift.errors import DriftError, first_line
 from drift.files import write_new
 from drift.plan import Plan, Revision
 from drift.plan.steps import Hazard, HazardKind, Step
@@ -230,10 +231,29 @@ def version_locations(config: Config) -> list[Path]:
     return [Path(script.dir) / "versions"]
 
 
+_T = TypeVar("_T")
+
+
+def run_project_code(migrations: Path | str, call: Callable[[], _T]) -> _T:
+    """``call()``, an Alembic call that runs the project's own Python (env.py, the revision
+    files): whatever that code raises is one line naming the file and line it came from."""
+    try:
+        return call()
+    except (DriftError, KeyboardInterrupt, util.CommandError):
+        raise  # Alembic's own errors are said by the caller, as before
+    except (Exception, SystemExit) as exc:  # env.py and revisions may raise anything
+        folder = str(Path(migrations).resolve())
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.startswith(folder)]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(migrations)
+        detail = first_line(exc) if str(exc).strip() else ""
+        raise DriftError(f"{where}: {type(exc).__name__}: {detail}".rstrip(": ")) from None
+
+
 def current_head(config: Config) -> str | None:
     script = ScriptDirectory.from_config(config)
     try:
-        return script.get_current_head()
+        return run_project_code(script.dir, script.get_current_head)
     except util.CommandError as exc:
         raise DriftError(f"{script.dir}: {exc}") from None
 
@@ -263,8 +283,8 @@ def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
         by_id: dict[str, Path] = {}
         if plan.revisions:
             try:
-                scripts = command.revision(config, message="drift", sql=True,
-                                           process_revision_directives=directives)
+                scripts = run_project_code(migrations, lambda: command.revision(
+                    config, message="drift", sql=True, process_revision_directives=directives))
             except util.CommandError as exc:
                 raise DriftError(f"alembic: {exc}") from None
             for script in scripts if isinstance(scripts, list) else [scripts]:
