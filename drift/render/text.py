@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ import click
 from drift.connection import redact_url
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
+from drift.terminal import printable
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
@@ -44,20 +46,33 @@ def source_label(result: CheckResult) -> str:
 
 def render_text(result: CheckResult) -> str:
     """The report with ANSI styles (click strips them when stdout is not a terminal)."""
-    return "\n".join(_lines(result, color=True)) + "\n"
+    return _terminal_lines(lambda style: _lines(result, style), color=True)
 
 
 def render_text_plain(result: CheckResult) -> str:
-    return "\n".join(_lines(result, color=False)) + "\n"
+    return _terminal_lines(lambda style: _lines(result, style), color=False)
+
+
+def _terminal_lines(lines: Callable[[Style], Iterator[str]], color: bool) -> str:
+    """The one place names reach the terminal: every line with its control characters
+    escaped (a name's ESC, bell, \\r or \\n), then drift's own styles put back in.
+
+    ``style`` marks its codes with a token made for this call, which no name can hold.
+    """
+    token = f"\ue000{secrets.token_hex(8)}\ue001"
+
+    def style(text: str, **kw: Any) -> str:
+        if not color:
+            return text
+        return click.style(printable(text), **kw).replace("\x1b", token)
+
+    return "".join(printable(line).replace(token, "\x1b") + "\n" for line in lines(style))
 
 
 Style = Callable[..., str]
 
 
-def _lines(result: CheckResult, color: bool) -> Iterator[str]:
-    def style(text: str, **kw: Any) -> str:
-        return click.style(text, **kw) if color else text
-
+def _lines(result: CheckResult, style: Style) -> Iterator[str]:
     cls = result.classification
     version = (
         f" (PostgreSQL {result.database.server_version})" if result.database.server_version else ""
@@ -173,4 +188,5 @@ def render_explanation(finding: Finding) -> str:
     lines.append(("rule", m.rule or "-"))
     lines.append(("hint", m.hint or "-"))
     width = max(len(k) for k, _ in lines)
-    return "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
+    return _terminal_lines(lambda style: (f"{k + ':':<{width + 1}} {v}" for k, v in lines),
+                           color=False)
