@@ -57,6 +57,8 @@ def locked(directory: Path) -> Iterator[None]:
     """Hold ``directory``'s lock for the block: one writer at a time (others wait)."""
     import fcntl  # POSIX only, like the rest of the file handling here
 
+    if directory.exists() and not directory.is_dir():
+        raise DriftError(f"cannot write {directory}: not a directory")
     try:
         directory.mkdir(parents=True, exist_ok=True)
         handle = open(directory / LOCK_FILE, "a+b")  # noqa: SIM115 - held for the block
