@@ -22,11 +22,12 @@ import contextlib
 import io
 import os
 import tempfile
+import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command, util
@@ -52,6 +53,25 @@ from drift.scratch_guard import (
 OFFLINE_URL = "postgresql+psycopg2://"
 # offline mode must not connect: the guard allows no database of this name
 _NOWHERE = "postgresql+psycopg2://drift-offline.invalid:1/drift_offline_never_connects"
+
+_T = TypeVar("_T")
+
+
+def run_project_code(migrations: Path | str, call: Callable[[], _T]) -> _T:
+    """``call()``, an Alembic call that runs the project's own Python (env.py, the revision
+    files): whatever that code raises is one line naming the file and line it came from."""
+    try:
+        return call()
+    except (DriftError, KeyboardInterrupt, util.CommandError):
+        raise  # Alembic's own errors are said by the caller
+    except (Exception, SystemExit) as exc:  # env.py and revisions may raise anything
+        folder = str(Path(migrations).resolve())
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.startswith(folder)]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(migrations)
+        detail = first_line(exc) if str(exc).strip() else ""
+        raise DriftError(f"{where}: {type(exc).__name__}: {detail}".rstrip(": ")) from None
+
 
 SAFE_ENV_PY = """    # at the top of run_migrations_online() in env.py:
     connectable = config.attributes.get("connection")
@@ -137,7 +157,7 @@ class AlembicEnvironment:
     def heads(self) -> tuple[str, ...]:
         script = self._script()
         try:
-            return tuple(sorted(script.get_heads()))
+            return tuple(sorted(run_project_code(script.dir, script.get_heads)))
         except util.CommandError as exc:
             raise DriftError(f"{self.script_location}: {exc}") from None
 
@@ -302,7 +322,7 @@ def version_locations(config: Config) -> list[Path]:
 def current_head(config: Config) -> str | None:
     script = ScriptDirectory.from_config(config)
     try:
-        return script.get_current_head()
+        return run_project_code(script.dir, script.get_current_head)
     except util.CommandError as exc:
         raise DriftError(f"{script.dir}: {exc}") from None
 
@@ -360,8 +380,9 @@ def staged_revisions(plan: Plan, env: AlembicEnvironment, *,
             try:
                 with fresh_imports(), scratch_environment(_NOWHERE, env.env_vars, source), \
                         only_scratch(_NOWHERE):
-                    scripts = command.revision(config, message="drift", sql=True,
-                                               process_revision_directives=directives)
+                    scripts = run_project_code(env.script_location, lambda: command.revision(
+                        config, message="drift", sql=True,
+                        process_revision_directives=directives))
             except util.CommandError as exc:
                 raise DriftError(f"alembic: {exc}") from None
             for script in scripts if isinstance(scripts, list) else [scripts]:

@@ -16,11 +16,13 @@ from typing import Any, TypeVar
 import click
 
 from drift import api
+from drift.cli_types import DirectoryPath, FilePath, Seconds
 from drift.config import config_from_options
-from drift.errors import DriftError
+from drift.errors import DriftError, redact_secrets
 from drift.files import write_atomic
 from drift.progress import StageLine
 from drift.render import FORMATS, render
+from drift.terminal import printable
 
 
 class DriftGroup(click.Group):
@@ -30,7 +32,8 @@ class DriftGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DriftError as exc:
-            click.echo(f"drift: error: {exc}", err=True)
+            # the message may quote a name or a third-party error: one line, no secret
+            click.echo(f"drift: error: {printable(redact_secrets(str(exc)))}", err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("drift: interrupted", err=True)
@@ -47,7 +50,8 @@ def main() -> None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_PATH = click.Path(dir_okay=False, path_type=Path)  # existence is checked by drift, in one line
+_PATH = FilePath()  # a directory, or a missing file, is one line from drift (not click's usage)
+_DIRECTORY = DirectoryPath()
 
 
 def database_options(func: F) -> F:
@@ -71,6 +75,12 @@ def database_options(func: F) -> F:
                 "--config",
                 type=_PATH,
                 help="The pyproject.toml whose [tool.drift] to read (default: the nearest one).",
+            ),
+            click.option(
+                "--connect-timeout",
+                type=Seconds(),
+                help="Give up connecting after this many seconds (default: [tool.drift] "
+                "connect_timeout, the URL's connect_timeout, else 10).",
             ),
         )
     ):
@@ -221,7 +231,7 @@ def expect(output: Path, force: bool, **options: Any) -> None:
 @strict_option
 @click.option(
     "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_DIRECTORY,
     default=Path("reports"),
     show_default=True,
     help="Where the dated report folders and the index go.",
@@ -274,7 +284,7 @@ def diff(ctx: click.Context, /, old: Path, new: Path, fmt: str) -> None:
 @main.command()
 @click.option(
     "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_DIRECTORY,
     default=Path("reports/demo"),
     show_default=True,
     help="Where to write the JSON, HTML and Markdown reports (drift.json, drift.html, "
@@ -298,7 +308,7 @@ def demo(ctx: click.Context, /, output_dir: Path, keep: bool) -> None:
 
 @main.command()
 @pipeline_options
-@click.option("--migrations", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--migrations", type=_DIRECTORY,
               default=Path("migrations"), show_default=True,
               help="The Alembic environment: the folder of its env.py (its alembic.ini, or the one "
               "beside it, is read) or of its alembic.ini.")

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from drift.api import DEFAULT_SCHEMAS, CheckConfig
+from drift.cli_types import positive_seconds
+from drift.connection import with_connect_timeout
 from drift.errors import DriftError
 
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
-FILE_KEYS = ("url", "models", "schemas", "expectations")
+FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class FileConfig:
     models: tuple[str, ...] = ()
     schemas: tuple[str, ...] = ()
     expectations: Path | None = None
+    connect_timeout: int | None = None  # seconds
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -76,6 +79,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         schemas=_strings(path, table, "schemas"),
         # relative to the pyproject, not to wherever drift happens to be run from
         expectations=(base / expectations) if expectations is not None else None,
+        connect_timeout=_seconds(path, table, "connect_timeout"),
     )
 
 
@@ -95,12 +99,17 @@ def config_from_options(
     snapshot: Path | None = None,
     strict: bool = False,
     config: Path | None = None,
+    connect_timeout: int | None = None,
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
     """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults."""
     from_file = load_file_config(config)
+    url = url or environment_url() or from_file.url
+    timeout = connect_timeout or from_file.connect_timeout
+    if url and timeout:
+        url = with_connect_timeout(url, timeout)
     return CheckConfig(
-        url=url or environment_url() or from_file.url,
+        url=url,
         snapshot=snapshot,
         models=tuple(models) or from_file.models,
         schemas=tuple(schemas) or from_file.schemas or DEFAULT_SCHEMAS,
@@ -118,6 +127,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise DriftError(f"cannot read {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise DriftError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DriftError(f"{path}: not UTF-8 text (byte {exc.start + 1})") from None
+
+
+def _seconds(path: Path, table: Mapping[str, Any], key: str) -> int | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    return positive_seconds(value, f"{path}: [tool.drift] {key}")
 
 
 def _string(path: Path, table: Mapping[str, Any], key: str) -> str | None:

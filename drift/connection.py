@@ -16,6 +16,13 @@ from drift.errors import DriftError, first_line
 
 STATEMENT_TIMEOUT_MS = 60_000
 LOCK_TIMEOUT_MS = 5_000
+CONNECT_TIMEOUT_S = 10  # libpq waits forever without one: a server that never answers hangs us
+
+# SQLAlchemy's PostgreSQL drivers: a URL naming any of them (an application's async URL,
+# say) is read with psycopg2, the sync driver drift ships; any other name is a typo.
+KNOWN_DRIVERS = frozenset(
+    {"psycopg2", "psycopg2cffi", "psycopg", "psycopg_async", "asyncpg", "pg8000"}
+)
 
 
 def parse_url(url: str) -> URL:
@@ -31,9 +38,29 @@ def parse_url(url: str) -> URL:
         parsed = parsed.set(drivername="postgresql" + parsed.drivername[len("postgres"):])
     if parsed.get_backend_name() != "postgresql":
         raise DriftError(f"only PostgreSQL is supported, not {parsed.get_backend_name()!r}")
-    if parsed.drivername == "postgresql":
+    driver = parsed.drivername.partition("+")[2]
+    if driver and driver not in KNOWN_DRIVERS:
+        raise DriftError(
+            f"unknown PostgreSQL driver {driver[:40]!r} in the database URL "
+            f"(known: {', '.join(sorted(KNOWN_DRIVERS))}; or write postgresql://)"
+        )
+    if driver == "asyncpg" and "ssl" in parsed.query and "sslmode" not in parsed.query:
+        # asyncpg spells libpq's sslmode "ssl"; psycopg2 would refuse the unknown option
+        ssl = parsed.query["ssl"]
+        parsed = parsed.difference_update_query(["ssl"]).update_query_dict({"sslmode": ssl})
+    if parsed.drivername != "postgresql+psycopg2":
         parsed = parsed.set(drivername="postgresql+psycopg2")
     return parsed
+
+
+def with_connect_timeout(url: str, seconds: int) -> str:
+    """``url`` with libpq's ``connect_timeout`` set (the --connect-timeout flag or setting)."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return url  # parse_url says what is wrong with it, in one line, when it is used
+    parsed = parsed.update_query_dict({"connect_timeout": str(seconds)})
+    return parsed.render_as_string(hide_password=False)
 
 
 def _is_secret(key: str) -> bool:
@@ -67,7 +94,14 @@ def redact_url(url: str | URL) -> str:
 
 def make_engine(url: str | URL) -> Engine:
     parsed = parse_url(url) if isinstance(url, str) else url
-    return sa.create_engine(parsed, poolclass=sa.pool.NullPool)
+    connect_args: dict[str, object] = {}
+    if "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    if "client_encoding" not in parsed.query:
+        # a SQL_ASCII database would else be decoded as ASCII: names in UTF-8 (the usual
+        # content of such a database) read as they are, and other bytes fail in one line
+        connect_args["client_encoding"] = "utf8"
+    return sa.create_engine(parsed, poolclass=sa.pool.NullPool, connect_args=connect_args)
 
 
 def connection_error(url: str | URL, exc: BaseException) -> DriftError:
@@ -105,5 +139,11 @@ def read_only_connection(url: str | URL) -> Iterator[Connection]:
                 conn.rollback()
     except sa.exc.DBAPIError as exc:
         raise connection_error(url, exc) from None
+    except UnicodeDecodeError as exc:
+        around = exc.object[max(exc.start - 20, 0): exc.end + 20]
+        raise DriftError(
+            f"cannot read the database {redact_url(url)}: it holds text that is not UTF-8 "
+            f"({bytes(around)!r}; a SQL_ASCII database stores bytes without an encoding)"
+        ) from None
     finally:
         engine.dispose()

@@ -8,9 +8,11 @@ Ctrl-C and on SIGTERM.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import tempfile
+import time
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -21,6 +23,48 @@ import sqlalchemy as sa
 
 from drift.connection import make_engine, parse_url
 from drift.errors import DriftError, first_line
+
+SERVER_PREFIX = "drift-pg-"
+OWNER_FILE = "drift-owner.pid"  # the PID of the drift process that made the folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text(encoding="ascii").split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def remove_orphaned_servers(root: Path | None = None) -> list[Path]:
+    """Remove the server folders drift made whose owner is gone (a ``kill -9`` during
+    ``--verify`` left one, 38 MB, and maybe its postmaster): stop that server, then
+    delete the folder. Folders without drift's owner file are left alone."""
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{SERVER_PREFIX}*"):
+        owner = _read_pid(folder / OWNER_FILE)
+        if owner is None or _alive(owner):
+            continue
+        postmaster = _read_pid(folder / "pgdata" / "postmaster.pid")
+        if postmaster is not None and _alive(postmaster):
+            with contextlib.suppress(OSError):
+                os.kill(postmaster, signal.SIGQUIT)  # immediate shutdown: nothing to keep
+            for _ in range(50):
+                if not _alive(postmaster):
+                    break
+                time.sleep(0.1)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 class EmbeddedPostgres:
@@ -33,7 +77,12 @@ class EmbeddedPostgres:
             from pgserver.postgres_server import get_server  # late: registers atexit handlers
 
         self._own_dir = directory is None
-        base = Path(tempfile.mkdtemp(prefix="drift-pg-")) if directory is None else directory
+        if directory is None:
+            remove_orphaned_servers()
+            base = Path(tempfile.mkdtemp(prefix=SERVER_PREFIX))
+            (base / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
+        else:
+            base = directory
         self.directory = base
         try:
             self._server = get_server(base / "pgdata", cleanup_mode="stop")

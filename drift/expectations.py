@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import reprlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -102,7 +103,23 @@ class _Located(dict[Any, Any]):
     key_lines: dict[Any, int]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (a file of 50,000 entries in seconds, not a
+# minute and a half), with the safe constructors either way; marks give lines in both
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_REPR = reprlib.Repr()  # Python 3.11's Repr takes no arguments
+_REPR.maxstring = _REPR.maxother = 60
+_REPR.maxlist = _REPR.maxdict = 4
+_REPR.maxlevel = 2
+
+
+def _shown(value: Any) -> str:
+    """A value for a message, bounded: never the whole of a big (or expanded) value."""
+    return _REPR.repr(value)
+
+
+class _Loader(_SafeBase):  # type: ignore[valid-type,misc]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)
         result = _Located()
@@ -112,9 +129,9 @@ class _Loader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
-                raise _Invalid(line, f"a key must be text, not {key!r}")
+                raise _Invalid(line, f"a key must be text, not {_shown(key)}")
             if key in result:
-                raise _Invalid(line, f"duplicate key {key!r}")
+                raise _Invalid(line, f"duplicate key {_shown(key)}")
             result[key] = self.construct_object(value_node, deep=deep)
             result.key_lines[key] = line
         return result
@@ -147,8 +164,7 @@ def load_expectations(path: Path) -> ExpectationsFile:
     except UnicodeDecodeError:
         raise DriftError(f"{path}: not UTF-8 text") from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-        return _parse(path, data)
+        return _parse(path, _load_yaml(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -160,9 +176,42 @@ def load_expectations(path: Path) -> ExpectationsFile:
         raise DriftError(f"{path}:{exc.line}: {exc.message}") from None
 
 
+def _load_yaml(text: str) -> Any:
+    """The document of ``text``, refusing anchors used again (*alias): a few lines of
+    aliases expand to gigabytes, and no expectations file needs one."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_aliases(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    # an alias is the anchored node itself, met a second time: the walk stops there, so
+    # it costs the size of the file, not of the expansion
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise _Invalid(node.start_mark.line + 1,
+                           "YAML anchors and aliases (&name, *name) are not allowed: the "
+                           "anchor on this line is used again")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+
+
 def _parse(path: Path, data: Any) -> ExpectationsFile:
     if data is None:
-        return ExpectationsFile((), (), path)
+        raise _Invalid(1, "the file is empty (give 'expected:' entries, or no file)")
     if not isinstance(data, _Located):
         raise _Invalid(1, "the file must be a mapping with 'phases' and 'expected'")
     _check_keys(data, _TOP_KEYS, "the file")
@@ -172,7 +221,8 @@ def _parse(path: Path, data: Any) -> ExpectationsFile:
         if any(p.number == phase.number for p in phases):
             raise _Invalid(raw.line, f"phase number {phase.number} is declared twice")
         phases.append(phase)
-    numbers = {p.number for p in phases}
+    # phases given (even none: `phases: []`) means an entry's phase must be one of them
+    numbers = {p.number for p in phases} if "phases" in data else None
     entries = tuple(_entry(path, e, numbers) for e in _list(data, "expected"))
     return ExpectationsFile(tuple(phases), entries, path)
 
@@ -186,7 +236,7 @@ def _list(data: _Located, key: str) -> list[_Located]:
         raise _Invalid(line, f"'{key}' must be a list")
     for item in value:
         if not isinstance(item, _Located):
-            raise _Invalid(line, f"each item of '{key}' must be a mapping, not {item!r}")
+            raise _Invalid(line, f"each item of '{key}' must be a mapping, not {_shown(item)}")
     return value
 
 
@@ -194,7 +244,7 @@ def _check_keys(mapping: _Located, allowed: tuple[str, ...], what: str) -> None:
     for key in mapping:
         if key not in allowed:
             raise _Invalid(mapping.key_lines[key],
-                           f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})")
+                           f"unknown key {_shown(key)} in {what} (allowed: {', '.join(allowed)})")
 
 
 def _text(mapping: _Located, key: str, what: str, *, required: bool = False) -> str | None:
@@ -204,8 +254,9 @@ def _text(mapping: _Located, key: str, what: str, *, required: bool = False) -> 
         if required:
             raise _Invalid(line, f"{what} needs a non-empty '{key}'")
         return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise _Invalid(line, f"'{key}' must be text, not {value!r}")
+    # a ticket or an owner may be a bare number (ticket: 1234); a path or a reason is text
+    if isinstance(value, bool) or not isinstance(value, str if required else str | int):
+        raise _Invalid(line, f"'{key}' must be text, not {_shown(value)}")
     text = str(value)
     if required and not text.strip():
         raise _Invalid(line, f"{what} needs a non-empty '{key}'")
@@ -220,7 +271,7 @@ def _number(mapping: _Located, key: str, *, required: bool) -> int | None:
             raise _Invalid(line, f"a phase needs a '{key}'")
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _Invalid(line, f"'{key}' must be a positive whole number, not {value!r}")
+        raise _Invalid(line, f"'{key}' must be a positive whole number, not {_shown(value)}")
     return value
 
 
@@ -239,7 +290,7 @@ def _choice(raw: _Located, key: str, enum: type[ObjectType] | type[Change]) -> A
     allowed = [m.value for m in enum]
     if value not in allowed:
         raise _Invalid(raw.key_lines[key],
-                       f"{key} {value!r} is not one of: {', '.join(allowed)}")
+                       f"{key} {_shown(value)} is not one of: {', '.join(allowed)}")
     return enum(value)
 
 
@@ -247,7 +298,7 @@ def _attribute(raw: _Located) -> str | None:
     value = _text(raw, "attribute", "an expected entry")
     if value is not None and value not in ATTRIBUTES:
         raise _Invalid(raw.key_lines["attribute"],
-                       f"unknown attribute {value!r} (allowed: {', '.join(ATTRIBUTES)})")
+                       f"unknown attribute {_shown(value)} (allowed: {', '.join(ATTRIBUTES)})")
     return value
 
 
@@ -256,27 +307,28 @@ def _expires(raw: _Located) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        raise _Invalid(raw.key_lines["expires"], f"expires {value!r} is a time, not a date")
+        raise _Invalid(raw.key_lines["expires"],
+                       f"expires {_shown(value)} is a time, not a date")
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value))
     except ValueError:
         raise _Invalid(raw.key_lines["expires"],
-                       f"expires {value!r} is not a date (YYYY-MM-DD)") from None
+                       f"expires {_shown(value)} is not a date (YYYY-MM-DD)") from None
 
 
-def _entry(path: Path, raw: _Located, phases: set[int]) -> Expectation:
+def _entry(path: Path, raw: _Located, phases: set[int] | None) -> Expectation:
     _check_keys(raw, _ENTRY_KEYS, "expected entry")
     what = "an expected entry"
     glob = _text(raw, "path", what, required=True)
     reason = _text(raw, "reason", what, required=True)
     assert glob is not None and reason is not None  # required=True raised otherwise
     phase = _number(raw, "phase", required=False)
-    if phase is not None and phases and phase not in phases:
+    if phase is not None and phases is not None and phase not in phases:
         raise _Invalid(raw.key_lines["phase"],
                        f"phase {phase} is not declared (phases: "
-                       f"{', '.join(str(p) for p in sorted(phases))})")
+                       f"{', '.join(str(p) for p in sorted(phases)) or 'none'})")
     return Expectation(
         path=glob,
         reason=reason,

@@ -1,8 +1,17 @@
-"""Writing outputs: atomically, never over a migration; a failure is a one-line DriftError."""
+"""Writing outputs: atomically, never over a migration; a failure is a one-line DriftError.
+
+Temporary files and folders are named ``.<name>.<pid>.<random>.tmp`` beside
+what they become: a run killed while writing leaves one behind, and the next
+run that writes there removes those whose process is gone.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -15,9 +24,54 @@ def _umask() -> int:
     return mask
 
 
+def temporary_prefix(name: str) -> str:
+    return f".{name}.{os.getpid()}."
+
+
+TEMPORARY_SUFFIX = ".tmp"
+# .<name>.<pid>.<random>[.old].tmp: ``name`` may hold dots, the pid and the random part do not
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+(?P<old>\.old)?\.tmp$", re.DOTALL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def remove_stale_temporaries(directory: Path, name: str | None = None) -> None:
+    """Remove drift's temporary files and folders in ``directory`` (of ``name`` only, if
+    given) whose process is gone; a folder set aside by an interrupted swap
+    (``...old.tmp``) goes back in place if nothing took its place."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if match is None or (name is not None and match["name"] != name):
+            continue
+        if int(match["pid"]) == os.getpid() or _alive(int(match["pid"])):
+            continue
+        path = Path(entry.path)
+        target = directory / match["name"]
+        with contextlib.suppress(OSError):
+            if match["old"] and not os.path.lexists(target):
+                os.rename(path, target)
+            elif entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink()
+
+
 def _write_temp(path: Path, text: str) -> str:
     """A complete temporary file beside ``path``, with the permissions a plain open() gives."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path.name), suffix=TEMPORARY_SUFFIX,
+                               dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -36,10 +90,27 @@ def _cannot_write(path: Path, exc: OSError) -> DriftError:
     return DriftError(f"cannot write {path}: {exc.strerror}")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
+def _is_special(path: Path) -> bool:
+    """A device, a named pipe or a socket: written to, never replaced (/dev/null stays one)."""
     try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half.
+
+    A path that is not a regular file (``/dev/null``, a named pipe) is written in place.
+    """
+    try:
+        if _is_special(path):
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(path.parent, path.name)
         tmp = _write_temp(path, text)
         try:
             os.replace(tmp, path)

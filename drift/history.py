@@ -24,6 +24,7 @@ from typing import Any
 from drift import schema as s
 from drift.errors import DriftError
 from drift.schema import Snapshot, to_jsonable
+from drift.schemas import validate_snapshot
 
 REPORT_FILE = "drift.json"
 SNAPSHOT_FILE = "snapshot.json"
@@ -340,9 +341,11 @@ def load_snapshot_data(path: Path) -> dict[str, Any]:
         raise DriftError(f"cannot read snapshot {path}: {exc.strerror}") from None
     except ValueError as exc:
         raise DriftError(f"{path}: not a drift snapshot: {exc}") from None
-    snapshot = data.get("snapshot") if isinstance(data, dict) else None
-    if not isinstance(snapshot, dict) or not isinstance(snapshot.get("schemas"), list):
-        raise DriftError(f"{path}: not a drift snapshot (no 'snapshot' with 'schemas')")
+    try:
+        validate_snapshot(data)
+    except ValueError as exc:
+        raise DriftError(f"{path}: {exc}") from None
+    snapshot: dict[str, Any] = data["snapshot"]
     return snapshot
 
 

@@ -1,8 +1,8 @@
 """``drift report``: the dated report folder and the index of all reports.
 
-``reports/<date>/`` gets drift.html, drift.md, snapshot.json and, last,
-drift.json (a folder without it is not a report yet, see ``history``); each
-file is written atomically. Then ``reports/index.html`` and ``index.md`` are
+``reports/<date>/`` gets drift.html, drift.md, snapshot.json and drift.json,
+built in a folder beside it and swapped in whole (``folders``), under a lock
+on ``reports/`` so that concurrent runs take turns. Then ``reports/index.html`` and ``index.md`` are
 rewritten from every saved report. Week over week compares with the newest
 report dated before this one; running twice on one day replaces that day's.
 """
@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from drift.api import CheckResult
-from drift.files import write_atomic
+from drift.files import remove_stale_temporaries, write_atomic, write_new
+from drift.folders import locked, staged_folder
 from drift.history import (
     REPORT_FILE,
     SNAPSHOT_FILE,
@@ -37,6 +38,13 @@ def write_report(
 ) -> tuple[Path, ...]:
     """Write the report of ``result`` dated ``day`` (default: the check's today) and the indexes."""
     day = day or result.config.today
+    # two runs at once would each write an index without the other's folder: they take turns
+    with locked(output_dir):
+        remove_stale_temporaries(output_dir)
+        return _write_report(result, output_dir, day)
+
+
+def _write_report(result: CheckResult, output_dir: Path, day: date) -> tuple[Path, ...]:
     directory = output_dir / day.isoformat()
     others = [r for r in load_reports(output_dir) if r.date != day]  # today's is replaced
     earlier = [r for r in others if r.date < day]
@@ -52,9 +60,11 @@ def write_report(
         (directory / REPORT_FILE, render_report_dict(report)),
     )
     written = []
-    for path, text in outputs:
-        write_atomic(path, text)
-        written.append(path)
+    # built beside and swapped in whole: never today's new HTML beside yesterday's JSON
+    with staged_folder(directory) as stage:
+        for path, text in outputs:
+            write_new(stage / path.name, text)
+            written.append(path)
     reports = sorted((*others, this), key=lambda r: r.date)
     for path, text in (
         (output_dir / "index.html", render_index_html(reports)),

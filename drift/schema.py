@@ -235,10 +235,14 @@ class Snapshot:
     @classmethod
     def from_json(cls, text: str) -> Snapshot:
         """Raises ValueError("not a drift snapshot: <why>") for anything else."""
+        from drift.schemas import validate_snapshot
+
         try:
             data = json.loads(text)
-            if not isinstance(data, dict) or "snapshot" not in data:
-                raise ValueError("no 'snapshot' key")
+        except ValueError as exc:
+            raise ValueError(f"not a drift snapshot: {exc}") from None
+        validate_snapshot(data)  # its published JSON Schema: versions, keys and types
+        try:
             return from_jsonable(cls, data["snapshot"])
         except (ValueError, TypeError) as exc:  # bad JSON, unknown or missing fields
             raise ValueError(f"not a drift snapshot: {exc}") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import textwrap
 from collections.abc import Callable, Iterator
 from itertools import groupby
@@ -15,6 +16,7 @@ from drift.connection import redact_url
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
 from drift.render.nextstep import NextStep
+from drift.terminal import printable
 
 if TYPE_CHECKING:
     from drift.api import CheckResult
@@ -63,25 +65,38 @@ def render_text(result: CheckResult, *, verbose: bool = False) -> str:
     """The report with ANSI styles (click strips them when stdout is not a terminal).
 
     Expected drift is summed up per expectation entry; ``verbose`` lists each mismatch."""
-    return "\n".join(_lines(result, color=True, verbose=verbose)) + "\n"
+    return _terminal_lines(lambda style: _lines(result, style, verbose), color=True)
 
 
 def render_text_plain(result: CheckResult, *, verbose: bool = False) -> str:
-    return "\n".join(_lines(result, color=False, verbose=verbose)) + "\n"
+    return _terminal_lines(lambda style: _lines(result, style, verbose), color=False)
 
 
 def verdict_line(result: CheckResult) -> str:
     """The report's last line, plain: what a CI log shows after ``check -o`` or ``report``."""
-    return _verdict(result, lambda text, **_: text)
+    return printable(_verdict(result, lambda text, **_: text))
+
+
+def _terminal_lines(lines: Callable[[Style], Iterator[str]], color: bool) -> str:
+    """The one place names reach the terminal: every line with its control characters
+    escaped (a name's ESC, bell, \\r or \\n), then drift's own styles put back in.
+
+    ``style`` marks its codes with a token made for this call, which no name can hold.
+    """
+    token = f"\ue000{secrets.token_hex(8)}\ue001"
+
+    def style(text: str, **kw: Any) -> str:
+        if not color:
+            return text
+        return click.style(printable(text), **kw).replace("\x1b", token)
+
+    return "".join(printable(line).replace(token, "\x1b") + "\n" for line in lines(style))
 
 
 Style = Callable[..., str]
 
 
-def _lines(result: CheckResult, color: bool, verbose: bool = False) -> Iterator[str]:
-    def style(text: str, **kw: Any) -> str:
-        return click.style(text, **kw) if color else text
-
+def _lines(result: CheckResult, style: Style, verbose: bool = False) -> Iterator[str]:
     cls = result.classification
     version = (
         f" (PostgreSQL {result.database.server_version})" if result.database.server_version else ""
@@ -220,11 +235,12 @@ def render_explanation(finding: Finding, step: NextStep | None = None) -> str:
     lines.append(("rule", m.rule or "-"))
     lines.append(("hint", m.hint or "-"))
     width = max(len(k) for k, _ in lines)
-    text = "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
+    text = _terminal_lines(lambda style: (f"{k + ':':<{width + 1}} {v}" for k, v in lines),
+                           color=False)
     if step is not None:
         text += "\nnext step, the operation `drift plan` writes for it:\n"
         text += textwrap.indent(step.operation, "    ") + "\n"
         if finding.status is Status.UNEXPECTED:
             text += "\nor accept it: add to the expectations file's `expected:` list\n"
-            text += textwrap.indent(step.accept, "    ")
+            text += textwrap.indent(printable(step.accept), "    ")
     return text

@@ -76,14 +76,22 @@ def test_load_a_good_file(tmp_path: Path) -> None:
         "public.odds.price", "type", None, f"{path}:16")
 
 
-def test_empty_file_expects_nothing(tmp_path: Path) -> None:
-    assert load_expectations(write(tmp_path, "")) == ExpectationsFile(
+@pytest.mark.parametrize("text", ["", "# nothing yet\n"])
+def test_an_empty_file_is_an_error(tmp_path: Path, text: str) -> None:
+    # an empty file is a mistake (a truncated write, the wrong file), not "expect nothing"
+    with pytest.raises(DriftError, match=r"expectations.yaml:1: the file is empty"):
+        load_expectations(write(tmp_path, text))
+
+
+def test_explicitly_empty_lists_expect_nothing(tmp_path: Path) -> None:
+    assert load_expectations(write(tmp_path, "expected: []\n")) == ExpectationsFile(
         (), (), tmp_path / "expectations.yaml")
 
 
 @pytest.mark.parametrize(("text", "message"), [
     ("expected:\n  - path: a\n    reason: a: b\n",
-     r":3: YAML syntax error: mapping values are not allowed here$"),
+     # libyaml says "in this context", PyYAML's Python parser "here"
+     r":3: YAML syntax error: mapping values are not allowed (here|in this context)$"),
     ("expected:\n  - path: a\n    reasn: typo\n",
      r":3: unknown key 'reasn' in expected entry \(allowed: path, object_type, change, attribute,"),
     ("expectd: []\n", r":1: unknown key 'expectd' in the file \(allowed: phases, expected\)"),
