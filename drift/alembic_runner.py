@@ -379,6 +379,11 @@ def staged_revisions(plan: Plan, env: AlembicEnvironment, *,
                                                process_revision_directives=directives)
             except util.CommandError as exc:
                 raise DriftError(f"alembic: {exc}") from None
+            except DriftError:
+                raise
+            except (Exception, SystemExit) as exc:  # env.py is user code: any failure
+                raise DriftError(f"{env.env_py} failed (offline, writing the revisions): "
+                                 f"{type(exc).__name__}: {first_line(exc)}") from None
             for script in scripts if isinstance(scripts, list) else [scripts]:
                 assert script is not None
                 by_id[script.revision] = Path(script.path)
