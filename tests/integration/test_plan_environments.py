@@ -520,3 +520,29 @@ def test_a_failed_verify_leaves_no_revision(project: Project) -> None:
     again = project.plan()
     assert again.exit_code == 1, again.output
     assert project.versions() == ["0001_initial.py"]
+
+
+def test_env_py_failing_offline_is_a_one_line_error(project: Project) -> None:
+    migrations = _init(project.root, "generic")
+    _edit(migrations / "env.py", "config = context.config\n",
+          "config = context.config\nimport os\nos.environ['APP_SECRET_NOT_SET']\n")
+    result = project.plan()
+    assert result.exit_code == 2, result.output
+    assert "failed (offline, writing the revisions): KeyError" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert project.versions() == ["0001_initial.py"]
+
+
+def test_an_extension_the_models_need_is_created_by_the_first_revision(
+        project: Project) -> None:
+    _vector_project(project)
+    # the live database has neither the extension nor the table: the revision creates both
+    execute_script(project.live, "DROP TABLE items; DROP EXTENSION vector;")
+    result = project.plan()
+    assert result.exit_code == 0, result.output
+    assert "Verdict: converged" in result.output
+    [revision] = project.root.rglob("versions/*.py")
+    text = revision.read_text(encoding="utf-8")
+    upgrade = text.split("def upgrade", 1)[1]
+    assert upgrade.index("CREATE EXTENSION IF NOT EXISTS \"vector\"") < upgrade.index(
+        "op.create_table('items'"), text
