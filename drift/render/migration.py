@@ -39,6 +39,7 @@ from drift.errors import DriftError
 from drift.files import write_new
 from drift.plan import Plan, Revision
 from drift.plan.steps import Hazard, HazardKind, Step
+from drift.render import revision_ops  # noqa: F401  (registers safe renderers)
 from drift.render.filters import md_cell, md_code
 
 if TYPE_CHECKING:
