@@ -12,7 +12,10 @@ Revisions are created by ``alembic.command.revision`` with
 by ``head``), running the environment in offline mode (``revision_environment``
 and ``sql``), so no connection is opened. Alembic writes them into a temporary
 version location; drift then moves each file into the migrations' versions
-folder with ``write_new``, which never overwrites.
+folder with ``write_new``, which never overwrites. Before Alembic writes, each
+rendered body, and before a file is moved, its whole text, passes the gate of
+``revision_gate`` (only drift's own kind of code); a rejected revision is a bug,
+and nothing is written.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alembic import command, util
+from alembic.autogenerate import render_python_code
 from alembic.autogenerate.api import AutogenContext
 from alembic.autogenerate.render import render_op, renderers
 from alembic.config import Config
 from alembic.operations import ops
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from drift.errors import DriftError
@@ -41,6 +46,7 @@ from drift.plan import Plan, Revision
 from drift.plan.steps import Hazard, HazardKind, Step
 from drift.render import revision_ops  # noqa: F401  (registers safe renderers)
 from drift.render.filters import md_cell, md_code
+from drift.render.revision_gate import check_body, check_revision
 
 if TYPE_CHECKING:
     from drift.plan.run import PlanOutcome
@@ -165,6 +171,8 @@ def migration_script(revision: Revision, rev_id: str, head: str | None,
 
 
 OFFLINE_URL = "postgresql+psycopg2://"
+# renders a body as the revision will hold it, without the environment (nor a connection)
+_RENDER_CONTEXT = MigrationContext.configure(dialect_name="postgresql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +268,11 @@ def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
             heads = [start, *ids[:-1]]
             scripts[:] = [migration_script(r, rid, head, tmp)
                           for r, rid, head in zip(plan.revisions, ids, heads, strict=True)]
+            # the bodies are checked before Alembic writes (and imports) any file
+            for script in scripts:
+                for body in (script.upgrade_ops, script.downgrade_ops):
+                    check_body(render_python_code(body, migration_context=_RENDER_CONTEXT),
+                               f"revision {script.rev_id}")
 
         by_id: dict[str, Path] = {}
         if plan.revisions:
@@ -277,9 +290,12 @@ def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
             if (target / source.name).exists():
                 raise DriftError(f"{target / source.name} already exists; drift never "
                                  "overwrites it")
+        texts = {rid: source.read_text(encoding="utf-8") for _, rid, source in pending}
+        for _, rid, source in pending:
+            check_revision(texts[rid], source.name)
         for r, rid, source in pending:
             path = target / source.name
-            write_new(path, source.read_text(encoding="utf-8"))
+            write_new(path, texts[rid])
             written.append(WrittenRevision(r.key, rid, path))
     return WriteResult(start, tuple(written))
 

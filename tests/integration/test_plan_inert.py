@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from plan_case import init_migrations, plan_case
 
+from drift.errors import DriftError
 from drift.plan import PlanOptions
 
 INJECTED_TABLE = "x',__import__('os').system('touch pwned'),'"
@@ -53,3 +54,18 @@ def test_quotes_in_table_and_schema_names_of_comment_operations(
         compile(source, "revision", "exec")
     assert case.report.converged, case.report
     assert case.report.downgrade_ran and case.report.downgrade_differences == ()
+
+
+def test_a_revision_the_gate_rejects_is_not_written(run_sql, database_url: str,
+                                                    tmp_path: Path) -> None:
+    run_sql("CREATE TABLE t (id integer PRIMARY KEY)")
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("name", sa.Text))
+    migrations = init_migrations(tmp_path / "migrations")
+    # a template that makes every revision run code when it is loaded
+    mako = migrations / "script.py.mako"
+    mako.write_text(mako.read_text(encoding="utf-8") + "\nprint('loaded')\n", encoding="utf-8")
+    with pytest.raises(DriftError, match="bug in drift, nothing was written"):
+        plan_case(database_url, md, ("public",), migrations)
+    assert list((migrations / "versions").iterdir()) == []
