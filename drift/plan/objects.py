@@ -31,7 +31,9 @@ from drift.compare.definitions import (
 from drift.compare.registry import TablePair, synthetic_names
 from drift.normalize import split_qualified
 
-DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
+# paramstyle "named": with psycopg2's "pyformat" the preparer doubles every % of a name and
+# literal, and op.execute() doubles them again when it runs the text ("p%%" for "p%")
+DIALECT = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
 _PREPARER = DIALECT.identifier_preparer
 _LITERAL = sa.String().literal_processor(DIALECT)  # type: ignore[no-untyped-call]
 
