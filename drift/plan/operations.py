@@ -24,9 +24,11 @@ from drift.mismatch import Change, Finding, Mismatch, ObjectType
 from drift.plan import ddl
 from drift.plan.objects import (
     EnumIndex,
+    Named,
     UnsupportedType,
     constraint_name,
     enum_index,
+    final,
     index_elements,
     index_kwargs,
     sa_column,
@@ -131,7 +133,8 @@ def create_index_op(schema: str, table: s.Table, index: s.Index, name: str | Non
     kw = index_kwargs(index)
     if concurrently:
         kw["postgresql_concurrently"] = True
-    return ops.CreateIndexOp(name or index.name, table.name, index_elements(index),
+    named = name or index.name
+    return ops.CreateIndexOp(final(named) if named else None, table.name, index_elements(index),
                              schema=schema, unique=index.unique, **kw)
 
 
@@ -187,17 +190,21 @@ _DROP_KINDS = {
 }
 
 
+def _named(table: s.Table, record: Named, name: str | None) -> str:
+    return final(name) if name else constraint_name(table, record)
+
+
 def _constraint_op(kind: ObjectType, schema: str, table: s.Table, record: object,
                    name: str | None) -> ops.MigrateOperation:
     if isinstance(record, s.PrimaryKey):
-        return ops.CreatePrimaryKeyOp(name or constraint_name(table, record), table.name,
+        return ops.CreatePrimaryKeyOp(_named(table, record, name), table.name,
                                       list(record.columns), schema=schema)
     if isinstance(record, s.UniqueConstraint):
         kw = {"postgresql_nulls_not_distinct": True} if record.nulls_not_distinct else {}
-        return ops.CreateUniqueConstraintOp(name or constraint_name(table, record), table.name,
+        return ops.CreateUniqueConstraintOp(_named(table, record, name), table.name,
                                             list(record.columns), schema=schema, **kw)
     if isinstance(record, s.CheckConstraint):
-        return ops.CreateCheckConstraintOp(name or constraint_name(table, record), table.name,
+        return ops.CreateCheckConstraintOp(_named(table, record, name), table.name,
                                            sa.text(record.expression), schema=schema)
     if isinstance(record, s.Index):
         return create_index_op(schema, table, record, name)
