@@ -284,7 +284,8 @@ def demo(ctx: click.Context, /, output_dir: Path, keep: bool) -> None:
 @pipeline_options
 @click.option("--migrations", type=click.Path(file_okay=False, path_type=Path),
               default=Path("migrations"), show_default=True,
-              help="The Alembic environment (its alembic.ini, or the one beside it, is read).")
+              help="The Alembic environment: the folder of its env.py (its alembic.ini, or the one "
+              "beside it, is read) or of its alembic.ini.")
 @click.option("--allow-destructive", is_flag=True,
               help="Enable the drops of objects the models do not declare (else commented out).")
 @click.option("--expected-only", is_flag=True, help="Leave unexpected drift out of the plan.")
@@ -295,10 +296,16 @@ def demo(ctx: click.Context, /, output_dir: Path, keep: bool) -> None:
               "there and dropped); default: an embedded PostgreSQL.")
 @click.option("--downgrade", is_flag=True, help="With --verify, also downgrade back to the start.")
 @click.option("--summary", "summary_path", type=_PATH, help="Also write the summary as Markdown.")
+@click.option("--message", help="The revisions' title (after it, the phase's, when "
+              "there are several).")
+@click.option("--env-var", "env_vars", multiple=True, metavar="NAME", help="With --verify, "
+              "another variable env.py reads its database URL from: pointed at the scratch "
+              "database while env.py runs, like DATABASE_URL and DRIFT_DATABASE_URL.")
 @click.pass_context
 def plan(ctx: click.Context, /, migrations: Path, allow_destructive: bool, expected_only: bool,
          phase: int | None, verify: bool, scratch_url: str | None, downgrade: bool,
-         summary_path: Path | None, **options: Any) -> None:
+         summary_path: Path | None, message: str | None, env_vars: tuple[str, ...],
+         **options: Any) -> None:
     """Write Alembic revisions, one per phase, that bring the database to the models."""
     from drift.plan import PlanOptions
     from drift.plan.run import run_plan
@@ -306,7 +313,8 @@ def plan(ctx: click.Context, /, migrations: Path, allow_destructive: bool, expec
 
     result = run_pipeline(config_from_options(**options))
     outcome = run_plan(result, migrations, PlanOptions(allow_destructive, expected_only, phase),
-                       verify=verify, scratch_url=scratch_url, downgrade=downgrade)
+                       verify=verify, scratch_url=scratch_url, downgrade=downgrade,
+                       message=message, env_vars=env_vars)
     click.echo(render_plan_summary(outcome), nl=False)
     if summary_path is not None:
         emit(render_plan_summary(outcome, "markdown"), summary_path)

@@ -16,7 +16,7 @@ from drift.expectations import ExpectationsFile, classify
 from drift.plan import Plan, PlanOptions, build_plan
 from drift.plan.verify import VerifyReport, verify_plan
 from drift.reflect import reflect_snapshot
-from drift.render.migration import WriteResult, write_revisions
+from drift.alembic_runner import WriteResult, write_revisions
 
 
 @dataclass
