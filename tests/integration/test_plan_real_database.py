@@ -64,3 +64,54 @@ def test_a_naming_convention_in_env_py_does_not_rename_existing_names(
     assert "op.drop_index(op.f('t_code_idx')" in source
     assert case.report.converged, case.report
     assert case.report.downgrade_ran and case.report.downgrade_differences == ()
+
+
+# expressions as the models write them and as PostgreSQL deparses them: one of each rewrite
+# the normaliser makes (drift/sqlexpr), over the columns of EXPRESSION_TABLE
+EXPRESSIONS = [
+    "COALESCE(a, b)", "greatest(a, b)", "least(a, 1)", "nullif(a, 0)", "lower(name)",
+    "position('x' in name)", "substring(name from 2 for 3)", "trim(name)",
+    "trim(leading 'x' from name)", "extract(year from at)", "at::date", "name || 'x'",
+    "a between 1 and 5", "name like 'a%'", "name not ilike 'a%'", "a in (1, 2)",
+    "a not in (1, 2)", "(a = ANY (ARRAY[1, 2]))", "(a <> ALL (ARRAY[1, 2]))",
+    "CASE WHEN a > 0 THEN 1 ELSE 0 END", "CASE a WHEN 1 THEN 'one' END", "left(name, 2)",
+    "date_trunc('day', at)", '"Mixed" + 1', "a is not null", "not (a > 1)", "-a",
+    "current_date", "tags[1]", "row(a, b)", "a is distinct from b", "(name)::text = 'x'::text",
+    "upper((name)::text)", "a % 2", "a ^ 2", "(a + b) * 2", "at > now()",
+    "CURRENT_TIMESTAMP", "transaction_timestamp()", "localtimestamp", "current_user",
+    "'5'::integer + a", "a = -1", "name ~ '^x'", "tags @> ARRAY['x']", "(a)::numeric(10,2)",
+    "lower(name) = 'x' AND (a > 0 OR b IS NULL)", "at > now() - interval '1 day'",
+    "(a)::text = '1'", "at::date = current_date", "name::varchar(3)",
+]
+EXPRESSION_TABLE = ('CREATE TABLE e (a integer, b integer, name text, at timestamptz, '
+                    'tags text[], "Mixed" integer)')
+
+
+def test_each_canonical_expression_runs_on_postgresql(run_sql, engine: sa.Engine) -> None:
+    from drift.normalize import canonical_expression
+
+    run_sql(EXPRESSION_TABLE)
+    failed = []
+    with engine.connect() as conn:
+        for text in EXPRESSIONS:
+            canonical = canonical_expression(text)
+            try:
+                with conn.begin_nested():
+                    conn.exec_driver_sql(f"SELECT {canonical} FROM e".replace("%", "%%"))
+            except sa.exc.DBAPIError as exc:
+                failed.append(f"{text} -> {canonical}: {str(exc.orig).splitlines()[0]}")
+    assert failed == []
+
+
+def test_an_expression_index_on_coalesce_is_created_as_postgresql_accepts_it(
+        run_sql, database_url: str, tmp_path: Path) -> None:
+    run_sql("CREATE TABLE t (id integer PRIMARY KEY, a integer, b integer, name text)")
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("a", sa.Integer), sa.Column("b", sa.Integer), sa.Column("name", sa.Text),
+             sa.Index("ix_t_ab", sa.func.coalesce(sa.column("a"), sa.column("b"))),
+             sa.Index("ix_t_n", sa.func.nullif(sa.func.lower(sa.column("name")), "")),
+             sa.CheckConstraint("greatest(a, b) < 100", name="ck_t_small"))
+    case = plan_case(database_url, md, ("public",), init_migrations(tmp_path / "migrations"))
+    assert case.report.converged, case.report
+    assert case.report.downgrade_ran and case.report.downgrade_differences == ()
