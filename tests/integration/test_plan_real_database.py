@@ -115,3 +115,21 @@ def test_an_expression_index_on_coalesce_is_created_as_postgresql_accepts_it(
     case = plan_case(database_url, md, ("public",), init_migrations(tmp_path / "migrations"))
     assert case.report.converged, case.report
     assert case.report.downgrade_ran and case.report.downgrade_differences == ()
+
+
+LONG_TABLE = "é" * 31 + "t"  # 63 bytes, 32 characters
+LONG_COLUMN = "ß" * 30 + "c"  # 61 bytes
+
+
+def test_names_of_a_63_byte_multibyte_table_are_truncated_as_postgresql_does(
+        run_sql, database_url: str, tmp_path: Path) -> None:
+    run_sql("CREATE TABLE parent (id integer PRIMARY KEY)")
+    md = sa.MetaData()
+    sa.Table("parent", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+    sa.Table(LONG_TABLE, md,
+             sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column(LONG_COLUMN, sa.Integer, sa.ForeignKey("parent.id"), unique=True),
+             sa.CheckConstraint(f'"{LONG_COLUMN}" > 0'))
+    case = plan_case(database_url, md, ("public",), init_migrations(tmp_path / "migrations"))
+    assert case.report.converged, case.report
+    assert case.report.downgrade_ran and case.report.downgrade_differences == ()
