@@ -133,3 +133,25 @@ def test_names_of_a_63_byte_multibyte_table_are_truncated_as_postgresql_does(
     case = plan_case(database_url, md, ("public",), init_migrations(tmp_path / "migrations"))
     assert case.report.converged, case.report
     assert case.report.downgrade_ran and case.report.downgrade_differences == ()
+
+
+def test_a_recreated_index_keeps_operator_class_order_include_and_where(
+        run_sql, database_url: str, tmp_path: Path) -> None:
+    run_sql("""CREATE TABLE t (id integer PRIMARY KEY, name text, code text, at integer);
+               CREATE INDEX ix_t_name ON t (name text_pattern_ops DESC NULLS LAST)
+                   INCLUDE (at) WHERE at > 0;
+               CREATE INDEX ix_t_lower ON t (lower(name) text_pattern_ops, code DESC)
+                   WHERE code IS NOT NULL;""")
+    md = sa.MetaData()
+    t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("name", sa.Text), sa.Column("code", sa.Text),
+                 sa.Column("at", sa.Integer))
+    # differs from the live index in its predicate only: dropped and created again
+    sa.Index("ix_t_name", t.c.name.desc().nulls_last(), postgresql_include=["at"],
+             postgresql_where=t.c.at > 1, postgresql_ops={"name": "text_pattern_ops"})
+    # not declared: dropped, and the downgrade creates it again from the live definition
+    case = plan_case(database_url, md, ("public",), init_migrations(tmp_path / "migrations"),
+                     PlanOptions(allow_destructive=True))
+    assert "text_pattern_ops" in case.sources()[0]
+    assert case.report.converged, case.report
+    assert case.report.downgrade_ran and case.report.downgrade_differences == ()
