@@ -295,8 +295,12 @@ def view_rebuild_steps(ctx: PlanContext, steps: list[Step],
                        readers: dict[tuple[str, str, str], tuple[tuple[str, str], ...]]
                        ) -> list[Step]:
     """Views reading a column whose type changes: dropped before, created again after."""
+    # a view the plan drops anyway is dropped once, and not created again
+    dropped = {(st.schema, st.record.name) for st in steps if st.kind is StepKind.DROP_VIEW
+               and not st.disabled and isinstance(st.record, s.View)}
     views = sorted({v for st in steps if st.kind is StepKind.ALTER_COLUMN_TYPE
-                    for v in readers.get((st.schema, st.table or "", st.column or ""), ())})
+                    for v in readers.get((st.schema, st.table or "", st.column or ""), ())}
+                   - dropped)
     out = []
     for schema, name in views:
         sch = ctx.models.schema(schema)

@@ -55,3 +55,24 @@ def plan_case(url: str, md: sa.MetaData, schemas: tuple[str, ...], migrations: P
                          migrations, database, models, schemas, scratch_url=url,
                          downgrade=downgrade)
     return PlanCase(plan, written, report)
+
+
+def plan_measured(url: str, md: sa.MetaData, schemas: tuple[str, ...], migrations: Path,
+                  options: PlanOptions | None = None) -> PlanCase:
+    """As ``plan_case``, with the live catalog's facts (row estimates, views reading columns)."""
+    from drift.connection import read_only_connection
+    from drift.plan import measure
+
+    models = declare_metadata(md, schemas)
+    database = reflect_snapshot(url, schemas)
+    classification = classify(compare_snapshots(models, database), ExpectationsFile((), ()),
+                              date(2026, 1, 1))
+    options = options or PlanOptions()
+    draft = build_plan(classification.findings, (), models, database, options)
+    with read_only_connection(url) as conn:
+        stats = measure(conn, draft.steps, schemas)
+    plan = build_plan(classification.findings, (), models, database, options, stats)
+    written = write_revisions(plan, migrations)
+    report = verify_plan(plan, tuple(w.rev_id for w in written.revisions), written.start,
+                         migrations, database, models, schemas, scratch_url=url, downgrade=True)
+    return PlanCase(plan, written, report)

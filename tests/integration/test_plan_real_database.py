@@ -155,3 +155,24 @@ def test_a_recreated_index_keeps_operator_class_order_include_and_where(
     assert "text_pattern_ops" in case.sources()[0]
     assert case.report.converged, case.report
     assert case.report.downgrade_ran and case.report.downgrade_differences == ()
+
+
+def test_a_view_two_steps_depend_on_is_dropped_once(run_sql, database_url: str,
+                                                    tmp_path: Path) -> None:
+    from plan_case import plan_measured
+
+    run_sql("""CREATE TABLE t (id integer PRIMARY KEY, a integer, b integer);
+               CREATE TABLE u (id integer PRIMARY KEY, c integer);
+               CREATE VIEW v AS SELECT t.a, t.b, u.c FROM t JOIN u ON u.id = t.id;""")
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("a", sa.BigInteger), sa.Column("b", sa.BigInteger))
+    sa.Table("u", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("c", sa.BigInteger))
+    # the view is not declared: its drop is planned too (enabled), and the type changes need it
+    case = plan_measured(database_url, md, ("public",), init_migrations(tmp_path / "migrations"),
+                         PlanOptions(allow_destructive=True))
+    [source] = case.sources()
+    upgrade = source.split("def downgrade")[0]
+    assert upgrade.count('DROP VIEW "public"."v"') == 1, upgrade
+    assert case.report.converged, case.report
