@@ -69,3 +69,43 @@ def test_a_revision_the_gate_rejects_is_not_written(run_sql, database_url: str,
     with pytest.raises(DriftError, match="bug in drift, nothing was written"):
         plan_case(database_url, md, ("public",), migrations)
     assert list((migrations / "versions").iterdir()) == []
+
+
+# quotes, backslashes, %, triple quotes, newlines, non-ASCII, ":name", a 63-byte multibyte name
+HOSTILE_SCHEMA = "it's \\ 100% :s"
+HOSTILE_TABLES = ['t"""\nopen("pwned", "w")\n"""', "é" * 31 + "t", "o'brien\\'); open('pwned', 'w') #"]
+HOSTILE_COLUMN = "c'''%s\r\nx\u2028"
+HOSTILE_CHECK = "ck') or open('pwned','w') #"
+HOSTILE_COMMENT = "'''\"\"\" \\x00 %(x)s\nopen('pwned', 'w')"
+
+
+def test_hostile_names_are_planned_verified_and_downgraded(
+        run_sql, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drift.render.revision_gate import check_revision
+
+    monkeypatch.chdir(tmp_path)
+    schema = quote_ident(HOSTILE_SCHEMA).replace("%", "%%")
+    old = quote_ident(HOSTILE_TABLES[2]).replace("%", "%%")
+    run_sql(f"CREATE SCHEMA {schema}; CREATE TABLE {schema}.{old} (id integer PRIMARY KEY);")
+    md = sa.MetaData()
+    for name in HOSTILE_TABLES[:2]:
+        sa.Table(name, md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column(HOSTILE_COLUMN, sa.Integer, unique=True, comment=HOSTILE_COMMENT),
+                 sa.CheckConstraint(f"{quote_ident(HOSTILE_COLUMN)} > 0", name=HOSTILE_CHECK),
+                 schema=HOSTILE_SCHEMA, comment=HOSTILE_COMMENT)
+    sa.Table(HOSTILE_TABLES[2], md,
+             sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column(HOSTILE_COLUMN, sa.Text, comment=HOSTILE_COMMENT),
+             schema=HOSTILE_SCHEMA, comment=HOSTILE_COMMENT)
+    sa.Table(HOSTILE_TABLES[2], md,
+             sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column(HOSTILE_COLUMN, sa.Text), schema="public")
+    case = plan_case(database_url, md, ("public", HOSTILE_SCHEMA),
+                     init_migrations(tmp_path / "migrations"))
+    for written, source in zip(case.written.revisions, case.sources(), strict=True):
+        check_revision(source, written.path.name)
+        for name in (HOSTILE_SCHEMA, *HOSTILE_TABLES, HOSTILE_COLUMN, HOSTILE_CHECK):
+            assert repr(name) in source
+    assert case.report.converged, case.report
+    assert case.report.downgrade_ran and case.report.downgrade_differences == ()
+    assert not (tmp_path / "pwned").exists()
