@@ -283,8 +283,13 @@ def steps_for(ctx: PlanContext, finding: Finding) -> list[Step]:
                                 f"{m.change.value.replace('_', ' ')}")]
     steps = build(ctx, finding)
     destructive = m.change is Change.ONLY_IN_DATABASE
+    # an unconfirmed rename: the add and the drop move no data, which the revision must say
+    hint = (Hazard(HazardKind.DATA_LOSS, f"{m.hint}: if {m.path!r} was renamed, this "
+                   "add/drop does not move its data; confirm the rename to plan it as one"),
+            ) if m.hint else ()
     return [dataclasses.replace(st, finding_id=m.id, path=m.path,
-                                destructive=destructive or st.destructive) for st in steps]
+                                destructive=destructive or st.destructive,
+                                hazards=hint + st.hazards) for st in steps]
 
 
 def object_name(m: Mismatch) -> str:

@@ -73,7 +73,8 @@ def test_a_revision_the_gate_rejects_is_not_written(run_sql, database_url: str,
 
 # quotes, backslashes, %, triple quotes, newlines, non-ASCII, ":name", a 63-byte multibyte name
 HOSTILE_SCHEMA = "it's \\ 100% :s"
-HOSTILE_TABLES = ['t"""\nopen("pwned", "w")\n"""', "é" * 31 + "t", "o'brien\\'); open('pwned', 'w') #"]
+HOSTILE_TABLES = ['t"""\nopen("pwned", "w")\n"""', "é" * 31 + "t",
+                  "o'brien\\'); open('pwned', 'w') #"]
 HOSTILE_COLUMN = "c'''%s\r\nx\u2028"
 HOSTILE_CHECK = "ck') or open('pwned','w') #"
 HOSTILE_COMMENT = "'''\"\"\" \\x00 %(x)s\nopen('pwned', 'w')"
@@ -109,3 +110,21 @@ def test_hostile_names_are_planned_verified_and_downgraded(
     assert case.report.converged, case.report
     assert case.report.downgrade_ran and case.report.downgrade_differences == ()
     assert not (tmp_path / "pwned").exists()
+
+
+def test_an_unconfirmed_rename_is_marked_as_data_loss_in_the_revision(
+        run_sql, database_url: str, tmp_path: Path) -> None:
+    run_sql("CREATE TABLE t (id integer PRIMARY KEY, old_name text)")
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("new_name", sa.Text))
+    case = plan_case(database_url, md, ("public",), init_migrations(tmp_path / "migrations"),
+                     PlanOptions(allow_destructive=True))
+    [source] = case.sources()
+    upgrade = source.split("def downgrade")[0].splitlines()
+    add = next(i for i, line in enumerate(upgrade) if "op.add_column('t'" in line)
+    drop = next(i for i, line in enumerate(upgrade) if "op.drop_column('t', 'old_name'" in line)
+    for at in (add, drop):
+        assert any(line.strip().startswith("# HAZARD (data_loss): possibly renamed")
+                   for line in upgrade[at - 3:at]), upgrade
+    assert case.report.converged, case.report
