@@ -22,7 +22,6 @@ import contextlib
 import io
 import os
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,8 +34,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from drift.connection import make_engine, redact_url
-from drift.embedded import create_database, drop_database, embedded_postgres
+from drift.connection import make_engine
 from drift.errors import DriftError, first_line
 from drift.files import write_new
 from drift.plan import Plan
@@ -48,9 +46,26 @@ from drift.scratch_guard import (
     fresh_imports,
     only_scratch,
     protected_versions,
+    scratch_database,
     scratch_environment,
     version_of,
 )
+
+__all__ = [
+    "SAFE_ENV_PY",
+    "AlembicEnvironment",
+    "MigrationError",
+    "StagedRevisions",
+    "WriteResult",
+    "WrittenRevision",
+    "init_environment",
+    "load_config",
+    "open_environment",
+    "publish",
+    "scratch_database",
+    "staged_revisions",
+    "write_revisions",
+]
 
 OFFLINE_URL = "postgresql+psycopg2://"
 # renders a body as the revision will hold it, without the environment (nor a connection)
@@ -374,6 +389,11 @@ def staged_revisions(plan: Plan, env: AlembicEnvironment, *,
                                                process_revision_directives=directives)
             except util.CommandError as exc:
                 raise DriftError(f"alembic: {exc}") from None
+            except DriftError:
+                raise
+            except (Exception, SystemExit) as exc:  # env.py is user code: any failure
+                raise DriftError(f"{env.env_py} failed (offline, writing the revisions): "
+                                 f"{type(exc).__name__}: {first_line(exc)}") from None
             for script in scripts if isinstance(scripts, list) else [scripts]:
                 assert script is not None
                 by_id[script.revision] = Path(script.path)
@@ -417,49 +437,3 @@ def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
     """Write one revision per planned revision, chained to the current head; never overwrite."""
     with staged_revisions(plan, open_environment(migrations), rev_ids=rev_ids) as staged:
         return publish(staged)
-
-
-@contextlib.contextmanager
-def scratch_database(scratch_url: str | None, *,
-                     extensions: Sequence[str] = ()) -> Iterator[str]:
-    """A fresh database for the block, on the given server or on an embedded one, with the
-    extensions given (exit 2, naming the extension, where the server does not have one)."""
-    if scratch_url is None:
-        with embedded_postgres() as server:
-            url = server.create_database()
-            _create_extensions(url, extensions, "the embedded PostgreSQL")
-            yield url
-        return
-    name = f"drift_verify_{uuid.uuid4().hex[:12]}"
-    try:
-        url = create_database(scratch_url, name)
-    except sa.exc.DBAPIError as exc:
-        raise DriftError(f"cannot create a scratch database: {first_line(exc)}") from None
-    try:
-        _create_extensions(url, extensions, redact_url(scratch_url))
-        yield url
-    finally:
-        drop_database(scratch_url, name)
-
-
-def _create_extensions(url: str, extensions: Sequence[str], server: str) -> None:
-    if not extensions:
-        return
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            available = set(conn.execute(sa.text(
-                "SELECT name FROM pg_available_extensions")).scalars())
-            missing = sorted(set(extensions) - available)
-            if missing:
-                raise DriftError(
-                    f"the scratch server ({server}) has no extension {', '.join(missing)}, "
-                    "which the live database uses: pass --scratch-url of a server that has it")
-            quote = conn.dialect.identifier_preparer.quote
-            for name in sorted(set(extensions)):
-                conn.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {quote(name)}")
-    except sa.exc.DBAPIError as exc:
-        raise DriftError(f"cannot create the extensions on the scratch database: "
-                         f"{first_line(exc)}") from None
-    finally:
-        engine.dispose()

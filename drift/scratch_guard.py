@@ -1,4 +1,5 @@
-"""Keeps a user's ``env.py`` on the scratch database while drift runs it.
+"""The scratch database: created with the live database's extensions, and the only one a
+user's ``env.py`` reaches while drift runs it.
 
 Three guards, used by ``drift.alembic_runner`` around every online command:
 
@@ -20,6 +21,7 @@ import contextlib
 import os
 import sys
 import sysconfig
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +33,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from drift.connection import parse_url, read_only_connection, redact_url
-from drift.errors import DriftError
+from drift.connection import make_engine, parse_url, read_only_connection, redact_url
+from drift.embedded import create_database, drop_database, embedded_postgres
+from drift.errors import DriftError, first_line
 
 # the variables real projects read their database URL from
 DEFAULT_ENV_VARS = ("DATABASE_URL", "DRIFT_DATABASE_URL")
@@ -144,7 +147,8 @@ def _fresh_imports() -> Iterator[None]:
     finally:
         for name in set(sys.modules) - before:
             file = getattr(sys.modules[name], "__file__", None)
-            if file and not str(Path(file).resolve()).startswith(installed):
+            ours = name == "drift" or name.startswith("drift.")
+            if file and not ours and not str(Path(file).resolve()).startswith(installed):
                 del sys.modules[name]
 
 
@@ -186,3 +190,52 @@ def check_protected(before: Mapping[str, tuple[str, ...]]) -> None:
                              f"{', '.join(was) or 'base'} to {', '.join(now) or 'base'} while "
                              "env.py ran: it migrated that database, not the scratch one; "
                              "see README, 'A safe env.py'")
+
+
+# ---------------------------------------------------------------- the scratch database
+
+
+@contextlib.contextmanager
+def scratch_database(scratch_url: str | None, *,
+                     extensions: Sequence[str] = ()) -> Iterator[str]:
+    """A fresh database for the block, on the given server or on an embedded one, with the
+    extensions given (exit 2, naming the extension, where the server does not have one)."""
+    if scratch_url is None:
+        with embedded_postgres() as server:
+            url = server.create_database()
+            _create_extensions(url, extensions, "the embedded PostgreSQL")
+            yield url
+        return
+    name = f"drift_verify_{uuid.uuid4().hex[:12]}"
+    try:
+        url = create_database(scratch_url, name)
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"cannot create a scratch database: {first_line(exc)}") from None
+    try:
+        _create_extensions(url, extensions, redact_url(scratch_url))
+        yield url
+    finally:
+        drop_database(scratch_url, name)
+
+
+def _create_extensions(url: str, extensions: Sequence[str], server: str) -> None:
+    if not extensions:
+        return
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            available = set(conn.execute(sa.text(
+                "SELECT name FROM pg_available_extensions")).scalars())
+            missing = sorted(set(extensions) - available)
+            if missing:
+                raise DriftError(
+                    f"the scratch server ({server}) has no extension {', '.join(missing)}, "
+                    "which the live database uses: pass --scratch-url of a server that has it")
+            quote = conn.dialect.identifier_preparer.quote
+            for name in sorted(set(extensions)):
+                conn.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {quote(name)}")
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"cannot create the extensions on the scratch database: "
+                         f"{first_line(exc)}") from None
+    finally:
+        engine.dispose()

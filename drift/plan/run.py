@@ -24,6 +24,7 @@ from drift.connection import read_only_connection, redact_url
 from drift.errors import DriftError
 from drift.files import write_atomic
 from drift.plan import Plan, PlanOptions, plan_result
+from drift.plan.extensions import needed_extensions, with_extensions
 from drift.plan.verify import VerifyReport, verify_plan
 from drift.render.migration import render_plan_summary, verify_lines
 from drift.sql import query
@@ -78,6 +79,8 @@ def run_plan(
             plan = plan_result(result, options, conn)
     else:
         plan = plan_result(result, options)
+    if live:
+        plan = with_extensions(plan, set(needed_extensions(result.models)) - set(extensions))
     plan = titled(plan, message)
     with staged_revisions(plan, env, rev_ids=rev_ids, at=at) as staged:
         report = None

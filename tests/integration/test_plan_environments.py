@@ -182,6 +182,22 @@ def test_async_template(project: Project) -> None:
     _untouched(project, before)
 
 
+def test_async_template_with_the_cookbook_connection_lines(project: Project) -> None:
+    # the async template given Alembic's cookbook lines: the handed connection is used and
+    # its own engine (to production, from alembic.ini) is never built
+    from drift.alembic_runner import SAFE_ENV_PY
+
+    migrations = _init(project.root, "async")
+    _set_ini_url(project.root, project.production.replace("+psycopg2", "+asyncpg"))
+    lines = "\n".join(SAFE_ENV_PY.splitlines()[1:]) + "\n"
+    _edit(migrations / "env.py", '    """Run migrations in \'online\' mode."""\n',
+          '    """Run migrations in \'online\' mode."""\n' + lines)
+    assert "asyncio.run(run_async_migrations())" in (migrations / "env.py").read_text()
+    before = _production_schema(project)
+    _converged(project, project.plan())
+    _untouched(project, before)
+
+
 def test_env_py_reading_database_url(project: Project) -> None:
     migrations = _init(project.root, "generic")
     _edit(migrations / "env.py", "config = context.config\n",
@@ -412,3 +428,121 @@ def test_env_py_ignoring_every_url_is_refused(project: Project) -> None:
     assert "refused before it connected" in result.output
     assert project.versions() == ["0001_initial.py"]
     _untouched(project, before)
+
+
+VECTOR_MODELS = '''
+import sqlalchemy as sa
+from sqlalchemy.types import UserDefinedType
+
+
+class Vector(UserDefinedType):
+    cache_ok = True
+
+    def __init__(self, dim):
+        self.dim = dim
+
+    def get_col_spec(self, **kw):
+        return f"vector({self.dim})"
+
+
+metadata = sa.MetaData()
+sa.Table(
+    "items", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("embedding", Vector(3)),
+    sa.Index("ix_items_embedding", "embedding", postgresql_using="hnsw",
+             postgresql_ops={"embedding": "vector_cosine_ops"}),
+)
+'''
+
+
+def _vector_project(project: Project) -> None:
+    _init(project.root, "generic")
+    (project.migrations / "versions" / "0001_initial.py").unlink()
+    module = project.models.split(":")[0]
+    (project.root / f"{module}.py").write_text(VECTOR_MODELS, encoding="utf-8")
+    execute_script(project.live, "DROP TABLE alembic_version; CREATE EXTENSION vector;"
+                   "CREATE TABLE items (id integer PRIMARY KEY, embedding vector(3));")
+
+
+def test_an_extension_of_the_live_database_is_created_on_the_scratch(project: Project) -> None:
+    _vector_project(project)
+    result = project.plan()
+    assert result.exit_code == 0, result.output
+    assert "Verdict: converged" in result.output
+    assert "downgrade: ran, back to the start" in result.output
+    [revision] = project.root.rglob("versions/*.py")
+    text = revision.read_text(encoding="utf-8")
+    assert '"embedding" vector_cosine_ops' in text and "hnsw" in text, text
+
+
+def test_an_extension_the_scratch_server_lacks_is_refused(project: Project, pg_server) -> None:
+    # an extension the live server has and the scratch server has not: installed on the
+    # (embedded) server from a control file of its own, created, then its files removed
+    assert pg_server.embedded is not None, "needs the embedded server's extension folder"
+    import pgserver
+
+    folder = Path(pgserver.__file__).parent / "pginstall/share/postgresql/extension"
+    name = f"drift_ext_{uuid.uuid4().hex[:8]}"
+    files = [folder / f"{name}.control", folder / f"{name}--1.0.sql"]
+    files[0].write_text("default_version = '1.0'\nrelocatable = true\n", encoding="utf-8")
+    files[1].write_text("CREATE FUNCTION drift_ext_answer() RETURNS int "
+                        "LANGUAGE sql AS 'SELECT 42';\n", encoding="utf-8")
+    try:
+        execute_script(project.live, f"CREATE EXTENSION {name}")
+    finally:
+        for file in files:
+            file.unlink()
+    _init(project.root, "generic")
+    before = _production_schema(project)
+    result = project.plan()
+    assert result.exit_code == 2, result.output
+    assert f"has no extension {name}" in result.output
+    assert "--scratch-url" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert project.versions() == ["0001_initial.py"]
+    _untouched(project, before)
+
+
+def test_a_failed_verify_leaves_no_revision(project: Project) -> None:
+    # a check constraint calling a function the database does not have: the upgrade fails
+    _init(project.root, "generic")
+    module = project.models.split(":")[0]
+    (project.root / f"{module}.py").write_text(MODELS.format(naming="").replace(
+        'sa.CheckConstraint("length(code) = 3", name="code_length")',
+        'sa.CheckConstraint("no_such_function(code)", name="code_length")'), encoding="utf-8")
+    result = project.plan()
+    assert result.exit_code == 1, result.output
+    assert "FAILED" in result.output
+    assert "Nothing was written" in result.output
+    assert project.versions() == ["0001_initial.py"]
+    # and the next plan does not build on an unverified revision
+    again = project.plan()
+    assert again.exit_code == 1, again.output
+    assert project.versions() == ["0001_initial.py"]
+
+
+def test_env_py_failing_offline_is_a_one_line_error(project: Project) -> None:
+    migrations = _init(project.root, "generic")
+    _edit(migrations / "env.py", "config = context.config\n",
+          "config = context.config\nimport os\nos.environ['APP_SECRET_NOT_SET']\n")
+    result = project.plan()
+    assert result.exit_code == 2, result.output
+    assert "failed (offline, writing the revisions): KeyError" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert project.versions() == ["0001_initial.py"]
+
+
+def test_an_extension_the_models_need_is_created_by_the_first_revision(
+        project: Project) -> None:
+    _vector_project(project)
+    # the live database has neither the extension nor the table: the revision creates both
+    execute_script(project.live, "DROP TABLE items; DROP EXTENSION vector;")
+    result = project.plan()
+    assert result.exit_code == 0, result.output
+    assert "Verdict: converged" in result.output
+    [revision] = project.root.rglob("versions/*.py")
+    text = revision.read_text(encoding="utf-8")
+    upgrade = text.split("def upgrade", 1)[1]
+    assert upgrade.index("CREATE EXTENSION IF NOT EXISTS \"vector\"") < upgrade.index(
+        "op.create_table('items'"), text
