@@ -30,7 +30,9 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command, util
+from alembic.autogenerate import render_python_code
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from drift.connection import make_engine
@@ -38,6 +40,7 @@ from drift.errors import DriftError, first_line
 from drift.files import write_new
 from drift.plan import Plan
 from drift.render.migration import migration_script
+from drift.render.revision_gate import check_body, check_revision
 from drift.scratch_guard import (
     check_protected,
     driver_url,
@@ -66,6 +69,8 @@ __all__ = [
 ]
 
 OFFLINE_URL = "postgresql+psycopg2://"
+# renders a body as the revision will hold it, without the environment (nor a connection)
+_RENDER_CONTEXT = MigrationContext.configure(dialect_name="postgresql")
 # offline mode must not connect: the guard allows no database of this name
 _NOWHERE = "postgresql+psycopg2://drift-offline.invalid:1/drift_offline_never_connects"
 
@@ -388,6 +393,11 @@ def staged_revisions(plan: Plan, env: AlembicEnvironment, *,
             heads = [first, *ids[:-1]]
             scripts[:] = [migration_script(r, rid, head, tmp)  # type: ignore[arg-type]
                           for r, rid, head in zip(plan.revisions, ids, heads, strict=True)]
+            # the bodies pass the gate before Alembic writes (and imports) any file
+            for script in scripts:
+                for body in (script.upgrade_ops, script.downgrade_ops):
+                    check_body(render_python_code(body, migration_context=_RENDER_CONTEXT),
+                               f"revision {script.rev_id}")
 
         by_id: dict[str, Path] = {}
         if plan.revisions:
@@ -408,6 +418,8 @@ def staged_revisions(plan: Plan, env: AlembicEnvironment, *,
             for script in scripts if isinstance(scripts, list) else [scripts]:
                 assert script is not None
                 by_id[script.revision] = Path(script.path)
+        for path in by_id.values():  # and each whole file before it is run or published
+            check_revision(path.read_text(encoding="utf-8"), path.name)
         yield StagedRevisions(staged_env, start, tuple(
             (r.key, rid, by_id[rid]) for r, rid in zip(plan.revisions, ids, strict=True)),
             target)

@@ -186,6 +186,8 @@ def canonical_default(text: str | None, type_text: str) -> str | None:
     if node == ("kw", "null"):
         return None  # DEFAULT NULL is no default: PostgreSQL stores none
     base = base_type(type_text)
+    if node[0] == "str" and node[1].endswith("::interval"):
+        node = ("str", node[1].removesuffix("::interval"))  # the column's type gives it
     if node[0] == "str":
         literal = node[1].lower()
         if base in NUMERIC_TYPES and sqlexpr.is_number(node[1][1:-1]):

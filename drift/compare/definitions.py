@@ -119,17 +119,28 @@ _NAME_BYTES = 63  # NAMEDATALEN - 1
 
 
 def pg_object_name(name1: str, name2: str | None, label: str) -> str:
-    """The name PostgreSQL generates (makeObjectName): both parts shortened to fit 63 bytes."""
-    overhead = len(label) + 1 + (1 if name2 else 0)
+    """The name PostgreSQL generates (makeObjectName): both parts shortened to fit 63 bytes,
+    counted in bytes (UTF-8) and cut on a character boundary, as pg_mbcliplen does."""
+    b1, b2 = name1.encode(), (name2 or "").encode()
+    overhead = len(label.encode()) + 1 + (1 if name2 else 0)
     avail = _NAME_BYTES - overhead
-    n1, n2 = len(name1), len(name2 or "")
+    n1, n2 = len(b1), len(b2)
     while n1 + n2 > avail:
         if n1 > n2:
             n1 -= 1
         else:
             n2 -= 1
-    parts = [name1[:n1], *([name2[:n2]] if name2 else []), label]
+    parts = [_clip(b1, n1), *([_clip(b2, n2)] if name2 else []), label]
     return "_".join(parts)
+
+
+def _clip(raw: bytes, limit: int) -> str:
+    return raw[:limit].decode(errors="ignore")  # a character cut in two is left out whole
+
+
+def truncate_name(name: str) -> str:
+    """A declared name as PostgreSQL stores it: at most 63 bytes, on a character boundary."""
+    return _clip(name.encode(), _NAME_BYTES)
 
 
 def index_base_name(table: str, i: Index) -> str:

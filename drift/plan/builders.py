@@ -119,7 +119,8 @@ def _view_add(ctx: PlanContext, f: Finding) -> list[Step]:
 def _view_drop(ctx: PlanContext, f: Finding) -> list[Step]:
     m = f.mismatch
     # not _sql_drop: a view the catalog gives no definition of cannot be created again
-    return [_sql_step(StepKind.DROP_VIEW, ddl.drop_view(m.schema, m.database), m.schema)]
+    step = _sql_step(StepKind.DROP_VIEW, ddl.drop_view(m.schema, m.database), m.schema)
+    return [dataclasses.replace(step, record=m.database)]  # the view, known to view rebuilds
 
 
 # ---------------------------------------------------------------- tables

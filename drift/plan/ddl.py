@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from alembic.operations import ops
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql.named_types import CreateEnumType, DropEnumType
 from sqlalchemy.schema import CreateSchema, DropSchema, ExecutableDDLElement
 
 from drift import schema as s
+from drift.errors import DriftError
 from drift.plan.objects import (
     DIALECT,
     EnumIndex,
@@ -35,8 +37,19 @@ from drift.plan.objects import (
 Pair = tuple[ops.ExecuteSQLOp, ops.ExecuteSQLOp | None]
 
 
+# as sa.text() finds bind parameters: op.execute() runs its string through sa.text()
+_BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+# ... and where it unescapes "\\:name" (so a backslash already there is doubled)
+_UNESCAPE = re.compile(r"\\(?=:[\w$]*(?![:\w$]))")
+
+
 def execute(sql: str) -> ops.ExecuteSQLOp:
-    return ops.ExecuteSQLOp(sql)
+    """SQL for op.execute(), whose sa.text() would read ":name" in a quoted name as a bind
+    parameter: each is escaped as sa.text() expects (``\\:name``), and proven to come back."""
+    escaped = _BIND.sub(lambda m: "\\" + m.group(0), _UNESCAPE.sub(r"\\\\", sql))
+    if str(sa.text(escaped).compile(dialect=DIALECT)) != sql:
+        raise DriftError(f"cannot pass this statement through op.execute() unchanged: {sql!r}")
+    return ops.ExecuteSQLOp(escaped)
 
 
 def compiled(element: ExecutableDDLElement) -> ops.ExecuteSQLOp:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql.base import ischema_names
 from sqlalchemy.sql import sqltypes
+from sqlalchemy.sql.elements import conv
 from sqlalchemy.types import TypeEngine
 
 from drift import schema as s
@@ -31,7 +32,9 @@ from drift.compare.definitions import (
 from drift.compare.registry import TablePair, synthetic_names
 from drift.normalize import split_qualified
 
-DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
+# paramstyle "named": with psycopg2's "pyformat" the preparer doubles every % of a name and
+# literal, and op.execute() doubles them again when it runs the text ("p%%" for "p%")
+DIALECT = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
 _PREPARER = DIALECT.identifier_preparer
 _LITERAL = sa.String().literal_processor(DIALECT)  # type: ignore[no-untyped-call]
 
@@ -183,11 +186,17 @@ def generated_names(table: s.Table) -> dict[int, str]:
     return names
 
 
-def constraint_name(table: s.Table, record: Named) -> str:
+def final(name: str) -> conv:
+    """A name as it is: rendered ``op.f('…')``, so that a naming convention of the project's
+    MetaData (env.py's target_metadata) does not rewrite it (``ck_t_t_x_check``)."""
+    return name if isinstance(name, conv) else conv(name)
+
+
+def constraint_name(table: s.Table, record: Named) -> conv:
     """The record's name, or the name PostgreSQL would give it (so the downgrade can drop it)."""
     if record.name is not None:
-        return record.name
-    return generated_names(table).get(id(record)) or _base_name(table, record)
+        return final(record.name)
+    return final(generated_names(table).get(id(record)) or _base_name(table, record))
 
 
 def index_elements(index: s.Index) -> list[str | sa.TextClause]:

@@ -26,9 +26,11 @@ from drift.mismatch import Change, Finding, Mismatch, ObjectType
 from drift.plan import ddl
 from drift.plan.objects import (
     EnumIndex,
+    Named,
     UnsupportedType,
     constraint_name,
     enum_index,
+    final,
     index_elements,
     index_kwargs,
     sa_column,
@@ -145,7 +147,8 @@ def create_index_op(schema: str, table: s.Table, index: s.Index, name: str | Non
     kw = index_kwargs(index)
     if concurrently:
         kw["postgresql_concurrently"] = True
-    return ops.CreateIndexOp(name or index.name, table.name, index_elements(index),
+    named = name or index.name
+    return ops.CreateIndexOp(final(named) if named else None, table.name, index_elements(index),
                              schema=schema, unique=index.unique, **kw)
 
 
@@ -203,20 +206,24 @@ _DROP_KINDS = {
 }
 
 
+def _named(table: s.Table, record: Named, name: str | None) -> str:
+    return final(name) if name else constraint_name(table, record)
+
+
 def _constraint_op(kind: ObjectType, schema: str, table: s.Table, record: object,
                    name: str | None) -> ops.MigrateOperation:
     if isinstance(record, s.PrimaryKey):
-        return ops.CreatePrimaryKeyOp(name or constraint_name(table, record), table.name,
+        return ops.CreatePrimaryKeyOp(_named(table, record, name), table.name,
                                       list(record.columns), schema=schema,
                                       **_deferrable(record))
     if isinstance(record, s.UniqueConstraint):
         kw = {"postgresql_nulls_not_distinct": True} if record.nulls_not_distinct else {}
         kw.update(_deferrable(record))
-        return ops.CreateUniqueConstraintOp(name or constraint_name(table, record), table.name,
+        return ops.CreateUniqueConstraintOp(_named(table, record, name), table.name,
                                             list(record.columns), schema=schema, **kw)
     if isinstance(record, s.CheckConstraint):
         not_valid = {} if record.validated else {"postgresql_not_valid": True}
-        return ops.CreateCheckConstraintOp(name or constraint_name(table, record), table.name,
+        return ops.CreateCheckConstraintOp(_named(table, record, name), table.name,
                                            sa.text(record.expression), schema=schema,
                                            **not_valid)
     if isinstance(record, s.Index):
@@ -307,8 +314,13 @@ def steps_for(ctx: PlanContext, finding: Finding) -> list[Step]:
                                 f"{m.change.value.replace('_', ' ')}")]
     steps = build(ctx, finding)
     destructive = m.change is Change.ONLY_IN_DATABASE
+    # an unconfirmed rename: the add and the drop move no data, which the revision must say
+    hint = (Hazard(HazardKind.DATA_LOSS, f"{m.hint}: if {m.path!r} was renamed, this "
+                   "add/drop does not move its data; confirm the rename to plan it as one"),
+            ) if m.hint else ()
     return [dataclasses.replace(st, finding_id=m.id, path=m.path,
-                                destructive=destructive or st.destructive) for st in steps]
+                                destructive=destructive or st.destructive,
+                                hazards=hint + st.hazards) for st in steps]
 
 
 def object_name(m: Mismatch) -> str:
@@ -319,8 +331,12 @@ def view_rebuild_steps(ctx: PlanContext, steps: list[Step],
                        readers: dict[tuple[str, str, str], tuple[tuple[str, str], ...]]
                        ) -> list[Step]:
     """Views reading a column whose type changes: dropped before, created again after."""
+    # a view the plan drops anyway is dropped once, and not created again
+    dropped = {(st.schema, st.record.name) for st in steps if st.kind is StepKind.DROP_VIEW
+               and not st.disabled and isinstance(st.record, s.View)}
     views = sorted({v for st in steps if st.kind is StepKind.ALTER_COLUMN_TYPE
-                    for v in readers.get((st.schema, st.table or "", st.column or ""), ())})
+                    for v in readers.get((st.schema, st.table or "", st.column or ""), ())}
+                   - dropped)
     out = []
     for schema, name in views:
         sch = ctx.models.schema(schema)

@@ -23,6 +23,7 @@ from alembic.operations import ops
 
 from drift.plan import Revision
 from drift.plan.steps import Hazard, HazardKind, Step
+from drift.render import revision_ops  # noqa: F401  (registers safe renderers)
 from drift.render.filters import md_cell, md_code
 
 if TYPE_CHECKING:

@@ -242,5 +242,6 @@ def render_explanation(finding: Finding, step: NextStep | None = None) -> str:
         text += textwrap.indent(step.operation, "    ") + "\n"
         if finding.status is Status.UNEXPECTED:
             text += "\nor accept it: add to the expectations file's `expected:` list\n"
-            text += textwrap.indent("".join(printable(line) + "\n" for line in step.accept.splitlines()), "    ")
+            accept = "".join(printable(line) + "\n" for line in step.accept.splitlines())
+            text += textwrap.indent(accept, "    ")
     return text

@@ -165,7 +165,8 @@ class _Parser:
             self.expect("punct", ")")
             return self.cast(inner, type_name)
         if w in ("interval", "date", "timestamp", "time", "numeric") and self.at("str"):
-            return ("str", self.take().text)  # a typed literal: the type is dropped like a cast
+            # a typed literal: the type is dropped like a cast (an interval's is kept)
+            return self.cast(("str", self.take().text), w)
         if w in SQL_VALUE_FUNCTIONS and not self.at("punct", "("):
             return _now() if w in _NOW_SPELLINGS else ("call", w, ())
         return self.name_or_call(w)
@@ -293,6 +294,9 @@ class _Parser:
         """Casts are dropped (see the module docstring); a numeric string becomes the number."""
         if node[0] == "str" and type_name in NUMERIC_TYPES and is_number(node[1][1:-1]):
             return ("num", canonical_number(node[1][1:-1]))
+        if node[0] == "str" and type_name == "interval" and not node[1].endswith("::interval"):
+            # kept: without it, now() - '1 day' reads the literal as a timestamp and fails
+            return ("str", f"{node[1]}::interval")
         return node
 
     def infix(self, left: Node, min_bp: int) -> Node | None:

@@ -19,6 +19,9 @@ from drift.sqlexpr.parser import (
 from drift.sqlexpr.tokens import ParseError, tokenize
 
 _SAFE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+# calls that are grammar, not functions: quoted ("coalesce"(a, b)) PostgreSQL looks for a
+# function of that name, and there is none
+_GRAMMAR_CALLS = frozenset({"coalesce", "greatest", "least", "nullif", "row"})
 
 
 def quote_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
@@ -42,6 +45,8 @@ def render(node: Node, reserved: frozenset[str] = frozenset()) -> str:
         name = ".".join(quote_identifier(p, reserved) for p in node[1].split("."))
         if node[1] in SQL_VALUE_FUNCTIONS and not node[2]:
             return str(node[1]).upper()
+        if node[1] in _GRAMMAR_CALLS:
+            name = str(node[1]).upper()
         return f"{name}({', '.join(render(a, reserved) for a in node[2])})"
     if kind == "array":
         return f"ARRAY[{', '.join(render(a, reserved) for a in node[1])}]"
