@@ -253,7 +253,8 @@ def _expires(raw: _Located) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        raise _Invalid(raw.key_lines["expires"], f"expires {value!r} is a time, not a date")
+        # quoted as written (YAML made it a datetime), not as Python's repr
+        raise _Invalid(raw.key_lines["expires"], f"expires {str(value)!r} is a time, not a date")
     if isinstance(value, date):
         return value
     try:
