@@ -105,3 +105,19 @@ def test_an_expiry_with_a_time_of_day_is_refused(tmp_path: Path, written: str) -
     assert message.startswith(f"{path}:4: expires '2025-09-30")
     assert message.endswith("' is a time, not a date")
     assert "datetime" not in message
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # the line of the phase itself, where the number is missing
+    ("phases:\n  - name: current\n", ":2: a phase needs a 'number'"),
+    ("phases:\n  - number: 1\n    name: current\n    color: red\n",
+     ":4: unknown key 'color' in a phase (allowed: number, name, description)"),
+    ("expected:\n  - path: a\n    reason: [unclosed\n", ":4: YAML syntax error: "),
+])
+def test_a_wrong_phase_or_broken_yaml_names_its_line(tmp_path: Path, text: str,
+                                                      message: str) -> None:
+    path = tmp_path / "drift.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DriftError) as caught:
+        load_expectations(path)
+    assert str(caught.value).startswith(f"{path}{message}")
