@@ -307,8 +307,9 @@ def _expires(raw: _Located) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
+        # quoted as written (YAML made it a datetime), not as Python's repr
         raise _Invalid(raw.key_lines["expires"],
-                       f"expires {_shown(value)} is a time, not a date")
+                       f"expires {_shown(str(value))} is a time, not a date")
     if isinstance(value, date):
         return value
     try:

@@ -78,7 +78,8 @@ def run_sql(database_url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def password_role(pg_server: PostgresServer) -> Iterator[str]:
     """A role that must log in with a password (right-password), even on the embedded
-    server, whose pg_hba.conf trusts everyone: a line for this role goes first."""
+    server, whose pg_hba.conf trusts everyone: a line for this role goes first (on any
+    server whose pg_hba.conf is a file this process can edit, e.g. one started by hand)."""
     role = f"drift_pw_{uuid.uuid4().hex[:8]}"
     admin = make_engine(pg_server.admin_url)
     hba_line = f"local all {role} scram-sha-256\nhost all {role} all scram-sha-256\n"
@@ -86,8 +87,9 @@ def password_role(pg_server: PostgresServer) -> Iterator[str]:
     try:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD 'right-password'")
-            if pg_server.embedded is not None:
-                hba_file = Path(conn.exec_driver_sql("SHOW hba_file").scalar_one())
+            shown = Path(conn.exec_driver_sql("SHOW hba_file").scalar_one())
+            if pg_server.embedded is not None or os.access(shown, os.W_OK):
+                hba_file = shown
                 hba_file.write_text(hba_line + hba_file.read_text())
                 conn.execute(sa.text("SELECT pg_reload_conf()"))
         yield role

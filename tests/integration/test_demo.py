@@ -102,11 +102,21 @@ def test_demo_exits_1_and_names_expected_and_unexpected_drift(demo_run: tuple[An
     result, out = demo_run
     assert result.exit_code == 1, result.output
     text = result.stdout
-    assert "UNEXPECTED (" in text
-    assert "EXPECTED (" in text
+    lines = text.splitlines()
+    unplanned = sorted(key for key, status in STORY.items() if status == "unexpected")
+    # the section headers, each a line of its own, with the counts the demo is built with:
+    # 5 unplanned differences, and 45 planned ones in drift/demo/expectations.yaml
+    assert f"UNEXPECTED ({len(unplanned)})" in lines
+    assert "EXPECTED (45)" in lines
     assert "STALE EXPECTATIONS (1)" in text
     assert "EXPIRED EXPECTATIONS (1)" in text
-    assert "public.bets.payout" in text or "payout" in text
+    # each unplanned difference is listed under UNEXPECTED, none under EXPECTED
+    unexpected = lines[lines.index(f"UNEXPECTED ({len(unplanned)})"):lines.index("EXPECTED (45)")]
+    for path, kind, change, attribute in unplanned:
+        what = f"{change}: {attribute}" if attribute else change
+        entry = f"  {kind} {path.rsplit('.', 1)[1]}  {what}  ["
+        assert [line for line in unexpected if line.startswith(entry)], (entry, unexpected)
+    assert "public.bets" in unexpected  # grouped under their table
     assert "\x1b[" not in text  # NO_COLOR
     assert f"wrote {out / 'drift.json'}" in result.stderr
 

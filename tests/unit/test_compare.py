@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
+import sys
 from dataclasses import replace
+from types import FrameType
 
 import pytest
 
@@ -357,17 +360,57 @@ def test_inputs_are_not_changed() -> None:
     assert (m.to_json(), d.to_json()) == before
 
 
-def test_scale_is_linear_enough() -> None:
-    import time
-
+def _catalog(n: int) -> tuple[Snapshot, Snapshot]:
+    """n tables of 16 columns, an index unnamed in the models, one type drifted per table."""
     cols = tuple(col(f"c{i}") for i in range(16))
-    tables = tuple(Table(f"t{i}", columns=cols, indexes=(idx(None, "c1"),)) for i in range(2000))
-    db_tables = tuple(replace(t, indexes=(idx(f"{t.name}_c1_idx", "c1"),)) for t in tables)
-    start = time.perf_counter()
-    found = compare_snapshots(models(public(*tables)), database(public(*db_tables)))
-    assert found == []
-    assert time.perf_counter() - start < 5
+    tables = tuple(Table(f"t{i}", columns=cols, indexes=(idx(None, "c1"),)) for i in range(n))
+    db_tables = tuple(
+        replace(t, indexes=(idx(f"{t.name}_c1_idx", "c1"),),
+                columns=(col("c0", type="bigint"), *cols[1:]))
+        for t in tables
+    )
+    return models(public(*tables)), database(public(*db_tables))
 
+
+def test_a_large_catalog_is_compared_whole() -> None:
+    found = compare_snapshots(*_catalog(2000))
+    # the unnamed index pairs with its named twin by definition in every table
+    assert [(m.path, m.attribute) for m in found] == sorted(
+        (f"public.t{i}.c0", "type") for i in range(2000))
+
+
+def _lines_run_in_the_comparator(n: int) -> int:
+    """Python lines executed inside drift/compare/ for a catalog of n tables: a count of work
+    that, unlike a clock, is the same on every machine and every run."""
+    inside = os.sep + "compare" + os.sep
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> object:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def calls(frame: FrameType, event: str, arg: object) -> object:
+        return local if inside in frame.f_code.co_filename else None
+
+    snapshots = _catalog(n)
+    previous = sys.gettrace()
+    sys.settrace(calls)
+    try:
+        compare_snapshots(*snapshots)
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def test_comparison_work_grows_linearly_with_the_catalog() -> None:
+    """Four times the tables, at most four times the work (timings: bench/compare_growth.py)."""
+    small, large = _lines_run_in_the_comparator(50), _lines_run_in_the_comparator(200)
+    assert small > 0
+    # linear work plus a fixed part gives large <= 4 * small; a pairing of every table with
+    # every other (quadratic) would give about 16 times
+    assert large <= 4 * small, (small, large, large / small)
 
 
 def test_synthetic_names_are_shortened_like_postgresql() -> None:

@@ -25,6 +25,7 @@ from drift.sqlexpr import canonical_expression
         ("DECIMAL", "numeric"),
         ("FLOAT", "double precision"),
         ("FLOAT(10)", "real"),
+        ("FLOAT(24)", "real"),  # 1 to 24 select real, 25 to 53 double precision
         ("FLOAT(25)", "double precision"),
         ("REAL", "real"),
         ("DOUBLE PRECISION", "double precision"),
