@@ -8,6 +8,7 @@ Ctrl-C and on SIGTERM.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -67,6 +68,18 @@ def remove_orphaned_servers(root: Path | None = None) -> list[Path]:
     return removed
 
 
+@contextlib.contextmanager
+def _start_lock() -> Iterator[None]:
+    """One server start at a time on this machine: run as root, pgserver's first start
+    creates its system user, and two starts at once (pytest-xdist workers) race on it."""
+    with open(Path(tempfile.gettempdir()) / "drift-pg-start.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class EmbeddedPostgres:
     """One embedded server; ``url(dbname)`` gives a psycopg2 URL to one of its databases."""
 
@@ -85,7 +98,8 @@ class EmbeddedPostgres:
             base = directory
         self.directory = base
         try:
-            self._server = get_server(base / "pgdata", cleanup_mode="stop")
+            with _start_lock():
+                self._server = get_server(base / "pgdata", cleanup_mode="stop")
         except Exception as exc:  # pgserver raises plain exceptions with initdb/pg_ctl output
             raise DriftError(f"cannot start the embedded PostgreSQL: {first_line(exc)}") from None
 
