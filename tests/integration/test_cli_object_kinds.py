@@ -91,7 +91,8 @@ def test_check_explain_and_expect_on_the_new_kinds(  # type: ignore[no-untyped-d
     explained = invoke("explain", checks["id"], *args)
     assert explained.exit_code == 0, explained.output
     fields = {k: v.strip() for k, v in
-              (line.split(":", 1) for line in explained.stdout.splitlines())}
+              # the fields, up to the blank line before the next step
+              (line.split(":", 1) for line in explained.stdout.split("\n\n")[0].splitlines())}
     assert fields["object type"] == "domain"
     assert fields["attribute"] == "checks"
     assert fields["database normalised"] == "(value >= 0)"

@@ -528,7 +528,8 @@ def test_env_py_failing_offline_is_a_one_line_error(project: Project) -> None:
           "config = context.config\nimport os\nos.environ['APP_SECRET_NOT_SET']\n")
     result = project.plan()
     assert result.exit_code == 2, result.output
-    assert "failed (offline, writing the revisions): KeyError" in result.output
+    # the project's file and line, and what it raised
+    assert "migrations/env.py:12: KeyError: 'APP_SECRET_NOT_SET'" in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert project.versions() == ["0001_initial.py"]
 

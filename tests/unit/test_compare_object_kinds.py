@@ -3,7 +3,6 @@ operator classes, a unique constraint standing as an index; and the JSON of the 
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import pytest
@@ -180,13 +179,18 @@ def test_the_new_records_survive_json() -> None:
 
 def test_a_snapshot_saved_before_the_new_kinds_still_loads() -> None:
     """Weekly snapshots saved by an older drift lack the new fields: their defaults apply."""
-    old = {"format_version": 1, "snapshot": {"origin": "database", "schemas": [{
-        "name": "public", "enums": [], "sequences": [], "views": [],
-        "tables": [{"name": "room", "columns": [{"name": "id", "type": "integer"}],
-                    "primary_key": {"name": "room_pkey", "columns": ["id"]},
-                    "check_constraints": [{"name": "c", "expression": "id > 0", "raw": []}],
-                    "foreign_keys": [], "unique_constraints": [], "indexes": []}]}]}}
-    loaded = Snapshot.from_json(json.dumps(old))
+    # written by drift's Snapshot.to_json as it was before the new kinds
+    old = (
+        '{"format_version":1,"snapshot":{"origin":"database","schemas":[{"enums":[],'
+        '"name":"public","sequences":[],"tables":[{"check_constraints":[{"expression":'
+        '"id > 0","name":"c","raw":[]}],"columns":[{"client_sequence":false,"collation":null,'
+        '"comment":null,"computed":null,"default":null,"identity":null,"name":"id",'
+        '"nullable":false,"raw":[],"sequence":null,"serial":false,"type":"integer"}],'
+        '"comment":null,"declared_by":null,"foreign_keys":[],"indexes":[],"name":"room",'
+        '"partitioned_by":null,"primary_key":{"columns":["id"],"name":"room_pkey"},'
+        '"unique_constraints":[]}],"views":[]}],"server_version":null,"source":null}}'
+    )
+    loaded = Snapshot.from_json(old)
     table = loaded.schemas[0].tables[0]
     assert loaded.schemas[0].domains == () and table.exclusion_constraints == ()
     assert table.primary_key == PrimaryKey("room_pkey", ("id",))
