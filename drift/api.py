@@ -10,13 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drift.errors import DriftError
 from drift.mismatch import Classification, Finding, Mismatch, summarize
 from drift.schema import Snapshot
 
-DEFAULT_SCHEMAS: tuple[str, ...] = ("public", "quantum")
+if TYPE_CHECKING:
+    from drift.migrations_check import HistoryCheck, MigrationsSnapshot
+    from drift.models_side import DeclaredModels
+
+# None given: the schemas the models declare, plus the connection's default schema
+DEFAULT_SCHEMAS: tuple[str, ...] = ()
 
 Progress = Callable[[str], None]
 """Told the name of each stage as it starts (the CLI shows it on a terminal)."""
@@ -32,6 +37,10 @@ class CheckConfig:
     expectations: Path | None = None
     strict: bool = False
     today: date = field(default_factory=date.today)
+    migrations: Path | None = None  # an Alembic environment: its heads are a side to compare
+    scratch_url: str | None = None  # where migrations run (default: an embedded PostgreSQL)
+    downgrades: bool = False  # also check each revision's downgrade
+    cache: Path | None = None  # the cache folder (.drift_cache); None: no cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +53,26 @@ class CheckResult:
     generated_at: datetime
     # what the run left out, as plain sentences for stderr (not part of the JSON report)
     notes: tuple[str, ...] = ()
+    history: HistoryCheck | None = None  # with --migrations: the history's own problems
+
+    @property
+    def placeholders(self) -> tuple[Finding, ...]:
+        """Findings accepted by an entry whose reason is still `drift expect`'s placeholder."""
+        from drift.expectations import TODO_REASON
+
+        return tuple(f for f in self.classification.findings
+                     if f.expectation is not None and f.expectation.reason == TODO_REASON)
 
     @property
     def failed(self) -> bool:
-        """Exit status 1: unexpected drift, or (under --strict) stale/expired expectations."""
+        """Exit status 1: unexpected drift, a broken migration history, or (under --strict)
+        stale/expired expectations and placeholder reasons."""
         if self.classification.unexpected:
             return True
+        if self.history is not None and self.history.problems:
+            return True
         return self.config.strict and bool(
-            self.classification.stale or self.classification.expired
+            self.classification.stale or self.classification.expired or self.placeholders
         )
 
     @property
@@ -72,6 +93,7 @@ class CheckResult:
             "summary": summarize(findings),
             "mismatches": [f.to_dict() for f in findings],
             "stale_expectations": [e.to_dict() for e in self.classification.stale],
+            **({"migrations": self.history.to_dict()} if self.history is not None else {}),
         }
 
 
@@ -97,9 +119,16 @@ def snapshot_database(config: CheckConfig, progress: Progress | None = None) -> 
     """The live database of ``config`` (for ``drift snapshot``): a URL is required."""
     if not config.url:
         raise DriftError(_NO_DATABASE)
+    schemas = config.schemas
+    if not schemas:
+        from drift.models_side import DeclaredModels
+
+        declared = _declare_side(config) if config.models else DeclaredModels(
+            Snapshot("models"), frozenset(), False)
+        schemas = default_schemas(declared, config.url)
     if progress:
         progress("reflect")
-    return reflect_database(config.url, config.schemas)
+    return reflect_database(config.url, schemas)
 
 
 def load_database_snapshot(config: CheckConfig) -> Snapshot:
@@ -124,6 +153,8 @@ def load_database_snapshot(config: CheckConfig) -> Snapshot:
 
 
 def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckResult:
+    """Compare the models with a live database (or a saved snapshot), with the schema the
+    migrations build, or with both (then each finding gets a cause)."""
     from drift.compare import compare_snapshots
     from drift.expectations import classify, load_expectations
 
@@ -132,32 +163,125 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         raise DriftError(
             "no models given: pass --models module:attribute (or set it in [tool.drift])"
         )
-    say("reflect: reading the catalog" if config.snapshot is None else "reflect: loading snapshot")
-    database = load_database_snapshot(config)
-    say(f"declare: importing the models ({_tables(database)} in the database)")
-    models = declare_models(config.models, config.schemas)
-    say(f"compare: {_tables(models)} declared, {_tables(database)} in the database")
-    mismatches = tuple(compare_snapshots(models, database))
+    if config.url is None and config.snapshot is None and config.migrations is None:
+        raise DriftError(f"{_NO_DATABASE}, pass --snapshot FILE, or --migrations DIR")
+    say("declare: importing the models")
+    declared = _declare_side(config)
+    if not config.schemas:
+        config = replace(config, schemas=default_schemas(declared, config.url))
+    models = declared.only(config.schemas)
+    database = built = None
+    if config.url is not None or config.snapshot is not None:
+        say("reflect: reading the catalog" if config.snapshot is None
+            else "reflect: loading snapshot")
+        database = load_database_snapshot(config)
+    if config.migrations is not None:
+        say("migrations: building the schema of the heads")
+        built = _migrations_side(config)
+    other = database if database is not None else built.snapshot  # type: ignore[union-attr]
+    say(f"compare: {_tables(models)} declared, {_tables(other)} on the other side")
+    mismatches = tuple(compare_snapshots(models, other))
+    if database is not None and built is not None:
+        mismatches = _with_causes(config, mismatches, models, built, database)
     say(f"classify: {len(mismatches):,} mismatch(es)")
     expectations = load_expectations(config.expectations) if config.expectations else None
     classification = classify(mismatches, expectations, today=config.today)
+    notes = schema_notes(config, other, models, declared.schemas)
+    notes += _side_notes(config, declared, built, models, other)
     return CheckResult(
         config=config,
-        database=database,
+        database=other,
         models=models,
         mismatches=mismatches,
         classification=classification,
         generated_at=datetime.now(UTC),
-        notes=schema_notes(config, database, models),
+        notes=notes,
+        history=built.history if built is not None else None,
     )
 
 
-def schema_notes(config: CheckConfig, database: Snapshot, models: Snapshot) -> tuple[str, ...]:
-    """The schemas a run skipped without a mismatch to show for it."""
-    from drift.declared import declared_schemas
+def _cache(config: CheckConfig) -> Any:
+    from drift.cache import SnapshotCache
 
+    return SnapshotCache(config.cache) if config.cache is not None else None
+
+
+def _declare_side(config: CheckConfig) -> DeclaredModels:
+    from drift.models_side import declare_models
+
+    return declare_models(config.models, config.schemas, _cache(config))
+
+
+def _migrations_side(config: CheckConfig) -> MigrationsSnapshot:
+    from drift.migrations_check import build_migrations_snapshot
+
+    assert config.migrations is not None
+    return build_migrations_snapshot(config.migrations, config.scratch_url, config.schemas,
+                                     cache=_cache(config), downgrades=config.downgrades)
+
+
+def _with_causes(config: CheckConfig, mismatches: tuple[Mismatch, ...], models: Snapshot,
+                 built: MigrationsSnapshot, database: Snapshot) -> tuple[Mismatch, ...]:
+    from drift.causes import assign_causes
+    from drift.migrations_check import build_snapshot_at, live_revisions
+
+    at_live = None
+    if config.url is not None:
+        revisions = live_revisions(config.url)
+        if revisions and set(revisions) != set(built.history.heads):
+            assert config.migrations is not None
+            at_live = build_snapshot_at(config.migrations, config.scratch_url, config.schemas,
+                                        revisions, _cache(config))
+    return assign_causes(mismatches, models, built.snapshot, database, at_live)
+
+
+def default_schemas(declared: DeclaredModels, url: str | None) -> tuple[str, ...]:
+    """The schemas the models declare, plus the connection's default schema."""
+    from drift import normalize as nz
+
+    default = nz.DEFAULT_SCHEMA
+    if url is not None:
+        import sqlalchemy as sa
+
+        from drift.connection import read_only_connection
+
+        with read_only_connection(url) as conn:
+            default = conn.execute(sa.text("SELECT current_schema()")).scalar() or default
+    return tuple(sorted(declared.schemas | {default}))
+
+
+# few declared tables beside many "only in database" ones: the models were not all imported
+_INCOMPLETE_SHARE = 0.5
+
+
+def _side_notes(config: CheckConfig, declared: DeclaredModels, built: MigrationsSnapshot | None,
+                models: Snapshot, other: Snapshot) -> tuple[str, ...]:
     notes = []
-    unchecked = sorted(declared_schemas(config.models) - set(config.schemas))
+    if declared.cached:
+        notes.append("models: read from the cache (their source files are unchanged; "
+                     "--no-cache to import them)")
+    if built is not None and built.cached:
+        notes.append("migrations: schema read from the cache (the history is unchanged; "
+                     "--no-cache to run it)")
+    declared_names = {(s.name, t.name) for s in models.schemas for t in s.tables}
+    other_names = {(s.name, t.name) for s in other.schemas for t in s.tables}
+    only_there = other_names - declared_names
+    if other_names and len(only_there) > _INCOMPLETE_SHARE * len(other_names) and (
+            len(declared_names) < len(other_names)):
+        refs = ", ".join(config.models)
+        notes.append(
+            f"the models declare {len(declared_names)} of the {len(other_names)} tables found "
+            f"({len(only_there)} only in the database): {refs} may not import every module "
+            "that defines model classes (import them in the models package's __init__.py, "
+            "or pass each module with --models)")
+    return tuple(notes)
+
+
+def schema_notes(config: CheckConfig, database: Snapshot, models: Snapshot,
+                 declared: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The schemas a run skipped without a mismatch to show for it."""
+    notes = []
+    unchecked = sorted(declared - set(config.schemas))
     if unchecked:
         flags = " ".join(f"--schema {s}" for s in unchecked)
         notes.append(

@@ -20,7 +20,7 @@ from drift.errors import DriftError
 
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
-FILE_KEYS = ("url", "models", "schemas", "expectations")
+FILE_KEYS = ("url", "models", "schemas", "expectations", "migrations")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class FileConfig:
     models: tuple[str, ...] = ()
     schemas: tuple[str, ...] = ()
     expectations: Path | None = None
+    migrations: Path | None = None
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -69,6 +70,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         )
     base = path.parent
     expectations = _string(path, table, "expectations")
+    migrations = _string(path, table, "migrations")
     return FileConfig(
         path=path,
         url=_string(path, table, "url"),
@@ -76,6 +78,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         schemas=_strings(path, table, "schemas"),
         # relative to the pyproject, not to wherever drift happens to be run from
         expectations=(base / expectations) if expectations is not None else None,
+        migrations=(base / migrations) if migrations is not None else None,
     )
 
 
@@ -95,11 +98,28 @@ def config_from_options(
     snapshot: Path | None = None,
     strict: bool = False,
     config: Path | None = None,
+    migrations: Path | None | bool = False,
+    scratch_url: str | None = None,
+    no_cache: bool = False,
+    downgrades: bool = False,
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
-    """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults."""
+    """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults.
+
+    ``migrations`` False (the default): the command has no --migrations option of the
+    check's kind (``drift plan``'s is where revisions go), so ``[tool.drift]
+    migrations`` is not read; None: the option was not given, the file's is used.
+    """
+    from drift.cache import CACHE_DIR
+
     from_file = load_file_config(config)
     return CheckConfig(
+        migrations=None if migrations is False else (
+            migrations if isinstance(migrations, Path) else from_file.migrations),
+        scratch_url=scratch_url,
+        downgrades=downgrades,
+        cache=None if no_cache else (
+            (from_file.path.parent if from_file.path is not None else Path.cwd()) / CACHE_DIR),
         url=url or environment_url() or from_file.url,
         snapshot=snapshot,
         models=tuple(models) or from_file.models,

@@ -95,6 +95,8 @@ def _result(
     text = f"{m.object_type.value} {m.path}: {what}; models: {models}; database: {database}"
     if f.expired and f.expectation is not None:
         text += f" (its expectation expired on {f.expectation.expires})"
+    if m.cause:
+        text += f". Cause: {m.cause.value}"
     if m.hint:
         text += f". Hint: {m.hint}"
     out: dict[str, Any] = {

@@ -129,6 +129,8 @@ def _finding(f: Finding, style: Style) -> Iterator[str]:
     if f.expectation is not None:
         word = "expired" if f.expired else "expected"
         yield f"      {word}: {describe_expectation(f.expectation)}"
+    if m.cause:
+        yield f"      cause: {m.cause.value}"
     if m.hint:
         yield "      " + style(f"hint: {m.hint}", fg="cyan")
 
@@ -172,5 +174,6 @@ def render_explanation(finding: Finding) -> str:
         lines.append((f"{side} normalised", normalised))
     lines.append(("rule", m.rule or "-"))
     lines.append(("hint", m.hint or "-"))
+    lines.append(("cause", m.cause.value if m.cause else "-"))
     width = max(len(k) for k, _ in lines)
     return "".join(f"{k + ':':<{width + 1}} {v}\n" for k, v in lines)
