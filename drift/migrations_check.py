@@ -194,7 +194,9 @@ def _check_downgrades(env: AlembicEnvironment, url: str, schemas: tuple[str, ...
             break
         after = _reflect_built(url, schemas)
         try:
-            env.downgrade(url, down if down is not None else "base")
+            # rev@-1: one step down on this revision's branch only (a plain target would
+            # take every branch above it down too)
+            env.downgrade(url, f"{rev.revision}@-1")
         except DriftError as exc:
             problems.append(DowngradeProblem(rev.revision, f"downgrade failed: {exc}"))
             continue

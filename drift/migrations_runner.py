@@ -66,7 +66,7 @@ class AlembicEnvironment:
         engine = make_engine(url)
         saved = {name: os.environ.get(name) for name in _URL_VARIABLES}
         try:
-            os.environ.update({name: _plain(url) for name in _URL_VARIABLES})
+            os.environ.update({name: plain_url(url) for name in _URL_VARIABLES})
             with engine.begin() as conn:
                 config.attributes["connection"] = conn
                 getattr(command, verb)(config, target)
@@ -84,7 +84,7 @@ class AlembicEnvironment:
             engine.dispose()
 
 
-def _plain(url: str) -> str:
+def plain_url(url: str) -> str:
     """The URL without percent-escapes where it needs none: an env.py that hands it to
     ``config.set_main_option`` (configparser) fails on the ``%2F`` of a socket path."""
     parsed = parse_url(url)
