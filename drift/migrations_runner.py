@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic import command, util
 from alembic.script import ScriptDirectory
 

@@ -366,7 +366,7 @@ def build_view(
     phase_labels = {str(n): _phase_label(n, phases) for n in sorted(phases)} | {
         NO_PHASE: "No phase"
     }
-    breakdowns = (
+    breakdowns: tuple[Breakdown, ...] = (
         _breakdown(
             "Status",
             "status",

@@ -55,6 +55,7 @@ MISMATCH_KEYS = [
     "status",
     "expectation",
     "hint",
+    "cause",
 ]
 
 
