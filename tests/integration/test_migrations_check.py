@@ -129,3 +129,42 @@ def test_two_heads_and_broken_downgrades_are_reported(shop: Path) -> None:
     assert ("revision e5b6d2a09f17: its downgrade does not restore the schema: "
             "index billing.orders.ix_orders_pending (only_in_database)") in problems
     assert "drift: migrations: the migration history has 2 heads" in run.stderr
+
+
+MODELS_CACHED = "note: models: read from the cache"
+MIGRATIONS_CACHED = "note: migrations: schema read from the cache"
+
+
+def test_the_warm_path_and_what_invalidates_it(shop: Path) -> None:
+    cold = drift(shop, "check")
+    assert cold.returncode == 0, cold.stderr
+    assert MODELS_CACHED not in cold.stderr and MIGRATIONS_CACHED not in cold.stderr
+    assert (shop / ".drift_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+    warm = drift(shop, "check")
+    assert warm.returncode == 0
+    assert MODELS_CACHED in warm.stderr and MIGRATIONS_CACHED in warm.stderr
+    assert warm.stdout == cold.stdout
+
+    forced = drift(shop, "check", "--no-cache")
+    assert MODELS_CACHED not in forced.stderr and MIGRATIONS_CACHED not in forced.stderr
+
+    # a model module edited between two runs: imported again, and the edit is seen
+    orders = shop / "shop" / "models" / "orders.py"
+    orders.write_text(orders.read_text().replace("Numeric(10, 2))\n\n\nclass OrderLine",
+                                                 "Numeric(12, 2))\n\n\nclass OrderLine"))
+    edited = drift(shop, "check", "--format", "json")
+    assert MODELS_CACHED not in edited.stderr and MIGRATIONS_CACHED in edited.stderr
+    assert edited.returncode == 1
+    assert [(f["path"], f["attribute"], f["models"]) for f in findings(edited.stdout)] == [
+        ("billing.orders.total", "type", "numeric(12,2)")]
+
+    # a revision edited: the history is run again
+    revision = next((shop / "migrations" / "versions").glob("*_c07e2f9b1a44_*.py"))
+    revision.write_text(revision.read_text().replace("precision=10, scale=2), nullable=False),\n"
+                                                     "        sa.Column(\"created_at\"",
+                                                     "precision=12, scale=2), nullable=False),\n"
+                                                     "        sa.Column(\"created_at\""))
+    fixed = drift(shop, "check")
+    assert MIGRATIONS_CACHED not in fixed.stderr and MODELS_CACHED in fixed.stderr
+    assert fixed.returncode == 0, fixed.stdout
