@@ -54,6 +54,7 @@ class CheckResult:
     # what the run left out, as plain sentences for stderr (not part of the JSON report)
     notes: tuple[str, ...] = ()
     history: HistoryCheck | None = None  # with --migrations: the history's own problems
+    cached: tuple[str, ...] = ()  # the sides read from the cache: "models", "migrations"
 
     @property
     def placeholders(self) -> tuple[Finding, ...]:
@@ -167,6 +168,8 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         raise DriftError(f"{_NO_DATABASE}, pass --snapshot FILE, or --migrations DIR")
     say("declare: importing the models")
     declared = _declare_side(config)
+    if declared.cached:
+        say("declare: models read from the cache (their source files are unchanged)")
     if not config.schemas:
         config = replace(config, schemas=default_schemas(declared, config.url))
     models = declared.only(config.schemas)
@@ -179,7 +182,8 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         say("migrations: building the schema of the heads")
         built = _migrations_side(config)
     other = database if database is not None else built.snapshot  # type: ignore[union-attr]
-    say(f"compare: {_tables(models)} declared, {_tables(other)} on the other side")
+    where = "in the database" if database is not None else "built by the migrations"
+    say(f"compare: {_tables(models)} declared, {_tables(other)} {where}")
     mismatches = tuple(compare_snapshots(models, other))
     if database is not None and built is not None:
         mismatches = _with_causes(config, mismatches, models, built, database)
@@ -197,6 +201,9 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         generated_at=datetime.now(UTC),
         notes=notes,
         history=built.history if built is not None else None,
+        cached=tuple(side for side, hit in (
+            ("models", declared.cached), ("migrations", built is not None and built.cached))
+            if hit),
     )
 
 
@@ -257,12 +264,6 @@ _INCOMPLETE_SHARE = 0.5
 def _side_notes(config: CheckConfig, declared: DeclaredModels, built: MigrationsSnapshot | None,
                 models: Snapshot, other: Snapshot) -> tuple[str, ...]:
     notes = []
-    if declared.cached:
-        notes.append("models: read from the cache (their source files are unchanged; "
-                     "--no-cache to import them)")
-    if built is not None and built.cached:
-        notes.append("migrations: schema read from the cache (the history is unchanged; "
-                     "--no-cache to run it)")
     declared_names = {(s.name, t.name) for s in models.schemas for t in s.tables}
     other_names = {(s.name, t.name) for s in other.schemas for t in s.tables}
     only_there = other_names - declared_names

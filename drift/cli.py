@@ -236,7 +236,7 @@ def explain(mismatch_id: str, **options: Any) -> None:
 def expect(output: Path | None, force: bool, **options: Any) -> None:
     """Write an expectations file that accepts today's drift (to adopt drift on an old database).
 
-    Each entry gets a placeholder reason, which fails `drift check --strict` until replaced.
+    Each entry gets a placeholder reason, which fails a strict check until replaced.
     """
     from dataclasses import replace
 

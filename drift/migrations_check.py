@@ -9,7 +9,7 @@ with drift's own comparator).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -108,6 +108,7 @@ def build_migrations_snapshot(
     if cache is not None and not downgrades:
         snapshot = cache.load_snapshot(KIND, key)
         if snapshot is not None:
+            snapshot = replace(snapshot, source="migrations (heads, from the cache)")
             return MigrationsSnapshot(snapshot, env.directory, True, HistoryCheck(heads))
     problems: tuple[DowngradeProblem, ...] = ()
     if downgrades:

@@ -66,7 +66,8 @@ def _lines(result: CheckResult, color: bool) -> Iterator[str]:
     severities = ", ".join(f"{n} {name}" for name, n in summary["by_severity"].items() if n)
     yield style("drift check", bold=True) + f": {source_label(result)}{version}"
     yield f"schemas: {', '.join(result.config.schemas)}"
-    yield f"models: {', '.join(result.config.models) or NONE}"
+    cached = " (from the cache)" if "models" in result.cached else ""
+    yield f"models: {', '.join(result.config.models) or NONE}{cached}"
     yield f"expectations: {result.config.expectations or NONE}"
     yield (
         f"{summary['total']} mismatch(es): {summary['unexpected']} unexpected, "
