@@ -38,7 +38,7 @@ class DriftGroup(click.Group):
 
 
 @click.group(cls=DriftGroup)
-@click.version_option(package_name="drift")
+@click.version_option(package_name="sqlalchemy-drift")
 def main() -> None:
     """Find schema drift between live PostgreSQL databases and SQLAlchemy models."""
 

@@ -158,12 +158,9 @@ def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
         for t in schema.tables
         if t.declared_by
     }
-    from importlib.metadata import PackageNotFoundError, version
+    import drift
 
-    try:
-        tool_version = version("drift")
-    except PackageNotFoundError:
-        tool_version = "0"
+    tool_version = drift.__version__  # the distribution is named sqlalchemy-drift
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
