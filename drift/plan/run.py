@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
+from drift.alembic_runner import (
+    AlembicEnvironment,
+    WriteResult,
+    init_environment,
+    open_environment,
+    publish,
+    staged_revisions,
+    unpublished,
+)
 from drift.api import CheckResult
 from drift.connection import read_only_connection, redact_url
 from drift.errors import DriftError
 from drift.files import write_atomic
 from drift.plan import Plan, PlanOptions, plan_result
 from drift.plan.verify import VerifyReport, verify_plan
-from drift.render.migration import (
-    OFFLINE_URL,
-    WriteResult,
-    current_head,
-    init_environment,
-    load_config,
-    render_plan_summary,
-    verify_lines,
-    write_revisions,
-)
+from drift.render.migration import render_plan_summary, verify_lines
+from drift.sql import query
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,28 +51,58 @@ def run_plan(
     scratch_url: str | None = None,
     downgrade: bool = False,
     rev_ids: tuple[str, ...] | None = None,
+    message: str | None = None,
+    env_vars: tuple[str, ...] = (),
 ) -> PlanOutcome:
-    """Plan the result's findings, write one revision per phase into ``migrations``, verify."""
+    """Plan the result's findings, write one revision per phase into ``migrations``, verify.
+
+    The revisions are staged first and reach the versions folder only once all were
+    written and, with ``verify``, only if they converge: a failed verification (or a
+    refused environment) leaves no revision behind for the next plan to build on.
+    """
     options = options or PlanOptions()
     if options.phase is not None and options.phase not in {p.number for p in
                                                            result.classification.phases}:
         known = ", ".join(str(p.number) for p in result.classification.phases) or "none"
         raise DriftError(f"--phase {options.phase}: no such phase in the expectations "
                          f"(phases: {known})")
-    if result.config.url and result.config.snapshot is None:
+    env = open_environment(migrations, env_vars)
+    at: tuple[str, ...] | None = None
+    extensions: tuple[str, ...] = ()
+    live = result.config.url if result.config.url and result.config.snapshot is None else None
+    if live:
         # one read-only session for every read of the live database the plan needs
-        with read_only_connection(result.config.url) as conn:
-            check_database_at_head(conn, migrations)
+        with read_only_connection(live) as conn:
+            at = check_database_at_head(conn, env)
+            extensions = tuple(conn.execute(query("extensions")).scalars())
             plan = plan_result(result, options, conn)
     else:
         plan = plan_result(result, options)
-    written = write_revisions(plan, migrations, url=result.config.url, rev_ids=rev_ids)
-    report = None
-    if verify and plan.revisions:
-        report = verify_plan(plan, tuple(w.rev_id for w in written.revisions), written.start,
-                             migrations, result.database, result.models, result.config.schemas,
-                             scratch_url=scratch_url, downgrade=downgrade)
+    plan = titled(plan, message)
+    with staged_revisions(plan, env, rev_ids=rev_ids, at=at) as staged:
+        report = None
+        if verify and plan.revisions:
+            report = verify_plan(plan, tuple(rid for _, rid, _ in staged.revisions),
+                                 staged.start, migrations, result.database, result.models,
+                                 result.config.schemas, scratch_url=scratch_url,
+                                 downgrade=downgrade, environment=staged.environment,
+                                 protected_urls=(live,) if live else (),
+                                 extensions=extensions)
+        if report is not None and not report.converged:
+            written = unpublished(staged)
+        else:
+            written = publish(staged)
     return PlanOutcome(plan, written, migrations, report)
+
+
+def titled(plan: Plan, message: str | None) -> Plan:
+    """``-m/--message``: the revisions' titles (numbered after the phase when several)."""
+    if not message or not plan.revisions:
+        return plan
+    if len(plan.revisions) == 1:
+        return replace(plan, revisions=(replace(plan.revisions[0], message=message),))
+    return replace(plan, revisions=tuple(replace(r, message=f"{message} ({r.message})")
+                                         for r in plan.revisions))
 
 
 def database_revisions(conn: Connection) -> tuple[str, ...]:
@@ -80,21 +111,34 @@ def database_revisions(conn: Connection) -> tuple[str, ...]:
     return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
-def check_database_at_head(conn: Connection, migrations: Path) -> None:
-    """Refuse to plan when the migrations have a head the database is not at.
+def check_database_at_head(conn: Connection, env: AlembicEnvironment | Path
+                           ) -> tuple[str, ...]:
+    """Refuse to plan when the migrations have a head the database is not at; return the
+    revisions the database is at.
 
     The new revisions follow the head, but the drift is measured on the database:
     if the database is behind (or not stamped), the plan would repeat what the
     revisions in between already do (a second CREATE TABLE) and its verification,
     which starts a scratch copy of the database at the head, would prove nothing.
+    With several heads (branches), the database must be at heads only: the plan
+    follows those it is at.
     """
-    head = current_head(load_config(migrations, OFFLINE_URL))
-    if head is None:  # no revisions yet: the plan starts from base, whatever the database
-        return
+    env = env if isinstance(env, AlembicEnvironment) else open_environment(env)
+    migrations = env.script_location
+    heads = env.heads()
     at = database_revisions(conn)
-    if at == (head,):
-        return
     where = redact_url(conn.engine.url)
+    unknown = [rev for rev in at if not env.known(rev)]
+    if unknown:
+        raise DriftError(
+            f"the database {where} is at revision {', '.join(unknown)}, which {migrations} "
+            "does not have: is --migrations the environment of this database, or is a "
+            "revision file missing?")
+    if not heads:  # no revisions yet: the plan starts from base, whatever the database
+        return at
+    if at and set(at) <= set(heads):
+        return at
+    head = ", ".join(heads)
     if not at:
         raise DriftError(
             f"the database {where} is not stamped (no alembic_version table) but the head of "

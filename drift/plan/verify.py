@@ -5,7 +5,8 @@
    reflected database Snapshot by the same step builders the plan uses, run
    with Alembic's ``Operations``.
 2. It is stamped at the head the new revisions follow, then upgraded one new
-   revision at a time with ``alembic.command.upgrade``.
+   revision at a time by ``drift.alembic_runner``, which proves each time that
+   the scratch database moved and the inspected one did not.
 3. After each revision the scratch database is reflected and compared with the
    models: the findings the revisions so far should resolve must be gone, and
    no new mismatch may appear. Drops left disabled and manual steps are
@@ -16,21 +17,22 @@
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command, util
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
 from drift import schema as s
+from drift.alembic_runner import (
+    AlembicEnvironment,
+    MigrationError,
+    open_environment,
+    scratch_database,
+)
 from drift.compare import compare_snapshots
 from drift.connection import make_engine, redact_url
-from drift.embedded import create_database, drop_database, embedded_postgres
 from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
 from drift.plan import Plan
@@ -98,28 +100,10 @@ def rebuild(url: str, database: s.Snapshot) -> None:
         engine.dispose()
 
 
-@contextlib.contextmanager
-def scratch_database(scratch_url: str | None) -> Iterator[str]:
-    """A fresh database for the block: on the given server, or on an embedded one."""
-    if scratch_url is None:
-        with embedded_postgres() as server:
-            yield server.create_database()
-        return
-    name = f"drift_verify_{uuid.uuid4().hex[:12]}"
-    try:
-        url = create_database(scratch_url, name)
-    except sa.exc.DBAPIError as exc:
-        raise DriftError(f"cannot create a scratch database: {first_line(exc)}") from None
-    try:
-        yield url
-    finally:
-        drop_database(scratch_url, name)
-
-
 def verify_plan(
     plan: Plan,
     rev_ids: tuple[str, ...],
-    start: str | None,
+    start: str | tuple[str, ...] | None,
     migrations: Path,
     database: s.Snapshot,
     models: s.Snapshot,
@@ -127,18 +111,26 @@ def verify_plan(
     *,
     scratch_url: str | None = None,
     downgrade: bool = False,
+    environment: AlembicEnvironment | None = None,
+    protected_urls: tuple[str, ...] = (),
+    extensions: tuple[str, ...] = (),
 ) -> VerifyReport:
-    """Run the written revisions (``rev_ids``, in plan order) on a scratch copy of the schema."""
-    from drift.render.migration import load_config
+    """Run the written revisions (``rev_ids``, in plan order) on a scratch copy of the schema.
 
-    with scratch_database(scratch_url) as url:
+    ``environment``: where the revisions are (the staging folder of unpublished ones);
+    ``protected_urls``: the inspected databases, whose alembic_version must not move.
+    """
+    env = environment or open_environment(migrations)
+    heads = (start,) if isinstance(start, str) else tuple(start or ())
+    with scratch_database(scratch_url, extensions=extensions) as url:
+        # env.py runs once before anything else: one that connects elsewhere stops here
+        env.probe(url, protected_urls=protected_urls)
         rebuild(url, database)
         baseline = reflect_snapshot(url, schemas)
         rebuild_diff = tuple(sorted(_describe(m) for m in compare_snapshots(database, baseline)))
         before = _compare(models, baseline)
-        config = load_config(migrations, url)
-        if start is not None:
-            command.stamp(config, start)
+        if heads:
+            env.stamp(url, heads)
         verdicts: list[RevisionVerdict] = []
         expected: set[str] = set()
         left: set[str] = set()
@@ -149,11 +141,11 @@ def verify_plan(
             if failed:
                 break
             try:
-                command.upgrade(config, rev_id)
-            except (sa.exc.DBAPIError, util.CommandError) as exc:
+                env.upgrade(url, rev_id, protected_urls=protected_urls)
+            except MigrationError as exc:
                 failed = True
                 verdicts.append(RevisionVerdict(revision.key, revision.message, rev_id, 0, (), (),
-                                                0, f"upgrade failed: {first_line(exc)}"))
+                                                0, f"upgrade failed: {_after_colon(exc)}"))
                 continue
             after = _compare(models, reflect_snapshot(url, schemas))
             unresolved = sorted(_describe(after[i]) for i in expected if i in after)
@@ -166,10 +158,16 @@ def verify_plan(
         if not downgrade or failed:
             return report
         try:
-            command.downgrade(config, start or "base")
-        except (sa.exc.DBAPIError, util.CommandError) as exc:
+            # a merge revision goes back to its parents: one step down from the first new one
+            target = heads[0] if len(heads) == 1 else f"{rev_ids[0]}-1" if heads else "base"
+            env.downgrade(url, target, protected_urls=protected_urls)
+        except MigrationError as exc:
             return replace(report, downgrade_ran=False,
-                           downgrade_error=f"downgrade failed: {first_line(exc)}")
+                           downgrade_error=f"downgrade failed: {_after_colon(exc)}")
         back = compare_snapshots(baseline, reflect_snapshot(url, schemas))
         diff = tuple(sorted(_describe(m) for m in back))
         return replace(report, downgrade_ran=True, downgrade_differences=diff)
+
+
+def _after_colon(exc: MigrationError) -> str:
+    return str(exc).split(" failed: ", 1)[-1]

@@ -28,8 +28,8 @@ def example(database_url: str) -> object:
 
 def test_example_database_plan_verify_converges(example: object, database_url: str,
                                                 tmp_path: Path) -> None:
+    from drift.alembic_runner import init_environment
     from drift.api import CheckResult
-    from drift.render.migration import init_environment
 
     assert isinstance(example, CheckResult)
     migrations = init_environment(tmp_path / "migrations")
@@ -86,9 +86,9 @@ def test_a_second_demo_plan_replaces_its_own_revisions(example: object, database
 def test_demo_plan_refuses_a_migrations_folder_it_did_not_create(example: object,
                                                                  database_url: str,
                                                                  tmp_path: Path) -> None:
+    from drift.alembic_runner import init_environment
     from drift.api import CheckResult
     from drift.errors import DriftError
-    from drift.render.migration import init_environment
 
     assert isinstance(example, CheckResult)
     mine = init_environment(tmp_path / "demo" / "migrations")

@@ -1,0 +1,452 @@
+"""The one place that runs a user's Alembic environment (its ``env.py``).
+
+* Revisions are written offline: ``alembic.command.revision`` with
+  ``process_revision_directives`` (one ``MigrationScript`` per revision,
+  chained by ``head``), the environment run in offline mode
+  (``revision_environment`` and ``sql``), no connection allowed. Alembic
+  writes them into a staging folder; they move into the versions folder only
+  once all were written (and, with ``--verify``, verified), with ``write_new``,
+  which never overwrites.
+* Upgrades, downgrades and stamps run online on a scratch database only: its
+  connection is handed to ``env.py`` through ``config.attributes["connection"]``
+  (Alembic's cookbook, "Sharing a Connection across one or more programmatic
+  migration commands"), ``sqlalchemy.url`` and the usual variables name it,
+  and ``drift.scratch_guard`` refuses any other connection and proves
+  afterwards which database moved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command, util
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from drift.connection import make_engine, redact_url
+from drift.embedded import create_database, drop_database, embedded_postgres
+from drift.errors import DriftError, first_line
+from drift.files import write_new
+from drift.plan import Plan
+from drift.render.migration import migration_script
+from drift.scratch_guard import (
+    check_protected,
+    driver_url,
+    only_scratch,
+    protected_versions,
+    scratch_environment,
+    version_of,
+)
+
+OFFLINE_URL = "postgresql+psycopg2://"
+# offline mode must not connect: the guard allows no database of this name
+_NOWHERE = "postgresql+psycopg2://drift-offline.invalid:1/drift_offline_never_connects"
+
+SAFE_ENV_PY = """    # at the top of run_migrations_online() in env.py:
+    connectable = config.attributes.get("connection")
+    if connectable is not None:  # a connection handed in (drift, Alembic's cookbook)
+        context.configure(connection=connectable, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+        return"""
+
+
+class MigrationError(DriftError):
+    """A revision failed on the scratch database (SQL error, unknown revision): a verdict of
+    the verification, not a failure of the run."""
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenRevision:
+    key: str
+    rev_id: str
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    start: str | None  # the head the first new revision follows (None: base; "a, b": a merge)
+    revisions: tuple[WrittenRevision, ...]
+    heads: tuple[str, ...] = ()  # the heads the first new revision follows
+    published: bool = True  # False: a verification failed and nothing was written
+
+
+# ---------------------------------------------------------------- the environment
+
+
+@dataclass(frozen=True, slots=True)
+class AlembicEnvironment:
+    """A user's Alembic environment: the folder of its env.py, its alembic.ini (if any)."""
+
+    script_location: Path
+    ini: Path | None = None
+    env_vars: tuple[str, ...] = ()  # more variables pointed at the scratch database
+    staging: tuple[Path, ...] = ()  # version locations of revisions not yet published
+
+    @property
+    def env_py(self) -> Path:
+        return self.script_location / "env.py"
+
+    def config(self, url: str | None = None) -> Config:
+        # quiet: Alembic's "Generating ..." lines would mix with drift's output; and no file
+        # name, so that env.py leaves logging alone: the ini's [alembic] options are copied
+        config = Config(output_buffer=io.StringIO(),
+                        cmd_opts=argparse.Namespace(quiet=True, x=[]))
+        for key, value in self._ini_options().items():
+            config.set_main_option(key, value.replace("%", "%%"))
+        config.set_main_option("script_location", str(self.script_location))
+        config.attributes["configure_logger"] = False
+        if self.staging:
+            config.set_main_option("path_separator", "os")
+            config.set_main_option("version_locations", os.pathsep.join(
+                str(p) for p in [*self.version_locations(), *self.staging]))
+        if url:
+            # configparser interpolates %: a URL's percent-escapes must be doubled
+            config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+            config.attributes["drift_url"] = url
+        return config
+
+    def _ini_options(self) -> dict[str, str]:
+        if self.ini is None:
+            return {}
+        source = Config(str(self.ini))
+        return {k: v for k, v in source.file_config.items(source.config_ini_section)
+                if k != "here"}
+
+    def _script(self) -> ScriptDirectory:
+        try:
+            return ScriptDirectory.from_config(self.config())
+        except util.CommandError as exc:
+            raise DriftError(f"{self.script_location}: {exc}") from None
+
+    def version_locations(self) -> list[Path]:
+        """The folders of the revision files (the staging folders not included)."""
+        return version_locations(replace(self, staging=()).config())
+
+    def heads(self) -> tuple[str, ...]:
+        script = self._script()
+        try:
+            return tuple(sorted(script.get_heads()))
+        except util.CommandError as exc:
+            raise DriftError(f"{self.script_location}: {exc}") from None
+
+    def known(self, revision: str) -> bool:
+        try:
+            return self._script().get_revision(revision) is not None
+        except util.CommandError:
+            return False
+
+    def revision_folder(self, revision: str) -> Path | None:
+        found = self._script().get_revision(revision)
+        return Path(found.path).parent if found is not None else None
+
+    def input_files(self) -> tuple[Path, ...]:
+        """Every file the environment's result depends on (for cache keys)."""
+        files = [self.env_py, self.script_location / "script.py.mako"]
+        if self.ini is not None:
+            files.append(self.ini)
+        for location in [*self.version_locations(), *self.staging]:
+            if location.is_dir():
+                files += sorted(location.rglob("*.py"))
+        return tuple(dict.fromkeys(p for p in files if p.is_file()))
+
+    # ------------------------------------------------------------ online, on a scratch only
+
+    def upgrade(self, scratch_url: str, target: str = "heads", *,
+                protected_urls: Sequence[str] = ()) -> None:
+        def moved(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+            if target == "heads":
+                return set(after) == set(self.heads())
+            return target in after and after != before
+
+        self._online(scratch_url, lambda cfg: command.upgrade(cfg, target), moved,
+                     protected_urls, f"upgrade to {target}")
+
+    def downgrade(self, scratch_url: str, target: str, *,
+                  protected_urls: Sequence[str] = ()) -> None:
+        def moved(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+            if target == "base":
+                return after == ()
+            # a relative target ("abc-1") names no revision to look for: it must have moved
+            return after != before and (target in after or not self.known(target))
+
+        self._online(scratch_url, lambda cfg: command.downgrade(cfg, target), moved,
+                     protected_urls, f"downgrade to {target}")
+
+    def stamp(self, scratch_url: str, revision: str | Sequence[str]) -> None:
+        wanted = {revision} if isinstance(revision, str) else set(revision)
+        self._online(scratch_url, lambda cfg: command.stamp(cfg, list(wanted)),
+                     lambda before, after: set(after) == wanted, (), "stamp")
+
+    def probe(self, scratch_url: str, *, protected_urls: Sequence[str] = ()) -> None:
+        """Run env.py online once (``alembic current``) before anything is written: an
+        environment that connects elsewhere is refused here."""
+        self._online(scratch_url, lambda cfg: command.current(cfg),
+                     lambda before, after: after == before, protected_urls, "current")
+
+    def _online(self, scratch_url: str, action: Callable[[Config], object],
+                moved: Callable[[tuple[str, ...], tuple[str, ...]], bool],
+                protected_urls: Sequence[str], what: str) -> None:
+        protected = protected_versions(protected_urls)
+        before = version_of(scratch_url)
+        source = self.env_py.read_text(encoding="utf-8", errors="replace")
+        configured = self._ini_options().get("sqlalchemy.url")
+        engine = make_engine(scratch_url)
+        try:
+            with engine.connect() as conn, \
+                    scratch_environment(scratch_url, self.env_vars, source), \
+                    only_scratch(scratch_url) as refused:
+                config = self.config(driver_url(scratch_url, configured, source))
+                config.attributes["connection"] = conn
+                try:
+                    action(config)
+                except (sa.exc.DBAPIError, util.CommandError) as exc:
+                    if refused.endpoints:
+                        raise self._unsafe(refused.endpoints[0]) from None
+                    raise MigrationError(f"{what} failed: {first_line(exc)}") from None
+                except DriftError:
+                    if refused.endpoints:
+                        raise self._unsafe(refused.endpoints[0]) from None
+                    raise
+                except (Exception, SystemExit) as exc:  # env.py is user code: any failure
+                    if refused.endpoints:
+                        raise self._unsafe(refused.endpoints[0]) from None
+                    raise DriftError(f"{self.env_py} failed ({what}): "
+                                     f"{type(exc).__name__}: {first_line(exc)}") from None
+                if refused.endpoints:  # env.py caught the refusal and went on
+                    raise self._unsafe(refused.endpoints[0])
+                if conn.in_transaction():
+                    conn.commit()
+        finally:
+            engine.dispose()
+        check_protected(protected)
+        after = version_of(scratch_url)
+        if not moved(before, after):
+            raise DriftError(
+                f"{what}: the scratch database's alembic_version is at "
+                f"{', '.join(after) or 'base'} (was {', '.join(before) or 'base'}): {self.env_py} "
+                "did not migrate the database drift handed it. Add these lines (README, "
+                f"'A safe env.py'):\n{SAFE_ENV_PY}")
+
+    def _unsafe(self, endpoint: str) -> DriftError:
+        return DriftError(
+            f"{self.env_py} connects to {endpoint}, not to the scratch database drift hands it "
+            "(config.attributes['connection'], sqlalchemy.url, $DATABASE_URL): refused before "
+            "it connected. Add these lines (README, 'A safe env.py'), or name the variable "
+            f"it reads with --env-var:\n{SAFE_ENV_PY}")
+
+
+def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicEnvironment:
+    """The environment in ``migrations``: the folder of its env.py, or of its alembic.ini."""
+    migrations = migrations.resolve()
+    ini: Path | None = None
+    if not (migrations / "env.py").is_file() and (migrations / "alembic.ini").is_file():
+        ini = migrations / "alembic.ini"
+        source = Config(str(ini))
+        location = source.get_main_option("script_location")
+        if not location:
+            raise DriftError(f"{ini} has no script_location")
+        here = Path(location)
+        migrations = (here if here.is_absolute() else ini.parent / here).resolve()
+    if not (migrations / "env.py").is_file() or not (migrations / "script.py.mako").is_file():
+        raise DriftError(f"{migrations} is not an Alembic environment (no env.py or "
+                         "script.py.mako): create one with `alembic init`")
+    if ini is None:
+        ini = next((p for p in (migrations / "alembic.ini", migrations.parent / "alembic.ini")
+                    if p.is_file()), None)
+    return AlembicEnvironment(migrations, ini, tuple(env_vars))
+
+
+def load_config(migrations: Path, url: str | None = None) -> Config:
+    """The Alembic Config of a migrations folder (its alembic.ini, or the one beside it)."""
+    return open_environment(migrations).config(url)
+
+
+def init_environment(migrations: Path) -> Path:
+    """A new Alembic environment from Alembic's generic template (for the demo's output)."""
+    if (migrations / "env.py").is_file():
+        return migrations
+    if migrations.exists() and any(migrations.iterdir()):
+        raise DriftError(f"{migrations} exists and is not an Alembic environment")
+    config = Config(str(migrations / "alembic.ini"),
+                    cmd_opts=argparse.Namespace(quiet=True, x=[]))
+    try:
+        # quiet=True does not reach every message of init (the ini file's "Generating"
+        # line): keep Alembic's chatter out of our stdout, which carries the report
+        with contextlib.redirect_stdout(io.StringIO()):
+            command.init(config, str(migrations), template="generic")
+    except util.CommandError as exc:
+        raise DriftError(f"alembic: {exc}") from None
+    return migrations
+
+
+def version_locations(config: Config) -> list[Path]:
+    script = ScriptDirectory.from_config(config)
+    listed = config.get_version_locations_list()
+    if listed:
+        return [Path(p) for p in listed]
+    return [Path(script.dir) / "versions"]
+
+
+def current_head(config: Config) -> str | None:
+    script = ScriptDirectory.from_config(config)
+    try:
+        return script.get_current_head()
+    except util.CommandError as exc:
+        raise DriftError(f"{script.dir}: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class StagedRevisions:
+    """Revisions Alembic wrote into a staging folder, not yet in the versions folder."""
+
+    environment: AlembicEnvironment  # with the staging folder as a version location
+    start: tuple[str, ...]  # the heads the first one follows
+    revisions: tuple[tuple[str, str, Path], ...]  # (key, rev_id, staged file)
+    target: Path  # the version location they go to
+
+
+def _start_heads(env: AlembicEnvironment, at: Sequence[str] | None) -> tuple[str, ...]:
+    """The heads the new revisions follow: the only head, or those the database is at."""
+    heads = env.heads()
+    if len(heads) <= 1:
+        return heads
+    if at is None:
+        raise DriftError(
+            f"{env.script_location} has {len(heads)} heads ({', '.join(heads)}): drift plans "
+            "on the head the database is at, so pass --url of a database stamped at one of "
+            "them, or merge them first (`alembic merge heads`)")
+    return tuple(sorted(at))
+
+
+@contextlib.contextmanager
+def staged_revisions(plan: Plan, env: AlembicEnvironment, *,
+                     rev_ids: Sequence[str] | None = None,
+                     at: Sequence[str] | None = None) -> Iterator[StagedRevisions]:
+    """Write one revision per planned revision into a staging folder, chained to the head
+    (``at``: the revisions the database is at, where the environment has several heads)."""
+    start = _start_heads(env, at)
+    ids = list(rev_ids) if rev_ids else [util.rev_id() for _ in plan.revisions]
+    if len(ids) != len(plan.revisions):
+        raise DriftError("one revision id per planned revision is needed")
+    folder = env.revision_folder(start[0]) if start else None
+    target = folder or env.version_locations()[0]
+    with tempfile.TemporaryDirectory(prefix="drift-revisions-") as tmp:
+        staged_env = replace(env, staging=(Path(tmp),))
+        # offline generation never connects: any PostgreSQL URL gives the dialect
+        config = staged_env.config(OFFLINE_URL)
+        config.set_main_option("revision_environment", "true")
+        first: str | tuple[str, ...] | None = (start[0] if len(start) == 1 else start) or None
+
+        def directives(context: Any, revision: Any, scripts: list[Any]) -> None:
+            heads = [first, *ids[:-1]]
+            scripts[:] = [migration_script(r, rid, head, tmp)  # type: ignore[arg-type]
+                          for r, rid, head in zip(plan.revisions, ids, heads, strict=True)]
+
+        by_id: dict[str, Path] = {}
+        if plan.revisions:
+            source = env.env_py.read_text(encoding="utf-8", errors="replace")
+            try:
+                with scratch_environment(_NOWHERE, env.env_vars, source), \
+                        only_scratch(_NOWHERE):
+                    scripts = command.revision(config, message="drift", sql=True,
+                                               process_revision_directives=directives)
+            except util.CommandError as exc:
+                raise DriftError(f"alembic: {exc}") from None
+            for script in scripts if isinstance(scripts, list) else [scripts]:
+                assert script is not None
+                by_id[script.revision] = Path(script.path)
+        yield StagedRevisions(staged_env, start, tuple(
+            (r.key, rid, by_id[rid]) for r, rid in zip(plan.revisions, ids, strict=True)),
+            target)
+
+
+def publish(staged: StagedRevisions) -> WriteResult:
+    """Move the staged revisions into the versions folder: all of them or none."""
+    target = staged.target
+    for _, _, source in staged.revisions:
+        if (target / source.name).exists():
+            raise DriftError(f"{target / source.name} already exists; drift never "
+                             "overwrites it")
+    written: list[WrittenRevision] = []
+    try:
+        for key, rid, source in staged.revisions:
+            path = target / source.name
+            write_new(path, source.read_text(encoding="utf-8"))
+            written.append(WrittenRevision(key, rid, path))
+    except BaseException:
+        for done in written:  # a full disk half-way: none of them, not some
+            done.path.unlink(missing_ok=True)
+        raise
+    start = ", ".join(staged.start) or None
+    return WriteResult(start, tuple(written), staged.start)
+
+
+def unpublished(staged: StagedRevisions) -> WriteResult:
+    """What would have been written, where: nothing was (a verification failed)."""
+    return WriteResult(", ".join(staged.start) or None, tuple(
+        WrittenRevision(key, rid, staged.target / source.name)
+        for key, rid, source in staged.revisions), staged.start, published=False)
+
+
+def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
+                    rev_ids: Sequence[str] | None = None) -> WriteResult:
+    """Write one revision per planned revision, chained to the current head; never overwrite."""
+    with staged_revisions(plan, open_environment(migrations), rev_ids=rev_ids) as staged:
+        return publish(staged)
+
+
+@contextlib.contextmanager
+def scratch_database(scratch_url: str | None, *,
+                     extensions: Sequence[str] = ()) -> Iterator[str]:
+    """A fresh database for the block, on the given server or on an embedded one, with the
+    extensions given (exit 2, naming the extension, where the server does not have one)."""
+    if scratch_url is None:
+        with embedded_postgres() as server:
+            url = server.create_database()
+            _create_extensions(url, extensions, "the embedded PostgreSQL")
+            yield url
+        return
+    name = f"drift_verify_{uuid.uuid4().hex[:12]}"
+    try:
+        url = create_database(scratch_url, name)
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"cannot create a scratch database: {first_line(exc)}") from None
+    try:
+        _create_extensions(url, extensions, redact_url(scratch_url))
+        yield url
+    finally:
+        drop_database(scratch_url, name)
+
+
+def _create_extensions(url: str, extensions: Sequence[str], server: str) -> None:
+    if not extensions:
+        return
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            available = set(conn.execute(sa.text(
+                "SELECT name FROM pg_available_extensions")).scalars())
+            missing = sorted(set(extensions) - available)
+            if missing:
+                raise DriftError(
+                    f"the scratch server ({server}) has no extension {', '.join(missing)}, "
+                    "which the live database uses: pass --scratch-url of a server that has it")
+            quote = conn.dialect.identifier_preparer.quote
+            for name in sorted(set(extensions)):
+                conn.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {quote(name)}")
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"cannot create the extensions on the scratch database: "
+                         f"{first_line(exc)}") from None
+    finally:
+        engine.dispose()

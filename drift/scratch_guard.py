@@ -1,0 +1,149 @@
+"""Keeps a user's ``env.py`` on the scratch database while drift runs it.
+
+Three guards, used by ``drift.alembic_runner`` around every online command:
+
+* the URL handed over (``sqlalchemy.url``, ``config.attributes["connection"]``)
+  and the usual variables (``DATABASE_URL``, ``DRIFT_DATABASE_URL``, any the
+  user names) point at the scratch database while ``env.py`` runs;
+* a ``do_connect`` listener on every SQLAlchemy engine refuses, before the
+  DBAPI connection is made, one to any other database than the scratch one:
+  an ``env.py`` that builds its engine from a settings object read before
+  drift started cannot reach another database through SQLAlchemy;
+* afterwards, the protected databases' ``alembic_version`` is read again: it
+  must not have moved (this also covers an ``env.py`` that connects with a
+  bare DBAPI driver, which the listener cannot see).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from drift.connection import parse_url, read_only_connection, redact_url
+from drift.errors import DriftError
+
+# the variables real projects read their database URL from
+DEFAULT_ENV_VARS = ("DATABASE_URL", "DRIFT_DATABASE_URL")
+
+# env.py builds an async engine: sqlalchemy.url needs an async driver
+_ASYNC_MARKERS = ("async_engine_from_config", "create_async_engine", "AsyncEngine")
+
+
+def url_for(scratch_url: str, like: str | None) -> str:
+    """The scratch URL spelled with the driver of ``like`` (a URL the environment already
+    uses), so that an ``env.py`` built for asyncpg gets an asyncpg URL."""
+    scratch = parse_url(scratch_url)
+    try:
+        theirs = sa.engine.make_url(like) if like else None
+    except Exception:  # not a URL: the variable is replaced by a URL drift can connect with
+        theirs = None
+    if theirs is not None and theirs.drivername.startswith("postgres"):
+        # postgres:// (as hosting providers spell it) is kept too: env.py may rewrite it
+        scratch = scratch.set(drivername=theirs.drivername)
+    return scratch.render_as_string(hide_password=False)
+
+
+def driver_url(scratch_url: str, configured: str | None, env_source: str) -> str:
+    """``sqlalchemy.url`` for ``env.py``: the configured driver if it names one, else asyncpg
+    for an environment that builds an async engine, else the psycopg2 driver drift ships."""
+    if configured and "://" in configured and not configured.startswith("driver://"):
+        return url_for(scratch_url, configured)
+    if any(marker in env_source for marker in _ASYNC_MARKERS):
+        return url_for(scratch_url, "postgresql+asyncpg://")
+    return url_for(scratch_url, None)
+
+
+# ---------------------------------------------------------------- the connect guard
+
+
+def _endpoint(params: Mapping[str, Any]) -> tuple[str, str, str]:
+    host = params.get("host") or ""
+    if isinstance(host, (list, tuple)):
+        host = ",".join(str(h) for h in host)
+    port = params.get("port") or 5432
+    database = params.get("dbname") or params.get("database") or ""
+    return (str(host), str(port), str(database))
+
+
+def endpoint_of(url: str) -> tuple[str, str, str]:
+    """(host, port, database) of a URL, as its dialect hands them to the driver."""
+    parsed = parse_url(url)
+    dialect = sa.create_engine(parsed, poolclass=sa.pool.NullPool).dialect
+    _, params = dialect.create_connect_args(parsed)
+    return _endpoint(params)
+
+
+@dataclass
+class Refusal:
+    """What the listener refused while ``env.py`` ran (empty: nothing)."""
+
+    endpoints: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def only_scratch(scratch_url: str) -> Iterator[Refusal]:
+    """Refuse every new SQLAlchemy connection that is not to the scratch database."""
+    allowed = endpoint_of(scratch_url)
+    refused = Refusal()
+
+    def check(dialect: Any, conn_rec: Any, cargs: Sequence[Any], cparams: dict[str, Any]) -> None:
+        where = _endpoint(cparams)
+        if cargs or where != allowed:  # a DSN string in cargs cannot be checked: refused
+            host, port, database = where
+            refused.endpoints.append(f"database {database!r} on {host or 'localhost'}:{port}")
+            raise DriftError(f"drift refused a connection to {refused.endpoints[-1]}: only the "
+                             "scratch database may be migrated")
+
+    event.listen(Engine, "do_connect", check)
+    try:
+        yield refused
+    finally:
+        event.remove(Engine, "do_connect", check)
+
+
+@contextlib.contextmanager
+def scratch_environment(scratch_url: str, names: Sequence[str], env_source: str
+                        ) -> Iterator[None]:
+    """The database variables pointed at the scratch database (each keeps its own driver)."""
+    saved = {name: os.environ.get(name) for name in dict.fromkeys((*DEFAULT_ENV_VARS, *names))}
+    try:
+        for name, before in saved.items():
+            os.environ[name] = driver_url(scratch_url, before, env_source)
+        yield
+    finally:
+        for name, before in saved.items():
+            if before is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = before
+
+
+# ---------------------------------------------------------------- alembic_version
+
+
+def version_of(url: str) -> tuple[str, ...]:
+    """The revisions in a database's ``alembic_version`` (() when it has none); read-only."""
+    with read_only_connection(url) as conn:
+        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+
+
+def protected_versions(urls: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    return {url: version_of(url) for url in urls}
+
+
+def check_protected(before: Mapping[str, tuple[str, ...]]) -> None:
+    for url, was in before.items():
+        now = version_of(url)
+        if now != was:
+            raise DriftError(f"the alembic_version of {redact_url(url)} moved from "
+                             f"{', '.join(was) or 'base'} to {', '.join(now) or 'base'} while "
+                             "env.py ran: it migrated that database, not the scratch one; "
+                             "see README, 'A safe env.py'")
