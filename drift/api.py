@@ -224,7 +224,13 @@ def _migrations_side(config: CheckConfig) -> MigrationsSnapshot:
 
     assert config.migrations is not None
     return build_migrations_snapshot(config.migrations, config.scratch_url, config.schemas,
-                                     cache=_cache(config), downgrades=config.downgrades)
+                                     cache=_cache(config), downgrades=config.downgrades,
+                                     protected=_protected(config))
+
+
+def _protected(config: CheckConfig) -> tuple[str, ...]:
+    # the live database: env.py must not reach it, and the runner proves it did not
+    return (config.url,) if config.url is not None else ()
 
 
 def _with_causes(config: CheckConfig, mismatches: tuple[Mismatch, ...], models: Snapshot,
@@ -238,7 +244,7 @@ def _with_causes(config: CheckConfig, mismatches: tuple[Mismatch, ...], models: 
         if revisions and set(revisions) != set(built.history.heads):
             assert config.migrations is not None
             at_live = build_snapshot_at(config.migrations, config.scratch_url, config.schemas,
-                                        revisions, _cache(config))
+                                        revisions, _cache(config), _protected(config))
     return assign_causes(mismatches, models, built.snapshot, database, at_live)
 
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from drift.alembic_runner import AlembicEnvironment, open_environment, scratch_database
 from drift.cache import SnapshotCache, digest, drift_version, package_version
 from drift.compare import compare_snapshots
 from drift.connection import read_only_connection
 from drift.errors import DriftError, first_line
-from drift.migrations_runner import AlembicEnvironment, open_environment, scratch_database
 from drift.mismatch import Mismatch
 from drift.reflect import reflect_snapshot
 from drift.schema import Snapshot
@@ -87,9 +87,10 @@ def cache_key(env: AlembicEnvironment, schemas: tuple[str, ...], target: str,
               scratch_url: str | None) -> str:
     parts: list[str | bytes] = [KIND, target, ",".join(schemas), drift_version(),
                                 _server_identity(scratch_url)]
+    root = env.script_location.parent
     for path in env.input_files():
-        parts += [path.relative_to(env.directory.parent).as_posix()
-                  if path.is_relative_to(env.directory.parent) else path.name, path.read_bytes()]
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        parts += [name, path.read_bytes()]
     return digest(parts)
 
 
@@ -100,8 +101,12 @@ def build_migrations_snapshot(
     *,
     cache: SnapshotCache | None = None,
     downgrades: bool = False,
+    protected: tuple[str, ...] = (),
 ) -> MigrationsSnapshot:
-    """Upgrade a scratch database to the heads of ``migrations`` and reflect ``schemas``."""
+    """Upgrade a scratch database to the heads of ``migrations`` and reflect ``schemas``.
+
+    ``protected``: URLs of databases the run must prove it did not touch (the live one).
+    """
     env = open_environment(migrations)
     heads = env.heads()
     key = cache_key(env, schemas, "heads", scratch_url)
@@ -109,24 +114,24 @@ def build_migrations_snapshot(
         snapshot = cache.load_snapshot(KIND, key)
         if snapshot is not None:
             snapshot = replace(snapshot, source="migrations (heads, from the cache)")
-            return MigrationsSnapshot(snapshot, env.directory, True, HistoryCheck(heads))
+            return MigrationsSnapshot(snapshot, env.script_location, True, HistoryCheck(heads))
     problems: tuple[DowngradeProblem, ...] = ()
     if downgrades:
         # on a database of its own: a failed step may leave it where no upgrade runs on
         with scratch_database(scratch_url) as url:
-            problems = _check_downgrades(env, url, schemas)
+            problems = _check_downgrades(env, url, schemas, protected)
     with scratch_database(scratch_url) as url:
-        env.upgrade(url, "heads")
+        env.upgrade(url, "heads", protected_urls=protected)
         snapshot = _reflect_built(url, schemas)
     if cache is not None:
         cache.store_snapshot(KIND, key, snapshot)
-    return MigrationsSnapshot(snapshot, env.directory, False,
+    return MigrationsSnapshot(snapshot, env.script_location, False,
                               HistoryCheck(heads, downgrades, problems))
 
 
 def build_snapshot_at(migrations: Path, scratch_url: str | None, schemas: tuple[str, ...],
-                      revisions: tuple[str, ...], cache: SnapshotCache | None = None
-                      ) -> Snapshot:
+                      revisions: tuple[str, ...], cache: SnapshotCache | None = None,
+                      protected: tuple[str, ...] = ()) -> Snapshot:
     """The schema at ``revisions`` (where a live database stands), for pending_migration."""
     env = open_environment(migrations)
     target = ",".join(revisions)
@@ -135,7 +140,7 @@ def build_snapshot_at(migrations: Path, scratch_url: str | None, schemas: tuple[
         return hit
     with scratch_database(scratch_url) as url:
         for revision in revisions:
-            env.upgrade(url, revision)
+            env.upgrade(url, revision, protected_urls=protected)
         snapshot = _reflect_built(url, schemas)
     if cache is not None:
         cache.store_snapshot(KIND, key, snapshot)
@@ -168,8 +173,8 @@ def _describe(m: Mismatch) -> str:
     return f"{m.object_type.value} {m.path}{attr} ({m.change.value})"
 
 
-def _check_downgrades(env: AlembicEnvironment, url: str, schemas: tuple[str, ...]
-                      ) -> tuple[DowngradeProblem, ...]:
+def _check_downgrades(env: AlembicEnvironment, url: str, schemas: tuple[str, ...],
+                      protected: tuple[str, ...]) -> tuple[DowngradeProblem, ...]:
     """Each revision, base first: upgrade to it, downgrade one step, compare, upgrade again.
 
     A merge revision has no one step back to take, so it is only upgraded. A
@@ -178,18 +183,16 @@ def _check_downgrades(env: AlembicEnvironment, url: str, schemas: tuple[str, ...
     """
     from alembic.script import ScriptDirectory
 
-    from drift.render.migration import load_config
-
-    script = ScriptDirectory.from_config(load_config(env.directory))
+    script = ScriptDirectory.from_config(env.config())
     problems: list[DowngradeProblem] = []
     for rev in reversed(list(script.walk_revisions())):
         down = rev.down_revision
         try:
             if isinstance(down, tuple | list):
-                env.upgrade(url, rev.revision)
+                env.upgrade(url, rev.revision, protected_urls=protected)
                 continue
             before = _reflect_built(url, schemas)
-            env.upgrade(url, rev.revision)
+            env.upgrade(url, rev.revision, protected_urls=protected)
         except DriftError as exc:
             problems.append(DowngradeProblem(rev.revision, f"upgrade failed: {exc}"))
             break
@@ -197,7 +200,7 @@ def _check_downgrades(env: AlembicEnvironment, url: str, schemas: tuple[str, ...
         try:
             # rev@-1: one step down on this revision's branch only (a plain target would
             # take every branch above it down too)
-            env.downgrade(url, f"{rev.revision}@-1")
+            env.downgrade(url, f"{rev.revision}@-1", protected_urls=protected)
         except DriftError as exc:
             problems.append(DowngradeProblem(rev.revision, f"downgrade failed: {exc}"))
             continue
@@ -206,7 +209,7 @@ def _check_downgrades(env: AlembicEnvironment, url: str, schemas: tuple[str, ...
         if back:
             problems.append(DowngradeProblem(rev.revision, differences=back))
         try:
-            env.upgrade(url, rev.revision)
+            env.upgrade(url, rev.revision, protected_urls=protected)
         except DriftError as exc:
             problems.append(DowngradeProblem(rev.revision, f"upgrade after downgrade failed: "
                                                            f"{exc}"))

@@ -48,7 +48,11 @@ def url_for(scratch_url: str, like: str | None) -> str:
     if theirs is not None and theirs.drivername.startswith("postgres"):
         # postgres:// (as hosting providers spell it) is kept too: env.py may rewrite it
         scratch = scratch.set(drivername=theirs.drivername)
-    return scratch.render_as_string(hide_password=False)
+    text = scratch.render_as_string(hide_password=False)
+    base, sep, query = text.partition("?")
+    # a socket directory in the query is rendered %2F...: an env.py that hands the URL to
+    # config.set_main_option (configparser) fails on the %; the slash needs no escape there
+    return base + sep + query.replace("%2F", "/")
 
 
 def driver_url(scratch_url: str, configured: str | None, env_source: str) -> str:

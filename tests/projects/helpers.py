@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from drift.migrations_runner import plain_url
+from drift.connection import parse_url
 
 PROJECTS = Path(__file__).parent
 
@@ -28,6 +28,16 @@ def project_env(database_url: str | None = None) -> dict[str, str]:
         # as a team writes it: no percent-escapes for env.py's configparser to choke on
         env["DATABASE_URL"] = plain_url(database_url)
     return env
+
+
+def plain_url(url: str) -> str:
+    """The test server's URL without percent-escapes (its socket path is a ``host`` query
+    value): an env.py that hands it to configparser would choke on ``%2F``."""
+    parsed = parse_url(url)
+    query = "&".join(f"{k}={v}" for k, v in parsed.query.items())
+    user = f"{parsed.username}@" if parsed.username else ""
+    host = f"{parsed.host or ''}" + (f":{parsed.port}" if parsed.port else "")
+    return (f"postgresql://{user}{host}/{parsed.database}" + (f"?{query}" if query else ""))
 
 
 def alembic(project: Path, *args: str, database_url: str) -> None:
