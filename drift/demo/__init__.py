@@ -60,6 +60,26 @@ def locate_example_models(cwd: Path | None = None, checkout: Path | None = None)
     )
 
 
+PACKAGED_MODELS = "drift.demo.models"  # the same files, shipped inside the wheel
+
+
+def example_models_reference(cwd: Path | None = None) -> str:
+    """``models`` of the checkout (or of the cwd, the repository root); installed from a
+    wheel, with neither, the copy shipped inside the package."""
+    try:
+        import_example_models(cwd)
+    except DriftError:
+        if locate_packaged_models() is None:
+            raise
+        return PACKAGED_MODELS
+    return MODELS_PACKAGE
+
+
+def locate_packaged_models() -> Path | None:
+    folder = resources.files(__name__).joinpath("models")
+    return Path(str(folder)) if folder.joinpath("quantum.py").is_file() else None
+
+
 def import_example_models(cwd: Path | None = None) -> None:
     """Import the example ``models`` so the pipeline's import of ``models`` finds this one."""
     base = locate_example_models(cwd)
@@ -94,7 +114,7 @@ def run_demo(
     from drift.render import render
 
     say = status or echo
-    import_example_models()
+    models = example_models_reference()
     demo_migrations(output_dir)  # refuse a folder the demo may not replace before any work
     with resources.as_file(resources.files(__name__).joinpath("expectations.yaml")) as plan:
         say("demo: starting an embedded PostgreSQL")
@@ -104,7 +124,7 @@ def run_demo(
             say(f"demo: creating the example database {DEMO_DATABASE} (public, quantum)")
             execute_script(url, demo_sql())
             config = CheckConfig(
-                url=url, models=(MODELS_PACKAGE,), schemas=DEMO_SCHEMAS, expectations=plan
+                url=url, models=(models,), schemas=DEMO_SCHEMAS, expectations=plan
             )
             say("demo: checking it against the example models and expectations")
             result = run_check(config)

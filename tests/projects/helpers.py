@@ -37,12 +37,13 @@ def plain_url(url: str) -> str:
     query = "&".join(f"{k}={v}" for k, v in parsed.query.items())
     user = f"{parsed.username}@" if parsed.username else ""
     host = f"{parsed.host or ''}" + (f":{parsed.port}" if parsed.port else "")
-    return (f"postgresql://{user}{host}/{parsed.database}" + (f"?{query}" if query else ""))
+    return (f"postgresql+psycopg2://{user}{host}/{parsed.database}" + (f"?{query}" if query else ""))
 
 
 def alembic(project: Path, *args: str, database_url: str) -> None:
-    subprocess.run([sys.executable, "-m", "alembic", *args], cwd=project, check=True,
-                   env=project_env(database_url), capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "alembic", *args], cwd=project,
+                         env=project_env(database_url), capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
 
 
 def drift(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
