@@ -100,6 +100,7 @@ def write_project(root: Path, tables: int, revisions: int, migrations_key: bool 
 
 def timed(args: list[str], cwd: Path, expect: int = 0) -> float:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DRIFT_DATABASE_URL")}
+    env["PYTHONPATH"] = str(cwd)  # worker.py imports the models as drift does, from the project
     start = time.perf_counter()
     run = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
@@ -149,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                 for chunk in split_chunks(sql.read_text()):
                     execute_script(url, chunk)
                 cold, warm = cold_warm(project, ["--url", url], args.rounds)
+                print(f"drift check --url at {args.live_size}: cold {cold:.2f} s, "
+                      f"warm {warm:.2f} s", flush=True)
                 alembic = statistics.median(
                     timed([sys.executable, str(HERE / "worker.py"), "alembic-e2e", "--url", url,
                            "--module", "bench_models"], project)
