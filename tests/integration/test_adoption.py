@@ -45,13 +45,13 @@ def test_expect_writes_the_configured_file_and_placeholders_fail_strict(
 
 def test_models_not_all_imported_get_a_note(shop: Path, database_url: str) -> None:
     init = shop / "shop" / "models" / "__init__.py"
-    # a models package that imports only some of its modules (the usual cause)
+    # a models package that imports the base but not the modules of the classes (the
+    # usual cause: they were imported by the app, never by the package)
     init.write_text("from shop.models.base import Base\n"
-                    "from shop.models.customers import Address, Customer\n"
                     "metadata = Base.metadata\n")
     run = drift(shop, "check", "--url", database_url, "--schema", "public",
                 "--schema", "billing")
     assert run.returncode == 1
     note = next(line for line in run.stderr.splitlines() if "may not import" in line)
-    assert note.startswith("note: the models declare 2 of the 4 tables found")
+    assert note.startswith("note: the models declare 0 of the 4 tables found")
     assert "shop.models may not import every module that defines model classes" in note
