@@ -10,13 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drift.errors import DriftError
 from drift.mismatch import Classification, Finding, Mismatch, summarize
 from drift.schema import Snapshot
 
-DEFAULT_SCHEMAS: tuple[str, ...] = ("public", "quantum")
+if TYPE_CHECKING:
+    from drift.migrations_check import HistoryCheck, MigrationsSnapshot
+    from drift.models_side import DeclaredModels
+
+# None given: the schemas the models declare, plus the connection's default schema
+DEFAULT_SCHEMAS: tuple[str, ...] = ()
 
 Progress = Callable[[str], None]
 """Told the name of each stage as it starts (the CLI shows it on a terminal)."""
@@ -32,6 +37,10 @@ class CheckConfig:
     expectations: Path | None = None
     strict: bool = False
     today: date = field(default_factory=date.today)
+    migrations: Path | None = None  # an Alembic environment: its heads are a side to compare
+    scratch_url: str | None = None  # where migrations run (default: an embedded PostgreSQL)
+    downgrades: bool = False  # also check each revision's downgrade
+    cache: Path | None = None  # the cache folder (.drift_cache); None: no cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +53,27 @@ class CheckResult:
     generated_at: datetime
     # what the run left out, as plain sentences for stderr (not part of the JSON report)
     notes: tuple[str, ...] = ()
+    history: HistoryCheck | None = None  # with --migrations: the history's own problems
+    cached: tuple[str, ...] = ()  # the sides read from the cache: "models", "migrations"
+
+    @property
+    def placeholders(self) -> tuple[Finding, ...]:
+        """Findings accepted by an entry whose reason is still `drift expect`'s placeholder."""
+        from drift.expectations import TODO_REASON
+
+        return tuple(f for f in self.classification.findings
+                     if f.expectation is not None and f.expectation.reason == TODO_REASON)
 
     @property
     def failed(self) -> bool:
-        """Exit status 1: unexpected drift, or (under --strict) stale/expired expectations."""
+        """Exit status 1: unexpected drift, a broken migration history, or (under --strict)
+        stale/expired expectations and placeholder reasons."""
         if self.classification.unexpected:
             return True
+        if self.history is not None and self.history.problems:
+            return True
         return self.config.strict and bool(
-            self.classification.stale or self.classification.expired
+            self.classification.stale or self.classification.expired or self.placeholders
         )
 
     @property
@@ -72,6 +94,7 @@ class CheckResult:
             "summary": summarize(findings),
             "mismatches": [f.to_dict() for f in findings],
             "stale_expectations": [e.to_dict() for e in self.classification.stale],
+            **({"migrations": self.history.to_dict()} if self.history is not None else {}),
         }
 
 
@@ -97,9 +120,16 @@ def snapshot_database(config: CheckConfig, progress: Progress | None = None) -> 
     """The live database of ``config`` (for ``drift snapshot``): a URL is required."""
     if not config.url:
         raise DriftError(_NO_DATABASE)
+    schemas = config.schemas
+    if not schemas:
+        from drift.models_side import DeclaredModels
+
+        declared = _declare_side(config) if config.models else DeclaredModels(
+            Snapshot("models"), frozenset(), False)
+        schemas = default_schemas(declared, config.url)
     if progress:
         progress("reflect")
-    return reflect_database(config.url, config.schemas)
+    return reflect_database(config.url, schemas)
 
 
 def load_database_snapshot(config: CheckConfig) -> Snapshot:
@@ -124,6 +154,8 @@ def load_database_snapshot(config: CheckConfig) -> Snapshot:
 
 
 def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckResult:
+    """Compare the models with a live database (or a saved snapshot), with the schema the
+    migrations build, or with both (then each finding gets a cause)."""
     from drift.compare import compare_snapshots
     from drift.expectations import classify, load_expectations
 
@@ -132,32 +164,62 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         raise DriftError(
             "no models given: pass --models module:attribute (or set it in [tool.drift])"
         )
-    say("reflect: reading the catalog" if config.snapshot is None else "reflect: loading snapshot")
-    if config.snapshot is None and config.url:
-        database, models = _reflect_and_declare(config, say)
-    else:
+    if config.url is None and config.snapshot is None and config.migrations is None:
+        raise DriftError(f"{_NO_DATABASE}, pass --snapshot FILE, or --migrations DIR")
+    say("declare: importing the models")
+    declared = _declare_side(config)
+    if declared.cached:
+        say("declare: models read from the cache (their source files are unchanged)")
+    if not config.schemas:
+        config = replace(config, schemas=default_schemas(declared, config.url))
+    models = declared.only(config.schemas)
+    database = built = None
+    if config.snapshot is not None:
+        say("reflect: loading snapshot")
         database = load_database_snapshot(config)
-        say(f"declare: importing the models ({_tables(database)} in the database)")
-        models = declare_models(config.models, config.schemas)
-    say(f"compare: {_tables(models)} declared, {_tables(database)} in the database")
-    mismatches = tuple(compare_snapshots(models, database))
+    elif config.url is not None:
+        say("reflect: reading the catalog")
+        database, models = _reflect_with_literals(config, models)
+    if config.migrations is not None:
+        say("migrations: building the schema of the heads")
+        built = _migrations_side(config)
+    other = database if database is not None else built.snapshot  # type: ignore[union-attr]
+    where = "in the database" if database is not None else "built by the migrations"
+    say(f"compare: {_tables(models)} declared, {_tables(other)} {where}")
+    mismatches = tuple(compare_snapshots(models, other))
+    if database is not None and built is not None:
+        mismatches = _with_causes(config, mismatches, models, built, database)
     say(f"classify: {len(mismatches):,} mismatch(es)")
     expectations = load_expectations(config.expectations) if config.expectations else None
     classification = classify(mismatches, expectations, today=config.today)
+    notes = schema_notes(config, other, models, declared.schemas)
+    notes += _side_notes(config, declared, built, models, other)
+    from drift.expectations import TODO_REASON
+
+    placeholders = sum(1 for f in classification.findings
+                       if f.expectation is not None and f.expectation.reason == TODO_REASON)
+    if placeholders:
+        notes += (f"{placeholders} finding(s) are accepted by an entry whose reason is still "
+                  f"the placeholder of `drift expect` ({TODO_REASON!r}): write the reason"
+                  + (" (--strict fails until then)" if config.strict else ""),)
     return CheckResult(
         config=config,
-        database=database,
+        database=other,
         models=models,
         mismatches=mismatches,
         classification=classification,
         generated_at=datetime.now(UTC),
-        notes=schema_notes(config, database, models),
+        notes=notes,
+        history=built.history if built is not None else None,
+        cached=tuple(side for side, hit in (
+            ("models", declared.cached), ("migrations", built is not None and built.cached))
+            if hit),
     )
 
 
-def _reflect_and_declare(config: CheckConfig, say: Progress) -> tuple[Snapshot, Snapshot]:
-    """Both sides from one read-only session: the models' literal defaults are printed
-    by the database in the session that read the catalog (see ``literals.py``)."""
+def _reflect_with_literals(config: CheckConfig, models: Snapshot) -> tuple[Snapshot, Snapshot]:
+    """The live schema, and the models' literal defaults printed by the database in the
+    session that read the catalog (see ``literals.py``): one read-only session."""
     from drift.connection import read_only_connection, redact_url
     from drift.literals import canonical_literals
     from drift.reflect import reflect_consistently
@@ -165,17 +227,95 @@ def _reflect_and_declare(config: CheckConfig, say: Progress) -> tuple[Snapshot, 
     assert config.url is not None
     with read_only_connection(config.url) as conn:
         database = reflect_consistently(conn, config.schemas, source=redact_url(config.url))
-        say(f"declare: importing the models ({_tables(database)} in the database)")
-        models = declare_models(config.models, config.schemas)
         return database, canonical_literals(models, conn)
 
 
-def schema_notes(config: CheckConfig, database: Snapshot, models: Snapshot) -> tuple[str, ...]:
-    """The schemas a run skipped without a mismatch to show for it."""
-    from drift.declared import declared_schemas
+def _cache(config: CheckConfig) -> Any:
+    from drift.cache import SnapshotCache
 
+    return SnapshotCache(config.cache) if config.cache is not None else None
+
+
+def _declare_side(config: CheckConfig) -> DeclaredModels:
+    from drift.models_side import declare_models
+
+    return declare_models(config.models, config.schemas, _cache(config))
+
+
+def _migrations_side(config: CheckConfig) -> MigrationsSnapshot:
+    from drift.migrations_check import build_migrations_snapshot
+
+    assert config.migrations is not None
+    return build_migrations_snapshot(config.migrations, config.scratch_url, config.schemas,
+                                     cache=_cache(config), downgrades=config.downgrades,
+                                     protected=_protected(config))
+
+
+def _protected(config: CheckConfig) -> tuple[str, ...]:
+    # the live database: env.py must not reach it, and the runner proves it did not
+    return (config.url,) if config.url is not None else ()
+
+
+def _with_causes(config: CheckConfig, mismatches: tuple[Mismatch, ...], models: Snapshot,
+                 built: MigrationsSnapshot, database: Snapshot) -> tuple[Mismatch, ...]:
+    from drift.causes import assign_causes
+    from drift.migrations_check import build_snapshot_at, live_revisions
+
+    at_live = None
+    if config.url is not None:
+        revisions = live_revisions(config.url)
+        if revisions and set(revisions) != set(built.history.heads):
+            assert config.migrations is not None
+            at_live = build_snapshot_at(config.migrations, config.scratch_url, config.schemas,
+                                        revisions, _cache(config), _protected(config))
+    return assign_causes(mismatches, models, built.snapshot, database, at_live)
+
+
+def default_schemas(declared: DeclaredModels, url: str | None) -> tuple[str, ...]:
+    """The schemas the models declare, plus the connection's default schema."""
+    from drift import normalize as nz
+
+    default = nz.DEFAULT_SCHEMA
+    if url is not None:
+        import sqlalchemy as sa
+
+        from drift.connection import read_only_connection
+
+        with read_only_connection(url) as conn:
+            default = conn.execute(sa.text("SELECT current_schema()")).scalar() or default
+    return tuple(sorted(declared.schemas | {default}))
+
+
+# few declared tables beside most of the database "only in database": models not all imported
+_INCOMPLETE_SHARE = 0.5
+_INCOMPLETE_MIN = 3  # a table or two not declared is ordinary drift, not a missed import
+
+
+def _side_notes(config: CheckConfig, declared: DeclaredModels, built: MigrationsSnapshot | None,
+                models: Snapshot, other: Snapshot) -> tuple[str, ...]:
     notes = []
-    unchecked = sorted(declared_schemas(config.models) - set(config.schemas))
+    declared_names = {(s.name, t.name) for s in models.schemas for t in s.tables}
+    from drift.compare.schemas import ALEMBIC_VERSION_TABLE
+
+    other_names = {(s.name, t.name) for s in other.schemas for t in s.tables
+                   if t.name != ALEMBIC_VERSION_TABLE}
+    only_there = other_names - declared_names
+    if len(only_there) >= _INCOMPLETE_MIN and len(only_there) > _INCOMPLETE_SHARE * len(
+            other_names):
+        refs = ", ".join(config.models)
+        notes.append(
+            f"the models declare {len(declared_names)} of the {len(other_names)} tables found "
+            f"({len(only_there)} only in the database): {refs} may not import every module "
+            "that defines model classes (import them in the models package's __init__.py, "
+            "or pass each module with --models)")
+    return tuple(notes)
+
+
+def schema_notes(config: CheckConfig, database: Snapshot, models: Snapshot,
+                 declared: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The schemas a run skipped without a mismatch to show for it."""
+    notes = []
+    unchecked = sorted(declared - set(config.schemas))
     if unchecked:
         flags = " ".join(f"--schema {s}" for s in unchecked)
         notes.append(

@@ -41,7 +41,7 @@ class DriftGroup(click.Group):
 
 
 @click.group(cls=DriftGroup)
-@click.version_option(package_name="drift")
+@click.version_option(package_name="sqlalchemy-drift")
 def main() -> None:
     """Find schema drift between live PostgreSQL databases and SQLAlchemy models."""
 
@@ -69,7 +69,8 @@ def database_options(func: F) -> F:
                 "schemas",
                 multiple=True,
                 metavar="NAME",
-                help="Schema to inspect; repeatable (default: public, quantum).",
+                help="Schema to inspect; repeatable (default: the schemas the models declare "
+                "and the connection's default schema).",
             ),
             click.option(
                 "--config",
@@ -112,6 +113,42 @@ def pipeline_options(func: F) -> F:
     return database_options(func)
 
 
+def migrations_options(func: F) -> F:
+    """The options of the commands that can compare the models with the migrations' schema."""
+    for option in reversed(
+        (
+            click.option(
+                "--migrations",
+                type=click.Path(file_okay=False, path_type=Path),
+                help="An Alembic environment (the folder of env.py or alembic.ini): compare "
+                "the models with the schema its heads build on a scratch database "
+                "(default: [tool.drift] migrations). With a database too, each finding "
+                "gets a cause.",
+            ),
+            click.option(
+                "--scratch-url",
+                metavar="URL",
+                help="Server where the migrations run (a database is created there and "
+                "dropped); default: an embedded PostgreSQL.",
+            ),
+            click.option(
+                "--downgrades",
+                is_flag=True,
+                help="With --migrations, also run each revision's downgrade and upgrade "
+                "again; a failing or lossy downgrade fails the run.",
+            ),
+            click.option(
+                "--no-cache",
+                is_flag=True,
+                help="Rebuild the models' and the migrations' snapshots instead of reading "
+                "them from .drift_cache/.",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
 def strict_option(func: F) -> F:
     """Only on the commands whose exit status reports the drift (check, report)."""
     return click.option(
@@ -141,6 +178,8 @@ def run_pipeline(config: api.CheckConfig) -> api.CheckResult:
         result = api.run_check(config, progress=progress)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    for problem in result.history.problems if result.history is not None else ():
+        click.echo(f"drift: migrations: {problem}", err=True)
     return result
 
 
@@ -163,6 +202,7 @@ def emit(text: str, output: Path | None) -> None:
 
 @main.command()
 @pipeline_options
+@migrations_options
 @strict_option
 @format_option
 @click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
@@ -197,6 +237,7 @@ def snapshot(output: Path | None, **options: Any) -> None:
 
 @main.command()
 @pipeline_options
+@migrations_options
 @click.argument("mismatch_id", metavar="ID")
 def explain(mismatch_id: str, **options: Any) -> None:
     """Show how one mismatch (ID or a unique prefix of it) was found and classified."""
@@ -211,15 +252,30 @@ def explain(mismatch_id: str, **options: Any) -> None:
 
 @main.command()
 @pipeline_options
-@click.option("--output", "-o", type=_PATH, required=True, help="The expectations file to write.")
+@migrations_options
+@click.option("--output", "-o", type=_PATH,
+              help="The expectations file to write (default: [tool.drift] expectations).")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
-def expect(output: Path, force: bool, **options: Any) -> None:
-    """Write an expectations file that accepts today's drift (to adopt drift on an old database)."""
-    if output.exists() and not force:
-        raise DriftError(f"{output} already exists; pass --force to overwrite it")
+def expect(output: Path | None, force: bool, **options: Any) -> None:
+    """Write an expectations file that accepts today's drift (to adopt drift on an old database).
+
+    Each entry gets a placeholder reason, which fails a strict check until replaced.
+    """
+    from dataclasses import replace
+
     from drift.expectations import write_expectations
 
-    result = run_pipeline(config_from_options(**options))
+    config = config_from_options(**options)
+    output = output if output is not None else config.expectations
+    if output is None:
+        raise DriftError("no expectations file to write: pass --output FILE "
+                         "(or set expectations in [tool.drift])")
+    if output.exists() and not force:
+        raise DriftError(f"{output} already exists; pass --force to overwrite it")
+    if config.expectations is not None and not config.expectations.exists():
+        # the file [tool.drift] names is the one being written: not read before it exists
+        config = replace(config, expectations=None)
+    result = run_pipeline(config)
     # the phases of the expectations file given, if any; else the default four
     phases = result.classification.phases or None
     write_expectations(output, result.mismatches, phases, overwrite=force)
@@ -228,6 +284,7 @@ def expect(output: Path, force: bool, **options: Any) -> None:
 
 @main.command()
 @pipeline_options
+@migrations_options
 @strict_option
 @click.option(
     "--output-dir",

@@ -22,7 +22,7 @@ from drift.errors import DriftError
 
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
-FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout")
+FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class FileConfig:
     schemas: tuple[str, ...] = ()
     expectations: Path | None = None
     connect_timeout: int | None = None  # seconds
+    migrations: Path | None = None
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -72,6 +73,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         )
     base = path.parent
     expectations = _string(path, table, "expectations")
+    migrations = _string(path, table, "migrations")
     return FileConfig(
         path=path,
         url=_string(path, table, "url"),
@@ -80,6 +82,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         # relative to the pyproject, not to wherever drift happens to be run from
         expectations=(base / expectations) if expectations is not None else None,
         connect_timeout=_seconds(path, table, "connect_timeout"),
+        migrations=(base / migrations) if migrations is not None else None,
     )
 
 
@@ -100,15 +103,32 @@ def config_from_options(
     strict: bool = False,
     config: Path | None = None,
     connect_timeout: int | None = None,
+    migrations: Path | None | bool = False,
+    scratch_url: str | None = None,
+    no_cache: bool = False,
+    downgrades: bool = False,
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
-    """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults."""
+    """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults.
+
+    ``migrations`` False (the default): the command has no --migrations option of the
+    check's kind (``drift plan``'s is where revisions go), so ``[tool.drift]
+    migrations`` is not read; None: the option was not given, the file's is used.
+    """
+    from drift.cache import CACHE_DIR
+
     from_file = load_file_config(config)
     url = url or environment_url() or from_file.url
     timeout = connect_timeout or from_file.connect_timeout
     if url and timeout:
         url = with_connect_timeout(url, timeout)
     return CheckConfig(
+        migrations=None if migrations is False else (
+            migrations if isinstance(migrations, Path) else from_file.migrations),
+        scratch_url=scratch_url,
+        downgrades=downgrades,
+        cache=None if no_cache else (
+            (from_file.path.parent if from_file.path is not None else Path.cwd()) / CACHE_DIR),
         url=url,
         snapshot=snapshot,
         models=tuple(models) or from_file.models,

@@ -82,6 +82,8 @@ class DeclareContext:
     domains: dict[tuple[str, str], Domain] = field(default_factory=dict)
 
     def sql(self, clause: Any) -> str:
+        if isinstance(clause, str):  # postgresql_where="...": create_all takes it as text()
+            clause = sa.text(clause)
         return str(self.ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
 
     def name(self, constraint: Any) -> str | None:

@@ -16,11 +16,14 @@ Format (YAML, read with the safe loader; every error names the file and line)::
         ticket: QDNA-12            # optional
         owner: data-platform       # optional
         expires: 2027-03-31        # optional date; after it the drift is unexpected again
+        cause: out_of_band         # optional: missing_migration, out_of_band,
+                                   # pending_migration, both (set when --migrations and a
+                                   # live database are both given)
 
 Matching: an entry matches a mismatch when its ``path`` glob matches the
 mismatch's path (case-sensitive, as PostgreSQL names are; ``*`` also crosses
 dots, so ``quantum.*`` covers the schema's tables and their columns) and each
-of ``object_type``, ``change``, ``attribute`` it gives is equal. Entries are
+of ``object_type``, ``change``, ``attribute``, ``cause`` it gives is equal. Entries are
 tried in file order and **the first matching entry wins**, so put narrow
 entries before broad ones. A match whose ``expires`` date is before today is
 ``unexpected`` and flagged ``expired`` (the expectation stays attached). An
@@ -43,6 +46,7 @@ import yaml
 from drift.errors import DriftError, first_line
 from drift.files import write_atomic, write_new
 from drift.mismatch import (
+    Cause,
     Change,
     Classification,
     Expectation,
@@ -91,7 +95,7 @@ ATTRIBUTES: tuple[str, ...] = tuple(sorted((
 _TOP_KEYS = ("phases", "expected")
 _PHASE_KEYS = ("number", "name", "description")
 _ENTRY_KEYS = ("path", "object_type", "change", "attribute", "reason", "phase", "ticket",
-               "owner", "expires")
+               "owner", "expires", "cause")
 
 # ---------------------------------------------------------------- reading, with line numbers
 
@@ -283,7 +287,8 @@ def _phase(raw: _Located) -> Phase:
     return Phase(number, name, _text(raw, "description", "a phase") or "")
 
 
-def _choice(raw: _Located, key: str, enum: type[ObjectType] | type[Change]) -> Any:
+def _choice(raw: _Located, key: str, enum: type[ObjectType] | type[Change] | type[Cause]
+            ) -> Any:
     value = _text(raw, key, "an expected entry")
     if value is None:
         return None
@@ -335,6 +340,7 @@ def _entry(path: Path, raw: _Located, phases: set[int] | None) -> Expectation:
         reason=reason,
         object_type=_choice(raw, "object_type", ObjectType),
         change=_choice(raw, "change", Change),
+        cause=_choice(raw, "cause", Cause),
         attribute=_attribute(raw),
         phase=phase,
         ticket=_text(raw, "ticket", what),
@@ -353,6 +359,7 @@ def matches(expectation: Expectation, mismatch: Mismatch) -> bool:
         (e.object_type is None or e.object_type is mismatch.object_type)
         and (e.change is None or e.change is mismatch.change)
         and (e.attribute is None or e.attribute == mismatch.attribute)
+        and (e.cause is None or e.cause is mismatch.cause)
         and fnmatch.fnmatchcase(mismatch.path, e.path)
     )
 

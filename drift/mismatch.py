@@ -50,6 +50,15 @@ class Status(StrEnum):
     UNEXPECTED = "unexpected"
 
 
+class Cause(StrEnum):
+    """Whose fault a finding is, when models, migrations and a live database are all known."""
+
+    MISSING_MIGRATION = "missing_migration"  # the models differ from the migrations' head
+    OUT_OF_BAND = "out_of_band"  # the live database differs from the head (a hand change)
+    PENDING_MIGRATION = "pending_migration"  # the live database is at an older revision
+    BOTH = "both"  # models, migrations and live database all disagree
+
+
 SortKey = tuple[str, str, str, str, str, str]
 
 
@@ -79,6 +88,7 @@ class Mismatch:
     models_raw: str | None = None
     database_raw: str | None = None
     rule: str = ""
+    cause: Cause | None = None  # set only when a third side (the migrations) is known
 
     @property
     def path(self) -> str:
@@ -125,6 +135,7 @@ class Expectation:
     ticket: str | None = None
     owner: str | None = None
     expires: date | None = None
+    cause: Cause | None = None
     source: str = ""  # "file:line", for messages and stale reports
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,6 +149,7 @@ class Expectation:
             "ticket": self.ticket,
             "owner": self.owner,
             "expires": self.expires.isoformat() if self.expires else None,
+            "cause": self.cause.value if self.cause else None,
             "source": self.source,
         }
 
@@ -170,6 +182,7 @@ class Finding:
             "status": self.status.value,
             "expectation": self.expectation.to_dict() if self.expectation else None,
             "hint": m.hint,
+            "cause": m.cause.value if m.cause else None,
         }
 
 

@@ -8,8 +8,8 @@ with a live database.
 
 from __future__ import annotations
 
-from models import legacy, quantum
-from models.base import Base
+from . import legacy, quantum
+from .base import Base
 
 metadata = Base.metadata
 

@@ -31,8 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
-from models.mixins import AuditMixin, TimestampMixin
+from .base import Base
+from .mixins import AuditMixin, TimestampMixin
 
 
 class BetStatus(enum.StrEnum):

@@ -33,8 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
-from models.mixins import AuditMixin, TimestampMixin
+from .base import Base
+from .mixins import AuditMixin, TimestampMixin
 
 SCHEMA = "quantum"
 

@@ -281,6 +281,7 @@ def sample_result(hostile: bool = False, *, today: date = TODAY) -> CheckResult:
             url="postgresql://drift@localhost/odds",
             models=("models.public:Base",),
             expectations=Path("expectations.yaml"),
+            schemas=("public", "quantum"),  # as run_check resolves them
             today=today,
         ),
         database=database,

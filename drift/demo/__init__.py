@@ -74,6 +74,26 @@ def locate_example_models(cwd: Path | None = None, checkout: Path | None = None)
     )
 
 
+PACKAGED_MODELS = "drift.demo.models"  # the same files, shipped inside the wheel
+
+
+def example_models_reference(cwd: Path | None = None) -> str:
+    """``models`` of the checkout (or of the cwd, the repository root); installed from a
+    wheel, with neither, the copy shipped inside the package."""
+    try:
+        import_example_models(cwd)
+    except DriftError:
+        if locate_packaged_models() is None:
+            raise
+        return PACKAGED_MODELS
+    return MODELS_PACKAGE
+
+
+def locate_packaged_models() -> Path | None:
+    folder = resources.files(__name__).joinpath("models")
+    return Path(str(folder)) if folder.joinpath("quantum.py").is_file() else None
+
+
 def import_example_models(cwd: Path | None = None) -> None:
     """Import the example ``models`` so the pipeline's import of ``models`` finds this one."""
     base = locate_example_models(cwd)
@@ -108,7 +128,7 @@ def run_demo(
     from drift.render import render
 
     say = status or echo
-    import_example_models()
+    models = example_models_reference()
     demo_migrations(output_dir)  # refuse a folder the demo may not replace before any work
     with resources.as_file(resources.files(__name__).joinpath("expectations.yaml")) as plan:
         say("demo: starting an embedded PostgreSQL")
@@ -117,7 +137,7 @@ def run_demo(
             url = server.create_database(DEMO_DATABASE)
             say(f"demo: creating the example database {DEMO_DATABASE} (public, quantum)")
             execute_script(url, demo_sql())
-            result = _weekly_reports(url, plan, output_dir, say)
+            result = _weekly_reports(url, plan, output_dir, say, models)
             echo(render(result, "text", color=color).rstrip("\n"))
             _write_reports(result, output_dir, say)
             from drift.plan.run import demo_plan  # late: only the demo's plan needs Alembic
@@ -129,7 +149,8 @@ def run_demo(
     return result
 
 
-def _weekly_reports(url: str, plan: Path, output_dir: Path, say: Echo) -> CheckResult:
+def _weekly_reports(url: str, plan: Path, output_dir: Path, say: Echo,
+                    models: str) -> CheckResult:
     """Three weeks of the database, one dated report each; the last check is today's."""
     from drift.report import write_report
 
@@ -142,7 +163,7 @@ def _weekly_reports(url: str, plan: Path, output_dir: Path, say: Echo) -> CheckR
         execute_script(url, week_sql(script))
         config = CheckConfig(
             url=url,
-            models=(MODELS_PACKAGE,),
+            models=(models,),
             schemas=DEMO_SCHEMAS,
             expectations=plan,
             today=day,

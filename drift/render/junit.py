@@ -46,6 +46,8 @@ def _line(f: Finding) -> str:
         f"[{m.severity.value}] {what}: models {side_value(f, 'models')}"
         f" / database {side_value(f, 'database')} (id {m.id})"
     )
+    if m.cause is not None:
+        line += f" - cause: {m.cause.value}"
     if f.expectation is not None:
         line += f" - {'expired ' if f.expired else ''}expectation: {f.expectation.reason}"
     return line

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 SUMMARY_LIMIT = 65_000
 # (rows listed per table, characters per cell): tried in order until the summary fits
 _STEPS = ((None, 400), (500, 200), (200, 120), (100, 80), (40, 60), (10, 60), (0, 60))
-_TRUNCATED = "\n\n_(summary cut to fit a pull-request comment)_\n"
+# also the last line of summary.md.j2: a CI job finds its one comment by it, to edit it
+MARKER = "<!-- drift: pull-request summary -->"
+_TRUNCATED = f"\n\n_(summary cut to fit a pull-request comment)_\n{MARKER}\n"
 
 
 def render_markdown_summary(

@@ -95,6 +95,8 @@ def _result(
     text = f"{m.object_type.value} {m.path}: {what}; models: {models}; database: {database}"
     if f.expired and f.expectation is not None:
         text += f" (its expectation expired on {f.expectation.expires})"
+    if m.cause:
+        text += f". Cause: {m.cause.value}"
     if m.hint:
         text += f". Hint: {m.hint}"
     out: dict[str, Any] = {
@@ -199,12 +201,9 @@ def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
         for t in schema.tables
         if t.declared_by
     }
-    from importlib.metadata import PackageNotFoundError, version
+    import drift
 
-    try:
-        tool_version = version("drift")
-    except PackageNotFoundError:
-        tool_version = "0"
+    tool_version = drift.__version__  # the distribution is named sqlalchemy-drift
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

@@ -105,7 +105,8 @@ def _lines(result: CheckResult, style: Style, verbose: bool = False) -> Iterator
     severities = ", ".join(f"{n} {name}" for name, n in summary["by_severity"].items() if n)
     yield style("drift check", bold=True) + f": {source_label(result)}{version}"
     yield f"schemas: {', '.join(result.config.schemas)}"
-    yield f"models: {', '.join(result.config.models) or NONE}"
+    cached = " (from the cache)" if "models" in result.cached else ""
+    yield f"models: {', '.join(result.config.models) or NONE}{cached}"
     expectations = result.config.expectations
     yield f"expectations: {relative(expectations) if expectations else NONE}"
     yield (
@@ -190,6 +191,8 @@ def _finding(f: Finding, style: Style) -> Iterator[str]:
     if f.expectation is not None:
         word = "expired" if f.expired else "expected"
         yield f"      {word}: {describe_expectation(f.expectation)}"
+    if m.cause:
+        yield f"      cause: {m.cause.value}"
     if m.hint:
         yield "      " + style(f"hint: {m.hint}", fg="cyan")
 
@@ -234,6 +237,7 @@ def render_explanation(finding: Finding, step: NextStep | None = None) -> str:
         lines.append((f"{side} normalised", normalised))
     lines.append(("rule", m.rule or "-"))
     lines.append(("hint", m.hint or "-"))
+    lines.append(("cause", m.cause.value if m.cause else "-"))
     width = max(len(k) for k, _ in lines)
     text = _terminal_lines(lambda style: (f"{k + ':':<{width + 1}} {v}" for k, v in lines),
                            color=False)

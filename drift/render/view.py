@@ -70,6 +70,7 @@ class FindingRow:
     models: str
     database: str
     hint: str
+    cause: str  # missing_migration, out_of_band, ... with migrations and a live database
     phase_key: str  # the filter value: a phase number, NO_PHASE or UNEXPECTED_PHASE
     expectation: ExpectationView | None
     search: str  # lower-case text the browser search matches
@@ -227,7 +228,8 @@ def finding_row(
         phase_key = str(f.expectation.phase)
     else:
         phase_key = NO_PHASE
-    words = [m.path, m.object_type.value, m.attribute or "", models, database, m.hint or ""]
+    words = [m.path, m.object_type.value, m.attribute or "", models, database, m.hint or "",
+             m.cause.value if m.cause else ""]
     if exp:
         words += [exp.reason, exp.ticket, exp.owner]
     return FindingRow(
@@ -245,6 +247,7 @@ def finding_row(
         models=models,
         database=database,
         hint=m.hint or "",
+        cause=m.cause.value if m.cause else "",
         phase_key=phase_key,
         expectation=exp,
         search=" ".join(words).lower(),
@@ -399,7 +402,7 @@ def build_view(
     phase_labels = {str(n): _phase_label(n, phases) for n in sorted(phases)} | {
         NO_PHASE: "No phase"
     }
-    breakdowns = (
+    breakdowns: tuple[Breakdown, ...] = (
         _breakdown(
             "Status",
             "status",
@@ -412,6 +415,8 @@ def build_view(
         # expected rows only: each phase's count is then its section's
         _breakdown("Phase", "phase_key", expected, phase_labels),
     )
+    if any(r.cause for r in rows):  # three sides known: whose fault each finding is
+        breakdowns += (_breakdown("Cause", "cause", [r for r in rows if r.cause], {}),)
     return ReportView(
         title=title,
         generated_at=result.generated_at,

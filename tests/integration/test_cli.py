@@ -59,6 +59,7 @@ MISMATCH_KEYS = [
     "status",
     "expectation",
     "hint",
+    "cause",
 ]
 
 
@@ -679,7 +680,7 @@ def test_check_shows_stages_on_a_terminal_stderr_only(drifted_db: str, tmp_path:
     finally:
         os.close(master)
     assert proc.returncode == 1
-    for stage in ("reflect: reading the catalog", "declare: importing the models (1 table in",
+    for stage in ("reflect: reading the catalog", "declare: importing the models",
                   "compare: 1 table declared, 1 table in the database", "classify: 1 mismatch(es)"):
         assert f"drift: {stage}" in terminal
     assert terminal.endswith("\r\x1b[K")

@@ -946,3 +946,20 @@ def test_constraint_and_index_names_as_postgresql_stores_them(
         models.indexes,
         models.unique_constraints,
     )
+
+
+def test_a_partial_index_predicate_given_as_a_string(database_url: str) -> None:
+    """postgresql_where="..." (a plain string, as many projects write it) is what create_all
+    compiles too: no mismatch with the index it creates."""
+    metadata = sa.MetaData()
+    sa.Table(
+        "jobs", metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("state", sa.Text, nullable=False),
+        sa.Index("ix_jobs_queued", "id", postgresql_where="state = 'queued'"),
+    )
+    engine = sa.create_engine(database_url)
+    metadata.create_all(engine)
+    engine.dispose()
+    declared = declare_metadata(metadata, ("public",))
+    assert compare_snapshots(declared, reflect_snapshot(database_url, ("public",))) == []

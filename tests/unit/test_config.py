@@ -28,7 +28,8 @@ def test_defaults_without_any_config() -> None:
     config = config_from_options()
     assert config.url is None
     assert config.models == ()
-    assert config.schemas == DEFAULT_SCHEMAS == ("public", "quantum")
+    # none chosen: the run takes the schemas the models declare and the connection's default
+    assert config.schemas == DEFAULT_SCHEMAS == ()
     assert config.expectations is None
     assert config.strict is False
     assert config.schemas_given is False  # an absent default schema is no surprise
@@ -138,3 +139,16 @@ def test_explicit_config_file_must_exist_and_have_the_table(tmp_path: Path) -> N
     path = write_pyproject(tmp_path, '[project]\nname = "x"\n')
     with pytest.raises(DriftError, match=r"no \[tool.drift\] table"):
         config_from_options(config=path)
+
+
+def test_migrations_from_the_file_only_for_the_commands_that_check_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.drift]\nmigrations = "db/migrations"\n')
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert config_from_options(migrations=None).migrations == tmp_path / "db" / "migrations"
+    assert config_from_options(migrations=Path("other")).migrations == Path("other")
+    assert config_from_options().migrations is None  # drift plan, drift snapshot
+    assert config_from_options().cache == tmp_path / ".drift_cache"
+    assert config_from_options(no_cache=True).cache is None

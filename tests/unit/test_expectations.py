@@ -286,3 +286,26 @@ def test_attribute_vocabulary_covers_every_attribute_the_comparators_emit() -> N
     emitted |= {"values", "definition", "name", "kind", "constraint_kind"}
     assert "nulls_not_distinct" in emitted and "partitioned_by" in emitted  # the scan worked
     assert emitted == set(ATTRIBUTES)
+
+
+def test_cause_is_a_match_key(tmp_path: Path) -> None:
+    from dataclasses import replace as _replace
+
+    from drift.expectations import classify as _classify
+    from drift.expectations import load_expectations as _load
+    from drift.mismatch import Cause, Change, Mismatch, ObjectType, Severity
+
+    path = tmp_path / "e.yaml"
+    path.write_text("expected:\n  - path: '*'\n    cause: out_of_band\n    reason: hand fix\n")
+    entries = _load(path)
+    base = Mismatch(ObjectType.COLUMN, Change.ONLY_IN_DATABASE, "public", "t", "c", None,
+                    None, None, Severity.WARNING)
+    hand = _replace(base, cause=Cause.OUT_OF_BAND)
+    late = _replace(base, table="u", cause=Cause.PENDING_MIGRATION)
+    found = _classify([hand, late, _replace(base, table="v")], entries, date(2026, 1, 1))
+    assert [f.status.value for f in found.findings] == ["expected", "unexpected", "unexpected"]
+
+    path.write_text("expected:\n  - path: '*'\n    cause: someone\n    reason: x\n")
+    with pytest.raises(DriftError, match=r"e.yaml:3: cause 'someone' is not one of: "
+                                         "missing_migration, out_of_band"):
+        _load(path)

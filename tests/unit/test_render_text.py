@@ -109,6 +109,7 @@ def make_result(
         url=f"postgresql://me:{SECRET}@db.example/prod",
         models=("models.sports:Base",),
         expectations=Path("drift.yaml"),
+        schemas=("public", "quantum"),  # as run_check resolves them
         strict=strict,
     )
     return CheckResult(

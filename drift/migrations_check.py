@@ -1,0 +1,220 @@
+"""The schema an Alembic history builds: run on a scratch database, reflected, cached.
+
+``drift check --migrations DIR`` compares the models with this snapshot
+instead of (or, given a live database too, beside) a live one. The history is
+also checked itself: several heads, and with ``--downgrades`` each revision's
+downgrade (it must run and give back the schema before the revision, compared
+with drift's own comparator).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from drift.alembic_runner import AlembicEnvironment, open_environment, scratch_database
+from drift.cache import SnapshotCache, digest, drift_version, package_version
+from drift.compare import compare_snapshots
+from drift.connection import read_only_connection
+from drift.errors import DriftError, first_line
+from drift.mismatch import Mismatch
+from drift.reflect import reflect_snapshot
+from drift.schema import Snapshot
+
+KIND = "migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class DowngradeProblem:
+    revision: str
+    error: str | None = None  # the downgrade (or the upgrade after it) failed
+    differences: tuple[str, ...] = ()  # what the downgrade did not give back
+
+    def describe(self) -> str:
+        if self.error is not None:
+            return f"revision {self.revision}: {self.error}"
+        return (f"revision {self.revision}: its downgrade does not restore the schema: "
+                + "; ".join(self.differences))
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryCheck:
+    """What is wrong with the migration history itself (beside the schema it builds)."""
+
+    heads: tuple[str, ...]
+    downgrades_checked: bool = False
+    downgrade_problems: tuple[DowngradeProblem, ...] = ()
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        out = []
+        if len(self.heads) > 1:
+            out.append(f"the migration history has {len(self.heads)} heads "
+                       f"({', '.join(self.heads)}): merge them with `alembic merge heads`")
+        out += [p.describe() for p in self.downgrade_problems]
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "heads": list(self.heads),
+            "downgrades_checked": self.downgrades_checked,
+            "problems": list(self.problems),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationsSnapshot:
+    snapshot: Snapshot
+    environment: Path
+    cached: bool
+    history: HistoryCheck
+
+
+def _server_identity(scratch_url: str | None) -> str:
+    """What the built schema depends on besides the files: the PostgreSQL that ran them."""
+    if scratch_url is None:
+        return f"embedded pgserver {package_version('pgserver')}"
+    try:
+        with read_only_connection(scratch_url) as conn:
+            return str(conn.execute(sa.text("SHOW server_version")).scalar_one())
+    except DriftError:
+        return "unreachable"  # the build will say why, in one line
+
+
+def cache_key(env: AlembicEnvironment, schemas: tuple[str, ...], target: str,
+              scratch_url: str | None) -> str:
+    parts: list[str | bytes] = [KIND, target, ",".join(schemas), drift_version(),
+                                _server_identity(scratch_url)]
+    root = env.script_location.parent
+    for path in env.input_files():
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        parts += [name, path.read_bytes()]
+    return digest(parts)
+
+
+def build_migrations_snapshot(
+    migrations: Path,
+    scratch_url: str | None,
+    schemas: tuple[str, ...],
+    *,
+    cache: SnapshotCache | None = None,
+    downgrades: bool = False,
+    protected: tuple[str, ...] = (),
+) -> MigrationsSnapshot:
+    """Upgrade a scratch database to the heads of ``migrations`` and reflect ``schemas``.
+
+    ``protected``: URLs of databases the run must prove it did not touch (the live one).
+    """
+    env = open_environment(migrations)
+    heads = env.heads()
+    key = cache_key(env, schemas, "heads", scratch_url)
+    if cache is not None and not downgrades:
+        snapshot = cache.load_snapshot(KIND, key)
+        if snapshot is not None:
+            snapshot = replace(snapshot, source="migrations (heads, from the cache)")
+            return MigrationsSnapshot(snapshot, env.script_location, True, HistoryCheck(heads))
+    problems: tuple[DowngradeProblem, ...] = ()
+    if downgrades:
+        # on a database of its own: a failed step may leave it where no upgrade runs on
+        with scratch_database(scratch_url) as url:
+            problems = _check_downgrades(env, url, schemas, protected)
+    with scratch_database(scratch_url) as url:
+        env.upgrade(url, "heads", protected_urls=protected)
+        snapshot = _reflect_built(url, schemas)
+    if cache is not None:
+        cache.store_snapshot(KIND, key, snapshot)
+    return MigrationsSnapshot(snapshot, env.script_location, False,
+                              HistoryCheck(heads, downgrades, problems))
+
+
+def build_snapshot_at(migrations: Path, scratch_url: str | None, schemas: tuple[str, ...],
+                      revisions: tuple[str, ...], cache: SnapshotCache | None = None,
+                      protected: tuple[str, ...] = ()) -> Snapshot:
+    """The schema at ``revisions`` (where a live database stands), for pending_migration."""
+    env = open_environment(migrations)
+    target = ",".join(revisions)
+    key = cache_key(env, schemas, target, scratch_url)
+    if cache is not None and (hit := cache.load_snapshot(KIND, key)) is not None:
+        return hit
+    with scratch_database(scratch_url) as url:
+        for revision in revisions:
+            env.upgrade(url, revision, protected_urls=protected)
+        snapshot = _reflect_built(url, schemas)
+    if cache is not None:
+        cache.store_snapshot(KIND, key, snapshot)
+    return snapshot
+
+
+def _reflect_built(url: str, schemas: tuple[str, ...]) -> Snapshot:
+    try:
+        snapshot = reflect_snapshot(url, schemas)
+    except DriftError:
+        # the history creates none of the schemas (an empty history, say): an empty schema
+        snapshot = Snapshot("database", ())
+    return Snapshot("database", snapshot.schemas, snapshot.server_version, "migrations (heads)")
+
+
+def live_revisions(url: str) -> tuple[str, ...]:
+    """The revisions in the live database's ``alembic_version`` (read only); () if none."""
+    from drift.plan.run import database_revisions
+
+    try:
+        with read_only_connection(url) as conn:
+            return database_revisions(conn)
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"cannot read the database's alembic_version: {first_line(exc)}"
+                         ) from None
+
+
+def _describe(m: Mismatch) -> str:
+    attr = f" {m.attribute}" if m.attribute else ""
+    return f"{m.object_type.value} {m.path}{attr} ({m.change.value})"
+
+
+def _check_downgrades(env: AlembicEnvironment, url: str, schemas: tuple[str, ...],
+                      protected: tuple[str, ...]) -> tuple[DowngradeProblem, ...]:
+    """Each revision, base first: upgrade to it, downgrade one step, compare, upgrade again.
+
+    A merge revision has no one step back to take, so it is only upgraded. A
+    failed downgrade rolls back (PostgreSQL's DDL is transactional), so the next
+    revision starts from this one; a failed upgrade ends the check.
+    """
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(env.config())
+    problems: list[DowngradeProblem] = []
+    for rev in reversed(list(script.walk_revisions())):
+        down = rev.down_revision
+        try:
+            if isinstance(down, tuple | list):
+                env.upgrade(url, rev.revision, protected_urls=protected)
+                continue
+            before = _reflect_built(url, schemas)
+            env.upgrade(url, rev.revision, protected_urls=protected)
+        except DriftError as exc:
+            problems.append(DowngradeProblem(rev.revision, f"upgrade failed: {exc}"))
+            break
+        after = _reflect_built(url, schemas)
+        try:
+            # rev@-1: one step down on this revision's branch only (a plain target would
+            # take every branch above it down too)
+            env.downgrade(url, f"{rev.revision}@-1", protected_urls=protected)
+        except DriftError as exc:
+            problems.append(DowngradeProblem(rev.revision, f"downgrade failed: {exc}"))
+            continue
+        back = tuple(sorted(_describe(m) for m in compare_snapshots(before, _reflect_built(
+            url, schemas))))
+        if back:
+            problems.append(DowngradeProblem(rev.revision, differences=back))
+        try:
+            env.upgrade(url, rev.revision, protected_urls=protected)
+        except DriftError as exc:
+            problems.append(DowngradeProblem(rev.revision, f"upgrade after downgrade failed: "
+                                                           f"{exc}"))
+            break
+        if compare_snapshots(after, _reflect_built(url, schemas)):
+            problems.append(DowngradeProblem(rev.revision, "upgrading again after its "
+                                                           "downgrade gives another schema"))
+    return tuple(problems)

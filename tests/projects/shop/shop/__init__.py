@@ -1,0 +1,1 @@
+"""A small web shop: customers in ``public``, orders in ``billing``."""
