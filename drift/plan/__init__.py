@@ -29,7 +29,9 @@ from drift.plan import builders  # noqa: F401  (registers the builders)
 from drift.plan.hazards import TableStats, assess, measure
 from drift.plan.operations import PlanContext, snapshot_steps, steps_for, view_rebuild_steps
 from drift.plan.ordering import order_steps
+from drift.plan.renames import rename_steps
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
+from drift.renames import Rename
 
 __all__ = [
     "Hazard",
@@ -55,6 +57,7 @@ class PlanOptions:
     allow_destructive: bool = False
     expected_only: bool = False
     phase: int | None = None
+    renames: tuple[Rename, ...] = ()  # confirmed renames: planned as renames, not add/drop
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,9 @@ def build_plan(
     phase_map = {p.number: p for p in phases}
     grouped: dict[str, list[Finding]] = {}
     left_out: list[Finding] = []
-    for f in sorted(findings, key=lambda f: f.mismatch.sort_key):
+    findings = sorted(findings, key=lambda f: f.mismatch.sort_key)
+    renamed = rename_steps(findings, options.renames)
+    for f in findings:
         key = _revision_key(f)
         if (options.expected_only and key == UNEXPECTED) or (
             options.phase is not None and key != f"phase-{options.phase}"
@@ -142,7 +147,7 @@ def build_plan(
         steps: list[Step] = []
         seen: set[tuple[str, ...]] = set()
         for f in grouped[key]:
-            for st in steps_for(ctx, f):
+            for st in renamed[f.id] if f.id in renamed else steps_for(ctx, f):
                 if st.key and st.key in seen:
                     continue
                 seen.add(st.key)
