@@ -87,6 +87,7 @@ ATTRIBUTES: tuple[str, ...] = tuple(sorted((
     "checks",  # domain (and "type", "nullable", "default", "collation")
     "validated", "constraint_kind",  # NOT VALID constraints; a unique constraint as an index
     "opclass",  # index and exclusion constraint elements
+    "name_too_long",  # a declared name over 63 bytes, any table-level object
     "start", "increment", "min_value", "max_value", "cycle",  # sequence (and "type")
 )))
 
