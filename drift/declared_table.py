@@ -348,6 +348,7 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
         opclass = ops.get(getattr(expr, "key", None) or "")
         if opclass in _DEFAULT_OPCLASSES.get(method, ()):
             opclass = None
+        collation = None
         if isinstance(expr, sa.Column):
             expression, is_column = stored_name(expr.name), True
         else:
