@@ -127,3 +127,12 @@ def test_without_a_confirmed_rename_the_hint_is_a_data_loss_hazard(
     source = revision.read_text(encoding="utf-8")
     assert "HAZARD (data_loss)" in source and "possibly renamed" in source
     assert "new_column_name" not in source
+
+
+@pytest.mark.parametrize("given", ["public.customers.name", "customers=full_name",
+                                   "public.customers.=x"])
+def test_a_malformed_rename_is_a_one_line_error(database_url: str, project: Path,
+                                                given: str) -> None:
+    code, output = _plan(database_url, "--rename", given)
+    assert code == 2, output
+    assert output.count("\n") == 1 and "expected schema.table.old=new" in output
