@@ -384,18 +384,24 @@ def demo(ctx: click.Context, /, output_dir: Path, keep: bool) -> None:
 @click.option("--env-var", "env_vars", multiple=True, metavar="NAME", help="With --verify, "
               "another variable env.py reads its database URL from: pointed at the scratch "
               "database while env.py runs, like DATABASE_URL and DRIFT_DATABASE_URL.")
+@click.option("--rename", "renames", multiple=True, metavar="SCHEMA.TABLE.OLD=NEW",
+              help="A confirmed rename, planned as one (the data stays): a column "
+              "(schema.table.old=new) or a table (schema.old=new). Repeatable.")
 @click.pass_context
 def plan(ctx: click.Context, /, migrations: Path, allow_destructive: bool, expected_only: bool,
          phase: int | None, verify: bool, scratch_url: str | None, downgrade: bool,
          summary_path: Path | None, message: str | None, env_vars: tuple[str, ...],
-         **options: Any) -> None:
+         renames: tuple[str, ...], **options: Any) -> None:
     """Write Alembic revisions, one per phase, that bring the database to the models."""
     from drift.plan import PlanOptions
     from drift.plan.run import run_plan
+    from drift.renames import parse_rename
     from drift.render.migration import render_plan_summary
 
+    confirmed = tuple(parse_rename(r) for r in renames)
     result = run_pipeline(config_from_options(**options))
-    outcome = run_plan(result, migrations, PlanOptions(allow_destructive, expected_only, phase),
+    outcome = run_plan(result, migrations, PlanOptions(allow_destructive, expected_only, phase,
+                                                       confirmed + result.classification.renames),
                        verify=verify, scratch_url=scratch_url, downgrade=downgrade,
                        message=message, env_vars=env_vars)
     click.echo(render_plan_summary(outcome), nl=False)

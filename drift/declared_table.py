@@ -7,6 +7,7 @@ preparer), then normalised by ``normalize.py`` like the database side.
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -349,6 +350,7 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
         opclass = ops.get(getattr(expr, "key", None) or "")
         if opclass in _DEFAULT_OPCLASSES.get(method, ()):
             opclass = None
+        collation = None
         if isinstance(expr, sa.Column):
             expression, is_column = stored_name(expr.name), True
         else:
@@ -356,11 +358,13 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
             descending = descending or text_descending
             nulls_first = nulls_first if text_nulls is None else text_nulls
             expression = nz.canonical_expression(text)
+            head, collation = _split_collation(expression)
             # a bare name (desc("score"), text("score")) is a column to PostgreSQL too
-            name = nz.bare_identifier(expression)
+            name = nz.bare_identifier(head)
             is_column = name is not None
             if is_column:
                 expression = typing.cast(str, name)
+                collation = _element_collation(index, expression, collation)
             elif expression != text:
                 raw_expressions.append(text)
         if nulls_first == descending:
@@ -372,6 +376,7 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
                 descending=descending,
                 nulls_first=nulls_first,
                 opclass=opclass,
+                collation=collation if is_column else None,
             )
         )
     where_text = ctx.sql(options["where"]) if options["where"] is not None else None
@@ -392,6 +397,32 @@ def _index(index: sa.Index, ctx: DeclareContext) -> Index:
             where=(where_text, where), expressions=("; ".join(raw_expressions) or None, None)
         ),
     )
+
+
+_IDENT = r'(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)'
+_COLLATE = re.compile(rf"(.+?)\s+collate\s+({_IDENT}(?:\.{_IDENT})?)", re.IGNORECASE)
+_PREPARER = postgresql.dialect().identifier_preparer  # type: ignore[no-untyped-call]
+
+
+def _split_collation(expression: str) -> tuple[str, str | None]:
+    """``name COLLATE "C"`` -> ("name", '"C"'): the collation as quote_ident() prints it (as
+    reflection reads it), schema-qualified unless in pg_catalog."""
+    m = _COLLATE.fullmatch(expression)
+    if m is None:
+        return expression, None
+    schema, name = nz.split_qualified(m.group(2), "pg_catalog")
+    quoted = _PREPARER.quote(name)
+    return m.group(1), quoted if schema == "pg_catalog" else f"{_PREPARER.quote(schema)}.{quoted}"
+
+
+def _element_collation(index: sa.Index, column: str, collation: str | None) -> str | None:
+    """The element's collation where it is not its column's own (PostgreSQL records it either
+    way, reflection reports only the former)."""
+    if collation is None or index.table is None:
+        return collation
+    declared = next((getattr(c.type, "collation", None) for c in index.table.columns
+                     if stored_name(c.name) == column), None)
+    return None if declared is not None and _PREPARER.quote(declared) == collation else collation
 
 
 def stored_name(name: str) -> str:

@@ -56,6 +56,7 @@ from drift.mismatch import (
     Phase,
     Status,
 )
+from drift.renames import Rename, same_parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class ExpectationsFile:
     phases: tuple[Phase, ...]
     entries: tuple[Expectation, ...]
     path: Path | None = None
+    renames: tuple[Rename, ...] = ()  # confirmed renames, for the planner
 
 
 DEFAULT_PHASES: tuple[Phase, ...] = (
@@ -89,10 +91,12 @@ ATTRIBUTES: tuple[str, ...] = tuple(sorted((
     "checks",  # domain (and "type", "nullable", "default", "collation")
     "validated", "constraint_kind",  # NOT VALID constraints; a unique constraint as an index
     "opclass",  # index and exclusion constraint elements
+    "name_too_long",  # a declared name over 63 bytes, any table-level object
     "start", "increment", "min_value", "max_value", "cycle",  # sequence (and "type")
 )))
 
-_TOP_KEYS = ("phases", "expected")
+_TOP_KEYS = ("phases", "expected", "renames")
+_RENAME_KEYS = ("from", "to")
 _PHASE_KEYS = ("number", "name", "description")
 _ENTRY_KEYS = ("path", "object_type", "change", "attribute", "reason", "phase", "ticket",
                "owner", "expires", "cause")
@@ -228,7 +232,19 @@ def _parse(path: Path, data: Any) -> ExpectationsFile:
     # phases given (even none: `phases: []`) means an entry's phase must be one of them
     numbers = {p.number for p in phases} if "phases" in data else None
     entries = tuple(_entry(path, e, numbers) for e in _list(data, "expected"))
-    return ExpectationsFile(tuple(phases), entries, path)
+    renames = tuple(_rename(path, r) for r in _list(data, "renames"))
+    return ExpectationsFile(tuple(phases), entries, path, renames)
+
+
+def _rename(path: Path, raw: _Located) -> Rename:
+    _check_keys(raw, _RENAME_KEYS, "a rename")
+    old = _text(raw, "from", "a rename", required=True)
+    new = _text(raw, "to", "a rename", required=True)
+    assert old is not None and new is not None  # required=True raised otherwise
+    if not same_parent(old, new):
+        raise _Invalid(raw.line, f"a rename must rename within one table or schema: "
+                                 f"{_shown(old)} -> {_shown(new)}")
+    return Rename(old, new, f"{path}:{raw.line}")
 
 
 def _list(data: _Located, key: str) -> list[_Located]:
@@ -422,7 +438,8 @@ def classify(
         expired = e.expires is not None and e.expires < today
         findings.append(Finding(m, Status.UNEXPECTED if expired else Status.EXPECTED, e, expired))
     stale = tuple(e for i, e in enumerate(entries) if i not in used)
-    return Classification(tuple(findings), stale, expectations.phases if expectations else ())
+    return Classification(tuple(findings), stale, expectations.phases if expectations else (),
+                          expectations.renames if expectations else ())
 
 
 # ---------------------------------------------------------------- writing (`drift expect`)

@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from drift.renames import Rename
 from drift.schema import to_jsonable
 
 
@@ -191,6 +192,7 @@ class Classification:
     findings: tuple[Finding, ...]
     stale: tuple[Expectation, ...] = ()
     phases: tuple[Phase, ...] = ()
+    renames: tuple[Rename, ...] = ()  # the expectations file's confirmed renames
 
     @property
     def unexpected(self) -> tuple[Finding, ...]:

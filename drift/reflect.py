@@ -373,6 +373,8 @@ def _constraints(
 def _index(row: Row[Any], names: dict[int, str], opclasses: dict[int, str]) -> Index:
     elements = []
     raw_expressions = []
+    # exclusions.sql reads no collations: an exclusion constraint's elements have none here
+    collations = row.collations if "collations" in row._fields else None
     for k in range(row.key_count):
         attnum = row.attnums[k]
         is_column = attnum != 0
@@ -395,6 +397,7 @@ def _index(row: Row[Any], names: dict[int, str], opclasses: dict[int, str]) -> I
                 # NULLS FIRST is the default for DESC, NULLS LAST for ASC
                 nulls_first=None if nulls_first == descending else nulls_first,
                 opclass=opclasses.get(row.opclasses[k]),
+                collation=collations[k] if collations else None,
             )
         )
     if row.has_predicate and row.predicate is None:

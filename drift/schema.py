@@ -105,6 +105,8 @@ class IndexElement:
     descending: bool = False
     nulls_first: bool | None = None  # None: the default for the direction
     opclass: str | None = None  # only where not the default operator class
+    # a column element's COLLATE, only where not the column's own (as quote_ident() prints it)
+    collation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

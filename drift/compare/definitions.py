@@ -56,6 +56,8 @@ def deferrable(con: Deferrable) -> str:
 def element_text(e: IndexElement) -> str:
     """An element without its operator class (that is the ``opclass`` attribute)."""
     parts = [e.expression]
+    if e.collation:
+        parts.append(f"COLLATE {e.collation}")
     if e.descending:
         parts.append("DESC")
     if e.nulls_first is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from drift.compare.long_names import long_names
 from drift.compare.registry import SchemaPair, compare_schema, only_in
 from drift.mismatch import Change, Mismatch, ObjectType
 from drift.schema import Schema, Snapshot
@@ -31,11 +32,11 @@ def _without_bookkeeping(database: Schema, models: Schema | None) -> Schema:
 
 def compare_snapshots(models: Snapshot, database: Snapshot) -> list[Mismatch]:
     """Every difference between two normalised snapshots, sorted by ``Mismatch.sort_key``."""
+    found, models = long_names(models)  # names over 63 bytes: compared as PostgreSQL cuts them
     models_schemas = {s.name: s for s in models.schemas}
     database_schemas = {
         s.name: _without_bookkeeping(s, models.schema(s.name)) for s in database.schemas
     }
-    found: list[Mismatch] = []
     for name in sorted(models_schemas.keys() | database_schemas.keys()):
         m, d = models_schemas.get(name), database_schemas.get(name)
         # the schema record alone (no tables): its contents are reported one by one

@@ -102,6 +102,7 @@ SEVERITY: dict[tuple[ObjectType | None, Change, str | None], SeverityRule] = {
     (ObjectType.DOMAIN, _DIFFERS, "type"): _E,
     (ObjectType.DOMAIN, _DIFFERS, "nullable"): _nullable,
     (None, _DIFFERS, "constraint_kind"): _constraint_kind,
+    (None, _DIFFERS, "name_too_long"): _E,  # PostgreSQL cuts the name: it is never as declared
 }
 
 
@@ -150,6 +151,10 @@ RULES: dict[str | None, str] = {
     "checks": (
         "a domain's CHECK constraints compared as the set of their AND-ed conditions, "
         "after canonicalisation; their names are not compared"
+    ),
+    "name_too_long": (
+        "a declared name over 63 bytes (UTF-8) is cut to 63 bytes by PostgreSQL; the models "
+        "are compared under the cut name"
     ),
     "constraint_kind": (
         "a unique constraint and a plain unique index on the same columns are equivalent, "

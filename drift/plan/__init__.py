@@ -24,12 +24,21 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from drift import schema as s
-from drift.mismatch import Finding, Phase, Status
+from drift.compare.long_names import ATTRIBUTE as LONG_NAME
+from drift.mismatch import Change, Finding, Phase, Status
 from drift.plan import builders  # noqa: F401  (registers the builders)
 from drift.plan.hazards import TableStats, assess, measure
-from drift.plan.operations import PlanContext, snapshot_steps, steps_for, view_rebuild_steps
+from drift.plan.operations import (
+    PlanContext,
+    manual,
+    snapshot_steps,
+    steps_for,
+    view_rebuild_steps,
+)
 from drift.plan.ordering import order_steps
+from drift.plan.renames import rename_steps
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
+from drift.renames import Rename
 
 __all__ = [
     "Hazard",
@@ -55,6 +64,7 @@ class PlanOptions:
     allow_destructive: bool = False
     expected_only: bool = False
     phase: int | None = None
+    renames: tuple[Rename, ...] = ()  # confirmed renames: planned as renames, not add/drop
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +137,10 @@ def build_plan(
     phase_map = {p.number: p for p in phases}
     grouped: dict[str, list[Finding]] = {}
     left_out: list[Finding] = []
-    for f in sorted(findings, key=lambda f: f.mismatch.sort_key):
+    findings = sorted(findings, key=lambda f: f.mismatch.sort_key)
+    renamed = rename_steps(findings, options.renames)
+    too_long = long_named(findings)
+    for f in findings:
         key = _revision_key(f)
         if (options.expected_only and key == UNEXPECTED) or (
             options.phase is not None and key != f"phase-{options.phase}"
@@ -142,7 +155,7 @@ def build_plan(
         steps: list[Step] = []
         seen: set[tuple[str, ...]] = set()
         for f in grouped[key]:
-            for st in steps_for(ctx, f):
+            for st in _steps(ctx, f, renamed, too_long):
                 if st.key and st.key in seen:
                     continue
                 seen.add(st.key)
@@ -159,6 +172,30 @@ def build_plan(
         revisions.append(Revision(key, message, phase, tuple(assessed),
                                   tuple(f.id for f in grouped[key])))
     return Plan(tuple(revisions), tuple(left_out))
+
+
+def long_named(findings: Iterable[Finding]) -> set[tuple[str, str | None, str | None]]:
+    """(schema, table, name) of the declared objects whose name PostgreSQL would cut, and
+    (schema, table, None) of their tables."""
+    out: set[tuple[str, str | None, str | None]] = set()
+    for f in findings:
+        m = f.mismatch
+        if m.attribute == LONG_NAME:
+            out |= {(m.schema, m.table, m.name), (m.schema, m.table, None)}
+    return out
+
+
+def _steps(ctx: PlanContext, f: Finding, renamed: dict[str, list[Step]],
+           too_long: set[tuple[str, str | None, str | None]]) -> list[Step]:
+    m = f.mismatch
+    if m.attribute == LONG_NAME or (m.change is Change.ONLY_IN_MODELS and (
+            m.schema, m.table, m.name) in too_long):
+        # created under the declared name, it would never be what the models say
+        what = (f"the declared name {m.models!r} is over 63 bytes: PostgreSQL cuts it to "
+                f"{m.database!r}" if m.attribute == LONG_NAME else
+                f"{m.path!r} has or holds a declared name over 63 bytes, which PostgreSQL cuts")
+        return [manual(f, f"{what}; shorten it in the models, then plan again")]
+    return renamed[f.id] if f.id in renamed else steps_for(ctx, f)
 
 
 def plan_result(result: object, options: PlanOptions = PlanOptions(),

@@ -203,11 +203,14 @@ def index_elements(index: s.Index) -> list[str | sa.TextClause]:
     """Index elements as Alembic's create_index takes them: column names, or SQL text."""
     out: list[str | sa.TextClause] = []
     for el in index.elements:
-        plain = el.is_column and not el.descending and el.nulls_first is None and not el.opclass
+        plain = (el.is_column and not el.descending and el.nulls_first is None
+                 and not el.opclass and not el.collation)
         if plain:
             out.append(el.expression)
             continue
         text = quote(el.expression) if el.is_column else f"({el.expression})"
+        if el.collation:  # stored as quote_ident() prints it: SQL as it is
+            text += f" COLLATE {el.collation}"
         if el.opclass:
             text += f" {el.opclass}"
         if el.descending:

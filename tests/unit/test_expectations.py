@@ -94,7 +94,8 @@ def test_explicitly_empty_lists_expect_nothing(tmp_path: Path) -> None:
      r":3: YAML syntax error: mapping values are not allowed (here|in this context)$"),
     ("expected:\n  - path: a\n    reasn: typo\n",
      r":3: unknown key 'reasn' in expected entry \(allowed: path, object_type, change, attribute,"),
-    ("expectd: []\n", r":1: unknown key 'expectd' in the file \(allowed: phases, expected\)"),
+    ("expectd: []\n",
+     r":1: unknown key 'expectd' in the file \(allowed: phases, expected, renames\)"),
     ("expected:\n  - path: a\n    object_type: table\n",
      r":2: an expected entry needs a non-empty 'reason'"),
     ("expected:\n  - path: a\n    reason: '  '\n",
@@ -284,6 +285,7 @@ def test_attribute_vocabulary_covers_every_attribute_the_comparators_emit() -> N
     # the attributes named in place rather than in a table (enum labels, a view's SQL,
     # a constraint's name, a view that is a table, a unique constraint that is an index)
     emitted |= {"values", "definition", "name", "kind", "constraint_kind"}
+    emitted.add(compare_package.long_names.ATTRIBUTE)  # any table-level kind (long_names.py)
     assert "nulls_not_distinct" in emitted and "partitioned_by" in emitted  # the scan worked
     assert emitted == set(ATTRIBUTES)
 
@@ -309,3 +311,33 @@ def test_cause_is_a_match_key(tmp_path: Path) -> None:
     with pytest.raises(DriftError, match=r"e.yaml:3: cause 'someone' is not one of: "
                                          "missing_migration, out_of_band"):
         _load(path)
+
+
+def test_renames_are_read_with_their_lines(tmp_path: Path) -> None:
+    from drift.expectations import load_expectations
+
+    path = tmp_path / "e.yaml"
+    path.write_text("renames:\n  - {from: public.t.old, to: public.t.new}\n"
+                    "  - {from: public.a, to: public.b}\nexpected: []\n", encoding="utf-8")
+    renames = load_expectations(path).renames
+    assert [(r.old, r.new) for r in renames] == [("public.t.old", "public.t.new"),
+                                                 ("public.a", "public.b")]
+    assert renames[0].source == f"{path}:2"
+
+
+@pytest.mark.parametrize(("body", "line", "message"), [
+    ("renames:\n  - {from: public.t.old}\n", 2, "needs a non-empty 'to'"),
+    ("renames:\n  - {from: public.t.old, to: other.t.new}\n", 2,
+     "must rename within one table or schema"),
+    ("renames:\n  - {from: public.t.old, to: public.t.new, why: x}\n", 2, "unknown key"),
+    ("renames: public.t.old\n", 1, "'renames' must be a list"),
+])
+def test_bad_renames_name_file_and_line(tmp_path: Path, body: str, line: int,
+                                        message: str) -> None:
+    from drift.errors import DriftError
+    from drift.expectations import load_expectations
+
+    path = tmp_path / "e.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(DriftError, match=f"{line}: .*{message}"):
+        load_expectations(path)
