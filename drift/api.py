@@ -156,8 +156,9 @@ def load_database_snapshot(config: CheckConfig) -> Snapshot:
 def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckResult:
     """Compare the models with a live database (or a saved snapshot), with the schema the
     migrations build, or with both (then each finding gets a cause)."""
+    from drift.classify import classify
     from drift.compare import compare_snapshots
-    from drift.expectations import classify, load_expectations
+    from drift.expectations import load_expectations
 
     say = progress or (lambda stage: None)
     if not config.models:

@@ -32,8 +32,6 @@ entry that matched no mismatch is *stale*.
 
 from __future__ import annotations
 
-import fnmatch
-import re
 import reprlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,18 +41,16 @@ from typing import Any
 
 import yaml
 
+from drift.classify import exact_glob
 from drift.errors import DriftError, first_line
 from drift.files import write_atomic, write_new
 from drift.mismatch import (
     Cause,
     Change,
-    Classification,
     Expectation,
-    Finding,
     Mismatch,
     ObjectType,
     Phase,
-    Status,
 )
 from drift.renames import Rename, same_parent
 
@@ -366,91 +362,7 @@ def _entry(path: Path, raw: _Located, phases: set[int] | None) -> Expectation:
     )
 
 
-# ---------------------------------------------------------------- classification
-
-
-def matches(expectation: Expectation, mismatch: Mismatch) -> bool:
-    e = expectation
-    return (
-        (e.object_type is None or e.object_type is mismatch.object_type)
-        and (e.change is None or e.change is mismatch.change)
-        and (e.attribute is None or e.attribute == mismatch.attribute)
-        and (e.cause is None or e.cause is mismatch.cause)
-        and fnmatch.fnmatchcase(mismatch.path, e.path)
-    )
-
-
-class _EntryIndex:
-    """Finds the first matching entry without trying every entry on every mismatch.
-
-    ``drift expect`` writes one exact entry per mismatch, so a file of thousands
-    of entries is normal; trying each on each mismatch is quadratic (minutes).
-    An entry whose glob matches one path only is looked up by that path; the
-    entries with wildcards are still tried in file order.
-    """
-
-    def __init__(self, entries: Sequence[Expectation]) -> None:
-        self.entries = entries
-        self.by_path: dict[str, list[int]] = {}
-        self.wildcards: list[int] = []
-        for i, e in enumerate(entries):
-            literal = _literal_path(e.path)
-            if literal is None:
-                self.wildcards.append(i)
-            else:
-                self.by_path.setdefault(literal, []).append(i)
-
-    def first_match(self, mismatch: Mismatch) -> int | None:
-        exact = next((i for i in self.by_path.get(mismatch.path, ())
-                      if matches(self.entries[i], mismatch)), None)
-        for i in self.wildcards:
-            if exact is not None and i > exact:
-                break
-            if matches(self.entries[i], mismatch):
-                return i
-        return exact
-
-
-_GLOB_ESCAPE = re.compile(r"\[([*?\[])\]")
-
-
-def _literal_path(glob: str) -> str | None:
-    """The one path ``glob`` matches, or None when it has a wildcard (``[*]`` is a plain ``*``)."""
-    path = _GLOB_ESCAPE.sub(r"\1", glob)
-    return path if exact_glob(path) == glob else None
-
-
-def classify(
-    mismatches: Sequence[Mismatch], expectations: ExpectationsFile | None, today: date
-) -> Classification:
-    """Each mismatch with its status; the first matching entry (in file order) wins."""
-    entries = expectations.entries if expectations else ()
-    index = _EntryIndex(entries)
-    used: set[int] = set()
-    findings: list[Finding] = []
-    for m in sorted(mismatches, key=lambda x: x.sort_key):
-        hit = index.first_match(m)
-        if hit is None:
-            findings.append(Finding(m, Status.UNEXPECTED))
-            continue
-        used.add(hit)
-        e = entries[hit]
-        expired = e.expires is not None and e.expires < today
-        findings.append(Finding(m, Status.UNEXPECTED if expired else Status.EXPECTED, e, expired))
-    stale = tuple(e for i, e in enumerate(entries) if i not in used)
-    return Classification(tuple(findings), stale, expectations.phases if expectations else (),
-                          expectations.renames if expectations else ())
-
-
 # ---------------------------------------------------------------- writing (`drift expect`)
-
-_GLOB_SPECIAL = re.compile(r"([*?\[])")
-
-
-def exact_glob(path: str) -> str:
-    """A glob that matches only ``path`` (its ``*``, ``?`` and ``[`` taken literally)."""
-    return _GLOB_SPECIAL.sub(r"[\1]", path)
-
 
 def expectation_entry(m: Mismatch) -> dict[str, Any]:
     """The entry of the expectations file that accepts exactly ``m`` (reason to be written)."""

@@ -18,11 +18,12 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from drift.classify import classify
 from drift.cli import main
 from drift.compare import compare_snapshots
 from drift.connection import read_only_connection
 from drift.declared import declare_metadata
-from drift.expectations import ExpectationsFile, classify
+from drift.expectations import ExpectationsFile
 from drift.plan import HazardKind, StepKind, build_plan, measure
 from drift.reflect import reflect_snapshot
 

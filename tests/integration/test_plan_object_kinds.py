@@ -20,9 +20,10 @@ from sqlalchemy.dialects.postgresql import DOMAIN, TSTZRANGE, ExcludeConstraint,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from drift.alembic_runner import write_revisions
+from drift.classify import classify
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
-from drift.expectations import ExpectationsFile, classify
+from drift.expectations import ExpectationsFile
 from drift.plan import PlanOptions, StepKind, build_plan
 from drift.plan.verify import verify_plan
 from drift.reflect import reflect_snapshot

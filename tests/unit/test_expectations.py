@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from drift.classify import classify, exact_glob
 from drift.compare.registry import mismatch
 from drift.errors import DriftError
 from drift.expectations import (
     DEFAULT_PHASES,
     TODO_REASON,
     ExpectationsFile,
-    classify,
-    exact_glob,
     load_expectations,
     render_expectations_yaml,
     write_expectations,
@@ -293,7 +292,7 @@ def test_attribute_vocabulary_covers_every_attribute_the_comparators_emit() -> N
 def test_cause_is_a_match_key(tmp_path: Path) -> None:
     from dataclasses import replace as _replace
 
-    from drift.expectations import classify as _classify
+    from drift.classify import classify as _classify
     from drift.expectations import load_expectations as _load
     from drift.mismatch import Cause, Change, Mismatch, ObjectType, Severity
 
