@@ -6,99 +6,27 @@ a ``CheckResult``. Nothing here formats output.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
-from pathlib import Path
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from drift.errors import DriftError
-from drift.mismatch import Classification, Finding, Mismatch, summarize
+from drift.mismatch import Finding, Mismatch
+from drift.result import (
+    DEFAULT_SCHEMAS,
+    REPORT_FORMAT_VERSION,
+    CheckConfig,
+    CheckResult,
+    Progress,
+)
 from drift.schema import Snapshot
 
 if TYPE_CHECKING:
-    from drift.migrations_check import HistoryCheck, MigrationsSnapshot
+    from drift.migrations_check import MigrationsSnapshot
     from drift.models_side import DeclaredModels
 
-# None given: the schemas the models declare, plus the connection's default schema
-DEFAULT_SCHEMAS: tuple[str, ...] = ()
+__all__ = ["DEFAULT_SCHEMAS", "REPORT_FORMAT_VERSION", "CheckConfig", "CheckResult", "Progress"]
 
-Progress = Callable[[str], None]
-"""Told the name of each stage as it starts (the CLI shows it on a terminal)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CheckConfig:
-    url: str | None = None
-    snapshot: Path | None = None  # a saved database snapshot, instead of a URL
-    models: tuple[str, ...] = ()  # "module:attribute" or "module"
-    schemas: tuple[str, ...] = DEFAULT_SCHEMAS
-    schemas_given: bool = False  # chosen by the user (flag or [tool.drift]), not the default
-    expectations: Path | None = None
-    strict: bool = False
-    today: date = field(default_factory=date.today)
-    migrations: Path | None = None  # an Alembic environment: its heads are a side to compare
-    scratch_url: str | None = None  # where migrations run (default: an embedded PostgreSQL)
-    downgrades: bool = False  # also check each revision's downgrade
-    cache: Path | None = None  # the cache folder (.drift_cache); None: no cache
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    config: CheckConfig
-    database: Snapshot
-    models: Snapshot
-    mismatches: tuple[Mismatch, ...]
-    classification: Classification
-    generated_at: datetime
-    # what the run left out, as plain sentences for stderr (not part of the JSON report)
-    notes: tuple[str, ...] = ()
-    history: HistoryCheck | None = None  # with --migrations: the history's own problems
-    cached: tuple[str, ...] = ()  # the sides read from the cache: "models", "migrations"
-
-    @property
-    def placeholders(self) -> tuple[Finding, ...]:
-        """Findings accepted by an entry whose reason is still `drift expect`'s placeholder."""
-        from drift.expectations import TODO_REASON
-
-        return tuple(f for f in self.classification.findings
-                     if f.expectation is not None and f.expectation.reason == TODO_REASON)
-
-    @property
-    def failed(self) -> bool:
-        """Exit status 1: unexpected drift, a broken migration history, or (under --strict)
-        stale/expired expectations and placeholder reasons."""
-        if self.classification.unexpected:
-            return True
-        if self.history is not None and self.history.problems:
-            return True
-        return self.config.strict and bool(
-            self.classification.stale or self.classification.expired or self.placeholders
-        )
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON report of DESIGN.md (a public contract)."""
-        findings = self.classification.findings
-        return {
-            "format_version": REPORT_FORMAT_VERSION,
-            "generated_at": self.generated_at.isoformat(timespec="seconds"),
-            "database": {
-                "url": self.database.source,
-                "server_version": self.database.server_version,
-            },
-            "schemas": list(self.config.schemas),
-            "summary": summarize(findings),
-            "mismatches": [f.to_dict() for f in findings],
-            "stale_expectations": [e.to_dict() for e in self.classification.stale],
-            **({"migrations": self.history.to_dict()} if self.history is not None else {}),
-        }
-
-
-REPORT_FORMAT_VERSION = 1
 
 
 def reflect_database(url: str, schemas: tuple[str, ...]) -> Snapshot:

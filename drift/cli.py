@@ -396,7 +396,7 @@ def plan(ctx: click.Context, /, migrations: Path, allow_destructive: bool, expec
     from drift.plan import PlanOptions
     from drift.plan.run import run_plan
     from drift.renames import parse_rename
-    from drift.render.migration import render_plan_summary
+    from drift.render.plan_summary import render_plan_summary
 
     confirmed = tuple(parse_rename(r) for r in renames)
     result = run_pipeline(config_from_options(**options))

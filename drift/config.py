@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drift.api import DEFAULT_SCHEMAS, CheckConfig
 from drift.cli_types import positive_seconds
 from drift.connection import with_connect_timeout
 from drift.errors import DriftError
+from drift.result import DEFAULT_SCHEMAS, CheckConfig
 
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins

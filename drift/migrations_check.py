@@ -21,47 +21,10 @@ from drift.connection import read_only_connection
 from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
 from drift.reflect import reflect_snapshot
+from drift.result import DowngradeProblem, HistoryCheck
 from drift.schema import Snapshot
 
 KIND = "migrations"
-
-
-@dataclass(frozen=True, slots=True)
-class DowngradeProblem:
-    revision: str
-    error: str | None = None  # the downgrade (or the upgrade after it) failed
-    differences: tuple[str, ...] = ()  # what the downgrade did not give back
-
-    def describe(self) -> str:
-        if self.error is not None:
-            return f"revision {self.revision}: {self.error}"
-        return (f"revision {self.revision}: its downgrade does not restore the schema: "
-                + "; ".join(self.differences))
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryCheck:
-    """What is wrong with the migration history itself (beside the schema it builds)."""
-
-    heads: tuple[str, ...]
-    downgrades_checked: bool = False
-    downgrade_problems: tuple[DowngradeProblem, ...] = ()
-
-    @property
-    def problems(self) -> tuple[str, ...]:
-        out = []
-        if len(self.heads) > 1:
-            out.append(f"the migration history has {len(self.heads)} heads "
-                       f"({', '.join(self.heads)}): merge them with `alembic merge heads`")
-        out += [p.describe() for p in self.downgrade_problems]
-        return tuple(out)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "heads": list(self.heads),
-            "downgrades_checked": self.downgrades_checked,
-            "problems": list(self.problems),
-        }
 
 
 @dataclass(frozen=True, slots=True)

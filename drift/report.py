@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from drift.api import CheckResult
 from drift.files import remove_stale_temporaries, write_atomic, write_new
 from drift.folders import locked, staged_folder
 from drift.history import (
@@ -28,6 +27,7 @@ from drift.render.html import render_html_view, render_index_html
 from drift.render.json import render_report_dict
 from drift.render.markdown import render_index_markdown, render_markdown_view
 from drift.render.view import build_view
+from drift.result import CheckResult
 
 HTML_FILE = "drift.html"
 MARKDOWN_FILE = "drift.md"

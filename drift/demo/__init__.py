@@ -124,7 +124,7 @@ def run_demo(
 
     With ``keep`` the server stays up after the report until Ctrl-C or SIGTERM.
     """
-    from drift.plan.run import demo_migrations  # late: only the demo's plan needs Alembic
+    from drift.demo.plan import demo_migrations  # late: only the demo's plan needs Alembic
     from drift.render import render
 
     say = status or echo
@@ -140,7 +140,7 @@ def run_demo(
             result = _weekly_reports(url, plan, output_dir, say, models)
             echo(render(result, "text", color=color).rstrip("\n"))
             _write_reports(result, output_dir, say)
-            from drift.plan.run import demo_plan  # late: only the demo's plan needs Alembic
+            from drift.demo.plan import demo_plan  # late: only the demo's plan needs Alembic
 
             # the phase revisions into output_dir/migrations, verified on a scratch database
             demo_plan(result, output_dir, server.url(), say)

@@ -202,7 +202,7 @@ def plan_result(result: object, options: PlanOptions = PlanOptions(),
                 conn: Connection | None = None) -> Plan:
     """The plan of a ``CheckResult``; with ``conn`` (a ``read_only_connection`` to the live
     database), with its row estimates, NULL counts and view dependencies read."""
-    from drift.api import CheckResult
+    from drift.result import CheckResult
 
     assert isinstance(result, CheckResult)
     classification = result.classification

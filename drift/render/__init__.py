@@ -18,7 +18,7 @@ from drift.render.sarif import render_sarif
 from drift.render.text import render_text, render_text_plain
 
 if TYPE_CHECKING:
-    from drift.api import CheckResult
+    from drift.result import CheckResult
 
 Formatter = Callable[..., str]  # (CheckResult, **options) -> str
 

@@ -22,14 +22,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from grandalf.graphs import Edge as GEdge
 from grandalf.graphs import Graph, Vertex
 from grandalf.layouts import SugiyamaLayout
 
-if TYPE_CHECKING:
-    from drift.render.reference import TableRef
+from drift.render.reference_tables import TableRef
 
 COMPACT_AT = 20  # a diagram of more tables shows the key and drifted columns only
 GROUP_SPLIT = 40  # a schema with more tables gets a diagram per connected group

@@ -18,7 +18,7 @@ from drift.render.environment import environment, render_template
 from drift.render.view import ReportView, build_view, trend_chart
 
 if TYPE_CHECKING:
-    from drift.api import CheckResult
+    from drift.result import CheckResult
 
 
 def _script() -> tuple[Markup, str]:

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from drift.api import CheckResult
+    from drift.result import CheckResult
 
 
 def render_json(result: CheckResult) -> str:

@@ -18,7 +18,7 @@ from drift.mismatch import Finding, ObjectType, Status
 from drift.render.describe import side_value
 
 if TYPE_CHECKING:
-    from drift.api import CheckResult
+    from drift.result import CheckResult
 
 # XML 1.0 cannot carry most control characters, escaped or not
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -13,8 +13,8 @@ from drift.render.environment import render_template
 from drift.render.view import ReportView, build_view
 
 if TYPE_CHECKING:
-    from drift.api import CheckResult
     from drift.history import SavedReport
+    from drift.result import CheckResult
 
 SUMMARY_LIMIT = 65_000
 # (rows listed per table, characters per cell): tried in order until the summary fits

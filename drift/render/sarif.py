@@ -22,7 +22,7 @@ from drift.mismatch import Finding, Mismatch, ObjectType, Severity
 from drift.render.describe import side_value
 
 if TYPE_CHECKING:
-    from drift.api import CheckResult
+    from drift.result import CheckResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

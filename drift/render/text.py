@@ -19,7 +19,7 @@ from drift.render.nextstep import NextStep
 from drift.terminal import printable
 
 if TYPE_CHECKING:
-    from drift.api import CheckResult
+    from drift.result import CheckResult
 
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
 

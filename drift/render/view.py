@@ -21,7 +21,7 @@ from drift.render.nextstep import NextStep, next_steps
 from drift.render.reference import ReferenceView, build_reference, worst
 
 if TYPE_CHECKING:
-    from drift.api import CheckResult
+    from drift.result import CheckResult
 
 EXPIRY_WARNING = timedelta(days=30)
 NO_PHASE = "none"

@@ -10,10 +10,11 @@ import pytest
 
 from drift.api import CheckConfig, run_check
 from drift.demo import demo_sql, import_example_models
+from drift.demo.plan import demo_plan
 from drift.embedded import execute_script
 from drift.plan import PlanOptions
-from drift.plan.run import demo_plan, run_plan
-from drift.render.migration import render_plan_summary
+from drift.plan.run import run_plan
+from drift.render.plan_summary import render_plan_summary
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -27,7 +27,7 @@ from drift.plan import HazardKind, PlanOptions, StepKind, build_plan, measure
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
 from drift.reflect import reflect_snapshot
-from drift.render.migration import render_plan_summary
+from drift.render.plan_summary import render_plan_summary
 
 
 def _databases(admin_url: str) -> set[str]:

@@ -16,7 +16,7 @@ from drift.connection import make_engine
 from drift.mismatch import Change, ObjectType
 from drift.plan import PlanOptions
 from drift.plan.run import run_plan
-from drift.render.migration import render_plan_summary
+from drift.render.plan_summary import render_plan_summary
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # ``bench`` is a directory of the checkout

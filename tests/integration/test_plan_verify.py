@@ -16,7 +16,7 @@ from drift.connection import read_only_connection
 from drift.plan import PlanOptions, build_plan, measure
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
-from drift.render.migration import render_plan_summary
+from drift.render.plan_summary import render_plan_summary
 
 
 def test_example_plan_converges(run_sql, database_url: str, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from drift.alembic_runner import WriteResult, WrittenRevision
 from drift.plan import Plan, TableStats, build_plan
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import RevisionVerdict, VerifyReport
-from drift.render.migration import render_plan_summary
+from drift.render.plan_summary import render_plan_summary
 
 
 def outcome(plan: Plan, report: VerifyReport | None = None) -> PlanOutcome:
