@@ -109,3 +109,15 @@ def engine(database_url: str) -> Iterator[sa.Engine]:
         yield eng
     finally:
         eng.dispose()
+
+
+@pytest.fixture
+def cli_isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A CLI test as a user runs drift in a project folder of their own: the test's folder is
+    the working directory and on the import path (for its models module), and no URL or
+    colour setting comes from the environment, nor a pyproject.toml of this repository."""
+    for name in ("DRIFT_DATABASE_URL", "DATABASE_URL", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+

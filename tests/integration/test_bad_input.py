@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from modules import write_module
 
 from drift.cli import main
 from drift.embedded import execute_script
@@ -53,18 +54,11 @@ class Bet(Base):
 BETS_SQL = "CREATE TABLE bets (id integer PRIMARY KEY, stake integer);"
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DRIFT_DATABASE_URL", "DATABASE_URL", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
+pytestmark = pytest.mark.usefixtures("cli_isolated")
 
 
 def write_models(tmp_path: Path, body: str = MODELS) -> str:
-    name = f"bad_input_models_{uuid.uuid4().hex[:10]}"
-    (tmp_path / f"{name}.py").write_text(body, encoding="utf-8")
-    return f"{name}:Base"
+    return f"{write_module(tmp_path, 'bad_input_models', body)}:Base"
 
 
 def snapshot_data() -> dict[str, Any]:

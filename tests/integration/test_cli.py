@@ -11,13 +11,13 @@ import sys
 import textwrap
 import threading
 import types
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from modules import write_module
 
 from drift import progress as progress_module
 from drift.cli import main
@@ -63,20 +63,11 @@ MISMATCH_KEYS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No URL from the environment, no pyproject.toml of the repository, no colour setting."""
-    for name in ("DRIFT_DATABASE_URL", "DATABASE_URL", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
+pytestmark = pytest.mark.usefixtures("cli_isolated")
 
 
 def write_models(tmp_path: Path, body: str = MODELS_BODY) -> str:
-    """A models module with a name no other test uses (imported modules stay cached)."""
-    name = f"cli_models_{uuid.uuid4().hex[:10]}"
-    (tmp_path / f"{name}.py").write_text(body, encoding="utf-8")
-    return name
+    return write_module(tmp_path, "cli_models", body)
 
 
 def invoke(*args: str | Path, env: dict[str, str] | None = None, color: bool = False) -> Result:

@@ -50,12 +50,7 @@ class Grade(Base):
 """
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DRIFT_DATABASE_URL", "DATABASE_URL", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
+pytestmark = pytest.mark.usefixtures("cli_isolated")
 
 
 def invoke(*args: str | Path) -> Result:

@@ -7,13 +7,13 @@ import os
 import subprocess
 import sys
 import threading
-import uuid
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from modules import write_module
 
 from drift.cli import main
 from drift.embedded import execute_script
@@ -46,12 +46,7 @@ COMMENT ON TABLE bets IS 'every bet';
 """
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DRIFT_DATABASE_URL", "DATABASE_URL", "NO_COLOR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
+pytestmark = pytest.mark.usefixtures("cli_isolated")
 
 
 @pytest.fixture
@@ -61,9 +56,7 @@ def bets_db(database_url: str) -> str:
 
 
 def write_models(tmp_path: Path, body: str = MODELS) -> str:
-    name = f"output_models_{uuid.uuid4().hex[:10]}"
-    (tmp_path / f"{name}.py").write_text(body, encoding="utf-8")
-    return f"{name}:Base"
+    return f"{write_module(tmp_path, 'output_models', body)}:Base"
 
 
 def validate(name: str, data: Any) -> None:
