@@ -86,12 +86,11 @@ _INT_WIDTH = {"smallint": 2, "integer": 4, "bigint": 8}
 def _type_change(old: str, new: str) -> tuple[bool, bool]:
     """(rewrites the table, may lose data) for a column type change."""
     vo, vn = _VARCHAR.match(old), _VARCHAR.match(new)
-    if vo and (vn or new == "text"):
-        lo, ln = vo.group(1), vn.group(1) if vn else None
+    if (vo or old == "text") and (vn or new == "text"):
+        lo, ln = vo.group(1) if vo else None, vn.group(1) if vn else None
         widening = ln is None or (lo is not None and int(ln) >= int(lo))
-        return False, not widening
-    if old == "text" and vn:
-        return False, vn.group(1) is not None
+        # a shorter limit makes PostgreSQL check every value: it rewrites the table
+        return not widening, not widening
     no, nn = _NUMERIC.match(old), _NUMERIC.match(new)
     if no and nn:
         if nn.group(1) is None:

@@ -154,9 +154,9 @@ def test_type_change_rules() -> None:
 
     # (rewrites the table, may lose data)
     assert _type_change("character varying(20)", "character varying(50)") == (False, False)
-    assert _type_change("character varying(50)", "character varying(20)") == (False, True)
+    assert _type_change("character varying(50)", "character varying(20)") == (True, True)
     assert _type_change("character varying(20)", "text") == (False, False)
-    assert _type_change("text", "character varying(20)") == (False, True)
+    assert _type_change("text", "character varying(20)") == (True, True)
     assert _type_change("numeric(6,2)", "numeric(8,2)") == (False, False)
     assert _type_change("numeric(8,3)", "numeric(6,2)") == (True, True)
     assert _type_change("integer", "bigint") == (True, False)
