@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from alembic.config import Config
 from click.testing import CliRunner
 
 from drift.cli import main
+from drift.connection import make_engine
 from drift.embedded import execute_script
 from drift.reflect import reflect_snapshot
 from drift.scratch_guard import version_of
@@ -478,11 +480,17 @@ def test_an_extension_of_the_live_database_is_created_on_the_scratch(project: Pr
 
 def test_an_extension_the_scratch_server_lacks_is_refused(project: Project, pg_server) -> None:
     # an extension the live server has and the scratch server has not: installed on the
-    # (embedded) server from a control file of its own, created, then its files removed
-    assert pg_server.embedded is not None, "needs the embedded server's extension folder"
-    import pgserver
-
-    folder = Path(pgserver.__file__).parent / "pginstall/share/postgresql/extension"
+    # server from a control file of its own, created, then its files removed. The server's
+    # extension folder is read from the server (embedded or DRIFT_TEST_DATABASE_URL's).
+    engine = make_engine(pg_server.admin_url)
+    try:
+        with engine.connect() as conn:
+            share = conn.exec_driver_sql(
+                "SELECT setting FROM pg_config WHERE name = 'SHAREDIR'").scalar_one()
+    finally:
+        engine.dispose()
+    folder = Path(share) / "extension"
+    assert os.access(folder, os.W_OK), f"the test writes a control file into {folder}"
     name = f"drift_ext_{uuid.uuid4().hex[:8]}"
     files = [folder / f"{name}.control", folder / f"{name}--1.0.sql"]
     files[0].write_text("default_version = '1.0'\nrelocatable = true\n", encoding="utf-8")
