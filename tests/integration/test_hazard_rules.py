@@ -27,6 +27,7 @@ TYPE_CHANGES = [
     ("numeric(6,2)", "numeric(8,2)", False),
     ("numeric(6,2)", "numeric(10,4)", False),
     ("numeric(8,2)", "numeric(8,3)", True),
+    ("numeric(8,2)", "numeric(9,3)", False),
     ("numeric(8,3)", "numeric(6,2)", True),
     ("numeric(8,2)", "numeric(7,1)", True),
     ("numeric(6,2)", "numeric", False),

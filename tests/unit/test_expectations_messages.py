@@ -236,3 +236,18 @@ def test_the_written_file_keeps_the_phases_given(tmp_path: Path) -> None:
         "phases:\n- number: 7\n  name: été\n  description: à faire\nexpected: []\n")
     write_expectations(path, [], [], overwrite=True)
     assert load_expectations(path).phases == ()
+
+
+def test_a_long_path_with_spaces_stays_on_one_line(tmp_path: Path) -> None:
+    # YAML folds a long plain scalar at its spaces: a path must stay whole, for grep and diffs
+    table = "a table with a long name that has many words in it"
+    column = "and a column with spaces too"
+    text = render_expectations_yaml(
+        [_mismatch("public", table, column, ObjectType.COLUMN, Change.ONLY_IN_MODELS)], [])
+    assert text.splitlines()[6:] == [
+        "- path: public.a table with a long name that has many words in it.and a column with "
+        "spaces too",
+        "  object_type: column",
+        "  change: only_in_models",
+        "  reason: 'TODO: say why this drift is expected'",
+    ]
