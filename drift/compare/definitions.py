@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from drift import sqlexpr
 from drift.compare.registry import Matching, TablePair, match_objects
 from drift.mismatch import ObjectType
 from drift.schema import (
@@ -145,9 +146,26 @@ def truncate_name(name: str) -> str:
     return _clip(name.encode(), _NAME_BYTES)
 
 
+# CASE and ARRAY[...] go by their keyword; an operator, a cast's result, anything else is "expr"
+_KEYWORD_NODES = frozenset({"case", "array"})
+
+
+def element_base_name(e: IndexElement) -> str:
+    """What an element puts in a generated index name: its column, else what PostgreSQL's
+    FigureIndexColname finds (``lower(code)`` gives ``lower``; ``(id + 1)`` gives ``expr``)."""
+    if e.is_column:
+        return e.expression
+    try:
+        node = sqlexpr.parse(e.expression)
+    except sqlexpr.ParseError:
+        return "expr"
+    if node[0] == "call":
+        return str(node[1])
+    return str(node[0]) if node[0] in _KEYWORD_NODES else "expr"
+
+
 def index_base_name(table: str, i: Index) -> str:
-    cols = "_".join(e.expression if e.is_column else "expr" for e in i.elements)
-    return pg_object_name(table, cols, "idx")
+    return pg_object_name(table, "_".join(element_base_name(e) for e in i.elements), "idx")
 
 
 def fk_base_name(table: str, fk: ForeignKey) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from drift.compare.constraints import report_matching
 from drift.compare.definitions import (
     deferrable,
+    element_base_name,
     element_expressions,
     element_opclasses,
     pg_object_name,
@@ -40,8 +41,7 @@ def exclusion_key(x: ExclusionConstraint) -> Hashable:
 
 def exclusion_base_name(table: str, x: ExclusionConstraint) -> str:
     # PostgreSQL names an unnamed exclusion constraint as it names an index: <table>_<cols>_excl
-    cols = "_".join(e.expression if e.is_column else "expr" for e in x.elements)
-    return pg_object_name(table, cols, "excl")
+    return pg_object_name(table, "_".join(element_base_name(e) for e in x.elements), "excl")
 
 
 def match_exclusions(pair: TablePair) -> Matching[ExclusionConstraint]:
