@@ -4,9 +4,7 @@
   ``process_revision_directives`` (one ``MigrationScript`` per revision,
   chained by ``head``), the environment run in offline mode
   (``revision_environment`` and ``sql``), no connection allowed. Alembic
-  writes them into a staging folder; they move into the versions folder only
-  once all were written (and, with ``--verify``, verified), with ``write_new``,
-  which never overwrites.
+  writes them into a staging folder, which ``drift.revision_writer`` publishes.
 * Upgrades, downgrades and stamps run online on a scratch database only: its
   connection is handed to ``env.py`` through ``config.attributes["connection"]``
   (Alembic's cookbook, "Sharing a Connection across one or more programmatic
@@ -21,26 +19,19 @@ import argparse
 import contextlib
 import io
 import os
-import tempfile
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command, util
-from alembic.autogenerate import render_python_code
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 
 from drift.connection import make_engine
 from drift.errors import DriftError, first_line
-from drift.files import write_new
-from drift.plan import Plan
-from drift.render.migration import migration_script
-from drift.render.revision_gate import check_body, check_revision
 from drift.scratch_guard import (
     check_protected,
     driver_url,
@@ -56,21 +47,13 @@ __all__ = [
     "SAFE_ENV_PY",
     "AlembicEnvironment",
     "MigrationError",
-    "StagedRevisions",
-    "WriteResult",
-    "WrittenRevision",
     "init_environment",
     "load_config",
     "open_environment",
-    "publish",
+    "run_offline_revision",
     "scratch_database",
-    "staged_revisions",
-    "write_revisions",
 ]
 
-OFFLINE_URL = "postgresql+psycopg2://"
-# renders a body as the revision will hold it, without the environment (nor a connection)
-_RENDER_CONTEXT = MigrationContext.configure(dialect_name="postgresql")
 # offline mode must not connect: the guard allows no database of this name
 _NOWHERE = "postgresql+psycopg2://drift-offline.invalid:1/drift_offline_never_connects"
 
@@ -105,21 +88,6 @@ SAFE_ENV_PY = """    # at the top of run_migrations_online() in env.py:
 class MigrationError(DriftError):
     """A revision failed on the scratch database (SQL error, unknown revision): a verdict of
     the verification, not a failure of the run."""
-
-
-@dataclass(frozen=True, slots=True)
-class WrittenRevision:
-    key: str
-    rev_id: str
-    path: Path
-
-
-@dataclass(frozen=True, slots=True)
-class WriteResult:
-    start: str | None  # the head the first new revision follows (None: base; "a, b": a merge)
-    revisions: tuple[WrittenRevision, ...]
-    heads: tuple[str, ...] = ()  # the heads the first new revision follows
-    published: bool = True  # False: a verification failed and nothing was written
 
 
 # ---------------------------------------------------------------- the environment
@@ -347,114 +315,23 @@ def current_head(config: Config) -> str | None:
         raise DriftError(f"{script.dir}: {exc}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class StagedRevisions:
-    """Revisions Alembic wrote into a staging folder, not yet in the versions folder."""
-
-    environment: AlembicEnvironment  # with the staging folder as a version location
-    start: tuple[str, ...]  # the heads the first one follows
-    revisions: tuple[tuple[str, str, Path], ...]  # (key, rev_id, staged file)
-    target: Path  # the version location they go to
-
-
-def _start_heads(env: AlembicEnvironment, at: Sequence[str] | None) -> tuple[str, ...]:
-    """The heads the new revisions follow: the only head, or those the database is at."""
-    heads = env.heads()
-    if len(heads) <= 1:
-        return heads
-    if at is None:
-        raise DriftError(
-            f"{env.script_location} has {len(heads)} heads ({', '.join(heads)}): drift plans "
-            "on the head the database is at, so pass --url of a database stamped at one of "
-            "them, or merge them first (`alembic merge heads`)")
-    return tuple(sorted(at))
-
-
-@contextlib.contextmanager
-def staged_revisions(plan: Plan, env: AlembicEnvironment, *,
-                     rev_ids: Sequence[str] | None = None,
-                     at: Sequence[str] | None = None) -> Iterator[StagedRevisions]:
-    """Write one revision per planned revision into a staging folder, chained to the head
-    (``at``: the revisions the database is at, where the environment has several heads)."""
-    start = _start_heads(env, at)
-    ids = list(rev_ids) if rev_ids else [util.rev_id() for _ in plan.revisions]
-    if len(ids) != len(plan.revisions):
-        raise DriftError("one revision id per planned revision is needed")
-    folder = env.revision_folder(start[0]) if start else None
-    target = folder or env.version_locations()[0]
-    with tempfile.TemporaryDirectory(prefix="drift-revisions-") as tmp:
-        staged_env = replace(env, staging=(Path(tmp),))
-        # offline generation never connects: any PostgreSQL URL gives the dialect
-        config = staged_env.config(OFFLINE_URL)
-        config.set_main_option("revision_environment", "true")
-        first: str | tuple[str, ...] | None = (start[0] if len(start) == 1 else start) or None
-
-        def directives(context: Any, revision: Any, scripts: list[Any]) -> None:
-            heads = [first, *ids[:-1]]
-            scripts[:] = [migration_script(r, rid, head, tmp)  # type: ignore[arg-type]
-                          for r, rid, head in zip(plan.revisions, ids, heads, strict=True)]
-            # the bodies pass the gate before Alembic writes (and imports) any file
-            for script in scripts:
-                for body in (script.upgrade_ops, script.downgrade_ops):
-                    check_body(render_python_code(body, migration_context=_RENDER_CONTEXT),
-                               f"revision {script.rev_id}")
-
-        by_id: dict[str, Path] = {}
-        if plan.revisions:
-            source = env.env_py.read_text(encoding="utf-8", errors="replace")
-            try:
-                with fresh_imports(), scratch_environment(_NOWHERE, env.env_vars, source), \
-                        only_scratch(_NOWHERE):
-                    scripts = run_project_code(env.script_location, lambda: command.revision(
-                        config, message="drift", sql=True,
-                        process_revision_directives=directives))
-            except util.CommandError as exc:
-                raise DriftError(f"alembic: {exc}") from None
-            except DriftError:
-                raise
-            except (Exception, SystemExit) as exc:  # env.py is user code: any failure
-                raise DriftError(f"{env.env_py} failed (offline, writing the revisions): "
-                                 f"{type(exc).__name__}: {first_line(exc)}") from None
-            for script in scripts if isinstance(scripts, list) else [scripts]:
-                assert script is not None
-                by_id[script.revision] = Path(script.path)
-        for path in by_id.values():  # and each whole file before it is run or published
-            check_revision(path.read_text(encoding="utf-8"), path.name)
-        yield StagedRevisions(staged_env, start, tuple(
-            (r.key, rid, by_id[rid]) for r, rid in zip(plan.revisions, ids, strict=True)),
-            target)
-
-
-def publish(staged: StagedRevisions) -> WriteResult:
-    """Move the staged revisions into the versions folder: all of them or none."""
-    target = staged.target
-    for _, _, source in staged.revisions:
-        if (target / source.name).exists():
-            raise DriftError(f"{target / source.name} already exists; drift never "
-                             "overwrites it")
-    written: list[WrittenRevision] = []
+def run_offline_revision(env: AlembicEnvironment, config: Config,
+                         directives: Callable[[Any, Any, list[Any]], None],
+                         ) -> list[Script | None]:
+    """``alembic revision --sql`` with ``directives``, env.py run offline and allowed no
+    connection: the scripts Alembic wrote."""
+    source = env.env_py.read_text(encoding="utf-8", errors="replace")
     try:
-        for key, rid, source in staged.revisions:
-            path = target / source.name
-            write_new(path, source.read_text(encoding="utf-8"))
-            written.append(WrittenRevision(key, rid, path))
-    except BaseException:
-        for done in written:  # a full disk half-way: none of them, not some
-            done.path.unlink(missing_ok=True)
+        with fresh_imports(), scratch_environment(_NOWHERE, env.env_vars, source), \
+                only_scratch(_NOWHERE):
+            scripts = run_project_code(env.script_location, lambda: command.revision(
+                config, message="drift", sql=True,
+                process_revision_directives=directives))
+    except util.CommandError as exc:
+        raise DriftError(f"alembic: {exc}") from None
+    except DriftError:
         raise
-    start = ", ".join(staged.start) or None
-    return WriteResult(start, tuple(written), staged.start)
-
-
-def unpublished(staged: StagedRevisions) -> WriteResult:
-    """What would have been written, where: nothing was (a verification failed)."""
-    return WriteResult(", ".join(staged.start) or None, tuple(
-        WrittenRevision(key, rid, staged.target / source.name)
-        for key, rid, source in staged.revisions), staged.start, published=False)
-
-
-def write_revisions(plan: Plan, migrations: Path, *, url: str | None = None,
-                    rev_ids: Sequence[str] | None = None) -> WriteResult:
-    """Write one revision per planned revision, chained to the current head; never overwrite."""
-    with staged_revisions(plan, open_environment(migrations), rev_ids=rev_ids) as staged:
-        return publish(staged)
+    except (Exception, SystemExit) as exc:  # env.py is user code: any failure
+        raise DriftError(f"{env.env_py} failed (offline, writing the revisions): "
+                         f"{type(exc).__name__}: {first_line(exc)}") from None
+    return scripts if isinstance(scripts, list) else [scripts]

@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from drift import api
-from drift.cli_types import DirectoryPath, FilePath, Seconds
+from drift.cli_options import (
+    DIRECTORY,
+    FILE,
+    database_options,
+    format_option,
+    migrations_options,
+    pipeline_options,
+    strict_option,
+)
 from drift.config import config_from_options
 from drift.errors import DriftError, redact_secrets
 from drift.files import write_atomic
 from drift.progress import StageLine
-from drift.render import FORMATS, render
+from drift.render import render
 from drift.terminal import printable
 
 
@@ -44,129 +51,6 @@ class DriftGroup(click.Group):
 @click.version_option(package_name="sqlalchemy-drift")
 def main() -> None:
     """Find schema drift between live PostgreSQL databases and SQLAlchemy models."""
-
-
-# --- shared options: every command that runs the pipeline uses these ----------
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-_PATH = FilePath()  # a directory, or a missing file, is one line from drift (not click's usage)
-_DIRECTORY = DirectoryPath()
-
-
-def database_options(func: F) -> F:
-    """--url, --schema (repeatable), --config: what reading a database needs."""
-    for option in reversed(
-        (
-            click.option(
-                "--url",
-                metavar="URL",
-                help="Database URL (default: $DRIFT_DATABASE_URL, $DATABASE_URL, "
-                "[tool.drift] url).",
-            ),
-            click.option(
-                "--schema",
-                "schemas",
-                multiple=True,
-                metavar="NAME",
-                help="Schema to inspect; repeatable (default: the schemas the models declare "
-                "and the connection's default schema).",
-            ),
-            click.option(
-                "--config",
-                type=_PATH,
-                help="The pyproject.toml whose [tool.drift] to read (default: the nearest one).",
-            ),
-            click.option(
-                "--connect-timeout",
-                type=Seconds(),
-                help="Give up connecting after this many seconds (default: [tool.drift] "
-                "connect_timeout, the URL's connect_timeout, else 10).",
-            ),
-        )
-    ):
-        func = option(func)
-    return func
-
-
-def pipeline_options(func: F) -> F:
-    """The options of every command that runs check's pipeline; pass them to config_from_options."""
-    for option in reversed(
-        (
-            click.option(
-                "--models",
-                "-m",
-                multiple=True,
-                metavar="MODULE[:ATTR]",
-                help="Where the models are declared (a MetaData, a declarative base or a "
-                "module); repeatable.",
-            ),
-            click.option("--expectations", "-e", type=_PATH, help="The expectations YAML file."),
-            click.option(
-                "--snapshot",
-                type=_PATH,
-                help="Compare with a saved snapshot (drift snapshot) instead of a live database.",
-            ),
-        )
-    ):
-        func = option(func)
-    return database_options(func)
-
-
-def migrations_options(func: F) -> F:
-    """The options of the commands that can compare the models with the migrations' schema."""
-    for option in reversed(
-        (
-            click.option(
-                "--migrations",
-                type=click.Path(file_okay=False, path_type=Path),
-                help="An Alembic environment (the folder of env.py or alembic.ini): compare "
-                "the models with the schema its heads build on a scratch database "
-                "(default: [tool.drift] migrations). With a database too, each finding "
-                "gets a cause.",
-            ),
-            click.option(
-                "--scratch-url",
-                metavar="URL",
-                help="Server where the migrations run (a database is created there and "
-                "dropped); default: an embedded PostgreSQL.",
-            ),
-            click.option(
-                "--downgrades",
-                is_flag=True,
-                help="With --migrations, also run each revision's downgrade and upgrade "
-                "again; a failing or lossy downgrade fails the run.",
-            ),
-            click.option(
-                "--no-cache",
-                is_flag=True,
-                help="Rebuild the models' and the migrations' snapshots instead of reading "
-                "them from .drift_cache/.",
-            ),
-        )
-    ):
-        func = option(func)
-    return func
-
-
-def strict_option(func: F) -> F:
-    """Only on the commands whose exit status reports the drift (check, report)."""
-    return click.option(
-        "--strict",
-        is_flag=True,
-        help="Stale or expired expectations fail the run too (exit status 1).",
-    )(func)
-
-
-def format_option(func: F) -> F:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(sorted(FORMATS)),
-        default="text",
-        show_default=True,
-        help="Output format.",
-    )(func)
 
 
 def run_pipeline(config: api.CheckConfig) -> api.CheckResult:
@@ -205,7 +89,7 @@ def emit(text: str, output: Path | None) -> None:
 @migrations_options
 @strict_option
 @format_option
-@click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
+@click.option("--output", "-o", type=FILE, help="Write the report to FILE instead of stdout.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Text: list each expected mismatch, not a line per expectation entry.")
 @click.option("--report-url", metavar="URL",
@@ -227,7 +111,7 @@ def check(ctx: click.Context, /, fmt: str, output: Path | None, verbose: bool,
 
 @main.command()
 @database_options
-@click.option("--output", "-o", type=_PATH, help="Write the snapshot to FILE instead of stdout.")
+@click.option("--output", "-o", type=FILE, help="Write the snapshot to FILE instead of stdout.")
 def snapshot(output: Path | None, **options: Any) -> None:
     """Save the database's schema as JSON, for `drift check --snapshot` later, offline."""
     with StageLine() as progress:
@@ -253,7 +137,7 @@ def explain(mismatch_id: str, **options: Any) -> None:
 @main.command()
 @pipeline_options
 @migrations_options
-@click.option("--output", "-o", type=_PATH,
+@click.option("--output", "-o", type=FILE,
               help="The expectations file to write (default: [tool.drift] expectations).")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def expect(output: Path | None, force: bool, **options: Any) -> None:
@@ -288,7 +172,7 @@ def expect(output: Path | None, force: bool, **options: Any) -> None:
 @strict_option
 @click.option(
     "--output-dir",
-    type=_DIRECTORY,
+    type=DIRECTORY,
     default=Path("reports"),
     show_default=True,
     help="Where the dated report folders and the index go.",
@@ -341,7 +225,7 @@ def diff(ctx: click.Context, /, old: Path, new: Path, fmt: str) -> None:
 @main.command()
 @click.option(
     "--output-dir",
-    type=_DIRECTORY,
+    type=DIRECTORY,
     default=Path("reports/demo"),
     show_default=True,
     help="Where to write the JSON, HTML and Markdown reports (drift.json, drift.html, "
@@ -365,7 +249,7 @@ def demo(ctx: click.Context, /, output_dir: Path, keep: bool) -> None:
 
 @main.command()
 @pipeline_options
-@click.option("--migrations", type=_DIRECTORY,
+@click.option("--migrations", type=DIRECTORY,
               default=Path("migrations"), show_default=True,
               help="The Alembic environment: the folder of its env.py (its alembic.ini, or the one "
               "beside it, is read) or of its alembic.ini.")
@@ -378,7 +262,7 @@ def demo(ctx: click.Context, /, output_dir: Path, keep: bool) -> None:
 @click.option("--scratch-url", metavar="URL", help="Server for --verify (a database is created "
               "there and dropped); default: an embedded PostgreSQL.")
 @click.option("--downgrade", is_flag=True, help="With --verify, also downgrade back to the start.")
-@click.option("--summary", "summary_path", type=_PATH, help="Also write the summary as Markdown.")
+@click.option("--summary", "summary_path", type=FILE, help="Also write the summary as Markdown.")
 @click.option("--message", help="The revisions' title (after it, the phase's, when "
               "there are several).")
 @click.option("--env-var", "env_vars", multiple=True, metavar="NAME", help="With --verify, "

@@ -8,20 +8,14 @@ from pathlib import Path
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
-from drift.alembic_runner import (
-    AlembicEnvironment,
-    WriteResult,
-    open_environment,
-    publish,
-    staged_revisions,
-    unpublished,
-)
+from drift.alembic_runner import AlembicEnvironment, open_environment
 from drift.connection import read_only_connection, redact_url
 from drift.errors import DriftError
 from drift.plan import Plan, PlanOptions, plan_result
 from drift.plan.extensions import needed_extensions, with_extensions
 from drift.plan.verify import VerifyReport, verify_plan
 from drift.result import CheckResult
+from drift.revision_writer import WriteResult, publish, staged_revisions, unpublished
 from drift.sql import query
 
 

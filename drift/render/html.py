@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from drift.history import SavedReport, trend
 from drift.render.environment import environment, render_template
-from drift.render.view import ReportView, build_view, trend_chart
+from drift.render.trend_chart import trend_chart
+from drift.render.view import ReportView, build_view
 
 if TYPE_CHECKING:
     from drift.result import CheckResult

@@ -6,78 +6,30 @@ It rewrites as it parses, so that two spellings of one expression give one tree
 
 from __future__ import annotations
 
-import decimal
-import re
-from typing import Any
-
+from drift.sqlexpr.canonical_literals import (
+    canonical_number,
+    canonical_string,
+    is_number,
+    negated_number,
+)
+from drift.sqlexpr.grammar import (
+    BINARY_WORDS,
+    MULTIWORD_TYPES,
+    NOT_BINARY_WORDS,
+    NUMERIC_TYPES,
+    P_AND,
+    P_AT,
+    P_IN,
+    P_IS,
+    P_NOT,
+    P_OR,
+    P_UNARY,
+    SQL_VALUE_FUNCTIONS,
+    Node,
+    precedence,
+)
+from drift.sqlexpr.rewrites import NOW_SPELLINGS, flat_operands, in_list, negate, now_call
 from drift.sqlexpr.tokens import ParseError, Token, tokenize
-
-NUMERIC_TYPES = frozenset(
-    {
-        "integer",
-        "bigint",
-        "smallint",
-        "numeric",
-        "real",
-        "double precision",
-        "int",
-        "int2",
-        "int4",
-        "int8",
-        "float4",
-        "float8",
-        "decimal",
-    }
-)
-# Words that start a multi-word type name after "::".
-_MULTIWORD_TYPES = {
-    "character": ("varying",),
-    "double": ("precision",),
-    "bit": ("varying",),
-    "timestamp": ("with", "without", "time", "zone"),
-    "time": ("with", "without", "time", "zone"),
-}
-SQL_VALUE_FUNCTIONS = frozenset(
-    {
-        "current_date",
-        "current_time",
-        "current_timestamp",
-        "localtime",
-        "localtimestamp",
-        "current_user",
-        "session_user",
-        "current_role",
-        "current_catalog",
-        "current_schema",
-        "user",
-    }
-)
-_NOW_SPELLINGS = frozenset({"now", "current_timestamp", "transaction_timestamp"})
-
-# --- the tree --------------------------------------------------------------------------------
-# Nodes are tuples: (kind, ...). Kept as plain tuples so equality is structural.
-
-Node = tuple[Any, ...]
-
-# binding powers (PostgreSQL's operator precedence, low to high)
-P_OR, P_AND, P_NOT, P_IS, P_CMP, P_IN, P_OTHER, P_ADD, P_MUL, P_EXP, P_AT = (
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-    8,
-    9,
-    10,
-    11,
-)
-P_UNARY, P_POSTFIX, P_ATOM = 12, 13, 14
-
-_CMP_OPS = {"=", "<", ">", "<=", ">=", "<>", "!="}
-_BINARY_WORDS = {"like": "~~", "ilike": "~~*"}
-_NOT_BINARY_WORDS = {"like": "!~~", "ilike": "!~~*"}
 
 
 class _Parser:
@@ -122,11 +74,11 @@ class _Parser:
     def prefix(self) -> Node:
         t = self.take()
         if t.kind == "word" and t.text == "not":
-            return _negate(self.expr(P_NOT))
+            return negate(self.expr(P_NOT))
         if t.kind == "op" and t.text in ("-", "+"):
             operand = self.expr(P_UNARY)
             if t.text == "-" and operand[0] == "num":
-                return ("num", _neg(operand[1]))
+                return ("num", negated_number(operand[1]))
             return operand if t.text == "+" else ("neg", operand)
         if t.kind == "punct" and t.text == "(":
             inner = self.expr(0)
@@ -140,7 +92,7 @@ class _Parser:
             self.expect("punct", ")")
             return inner
         if t.kind == "str":
-            return ("str", _canonical_string(t.text))
+            return ("str", canonical_string(t.text))
         if t.kind == "num":
             return ("num", canonical_number(t.text))
         if t.kind == "qident":
@@ -168,7 +120,7 @@ class _Parser:
             # a typed literal: the type is dropped like a cast (an interval's is kept)
             return self.cast(("str", self.take().text), w)
         if w in SQL_VALUE_FUNCTIONS and not self.at("punct", "("):
-            return _now() if w in _NOW_SPELLINGS else ("call", w, ())
+            return now_call() if w in NOW_SPELLINGS else ("call", w, ())
         return self.name_or_call(w)
 
     def name_or_call(self, first: str) -> Node:
@@ -194,8 +146,8 @@ class _Parser:
                 if distinct:
                     raise ParseError("aggregate")
                 args = self.list_until(")")
-            if name in _NOW_SPELLINGS and not args:
-                return _now()
+            if name in NOW_SPELLINGS and not args:
+                return now_call()
             return ("call", name, tuple(args))
         return ("name", tuple(parts))
 
@@ -328,7 +280,7 @@ class _Parser:
             inner = self.expr(0)
             self.expect("punct", ")")
             if inner[0] == "array" and (op, quant) in (("=", "any"), ("<>", "all")):
-                return _in_list(left, inner[1], quant == "all")
+                return in_list(left, inner[1], quant == "all")
             return ("quant", op, quant, left, inner)
         right = self.expr(bp)
         return ("bin", op, left, right)
@@ -341,7 +293,7 @@ class _Parser:
             self.take()
             right = self.expr(bp)
             # AND/OR chains are flat: (a AND b) AND c is a AND (b AND c)
-            return (w, _operands(w, left) + _operands(w, right))
+            return (w, flat_operands(w, left) + flat_operands(w, right))
         if w == "is":
             if min_bp >= P_IS:
                 return None
@@ -372,7 +324,7 @@ class _Parser:
                 self.take()
             if word == "in":
                 self.expect("punct", "(")
-                return _in_list(left, tuple(self.list_until(")")), negated)
+                return in_list(left, tuple(self.list_until(")")), negated)
             if word == "between":
                 low = self.expr(P_IN)
                 self.expect("word", "and")
@@ -381,7 +333,7 @@ class _Parser:
                 if negated:
                     return ("or", (("bin", "<", left, low), ("bin", ">", left, high)))
                 return ("and", (("bin", ">=", left, low), ("bin", "<=", left, high)))
-            op = (_NOT_BINARY_WORDS if negated else _BINARY_WORDS)[word]
+            op = (NOT_BINARY_WORDS if negated else BINARY_WORDS)[word]
             return ("bin", op, left, self.expr(P_IN))
         if word == "similar" and self.at("word", "to", 2 if negated else 1):
             # PostgreSQL turns SIMILAR TO into a regular expression match
@@ -402,7 +354,7 @@ class _Parser:
         if t.kind not in ("word", "qident"):
             raise ParseError("type name")
         words = [t.text]
-        follow = _MULTIWORD_TYPES.get(t.text, ())
+        follow = MULTIWORD_TYPES.get(t.text, ())
         while self.peek() is not None and self.at("word") and self.peek().text in follow:  # type: ignore[union-attr]
             words.append(self.take().text)
         while self.at("punct", ".") and (self.at("word", offset=1) or self.at("qident", offset=1)):
@@ -415,103 +367,6 @@ class _Parser:
             self.i += 2
             words.append("[]")
         return " ".join(words)
-
-
-def _in_list(left: Node, items: tuple[Node, ...], negated: bool) -> Node:
-    """x IN (a) is x = a: PostgreSQL itself turns a one-item list into a comparison."""
-    if len(items) == 1:
-        return ("bin", "<>" if negated else "=", left, items[0])
-    return ("in", left, items, negated)
-
-
-def _negate(node: Node) -> Node:
-    """NOT (a = b) is a <> b, NOT (x IS NULL) is x IS NOT NULL (also under NULLs)."""
-    if node[0] == "bin" and node[1] in ("=", "<>"):
-        return ("bin", "<>" if node[1] == "=" else "=", node[2], node[3])
-    if node[0] == "is":
-        return ("is", node[1], node[2], not node[3])
-    if node[0] == "in":
-        return ("in", node[1], node[2], not node[3])
-    return ("not", node)
-
-
-def _operands(kind: str, node: Node) -> tuple[Node, ...]:
-    return tuple(node[1]) if node[0] == kind else (node,)
-
-
-def _now() -> Node:
-    return ("call", "now", ())
-
-
-_ZERO_TIME = re.compile(
-    r"'(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?(?:Z|[+-]00(?::?00)?)?'"
-)
-
-
-def _canonical_string(literal: str) -> str:
-    """A standard string literal; a date or midnight timestamp as its date
-    (PostgreSQL prints '2020-01-01'::timestamptz back as '2020-01-01 00:00:00+00')."""
-    if literal[0] in "eE":  # an escape string: PostgreSQL prints the standard form
-        body = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), literal[2:-1])
-        literal = "'" + body.replace("''", "'").replace("'", "''") + "'"
-    m = _ZERO_TIME.fullmatch(literal)
-    return f"'{m.group(1)}'" if m else literal
-
-
-def is_number(text: str) -> bool:
-    return re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text.strip()) is not None
-
-
-def canonical_number(text: str) -> str:
-    text = text.strip().lstrip("+")
-    if "e" in text.lower():
-        try:
-            text = format(decimal.Decimal(text), "f")  # 1e3 is 1000, as PostgreSQL prints it
-        except decimal.InvalidOperation:
-            return text
-    if "." in text and "e" not in text.lower():
-        text = text.rstrip("0").rstrip(".") or "0"
-        if text.startswith("."):
-            text = "0" + text
-        if text.startswith("-."):
-            text = "-0" + text[1:]
-    return "0" if text in ("-0", "") else text
-
-
-def _neg(text: str) -> str:
-    return text[1:] if text.startswith("-") else "-" + text
-
-
-def precedence(node: Node) -> int:
-    kind = node[0]
-    if kind == "or":
-        return P_OR
-    if kind == "and":
-        return P_AND
-    if kind == "not":
-        return P_NOT
-    if kind == "is":
-        return P_IS
-    if kind == "in":
-        return P_IN
-    if kind == "quant":
-        return P_CMP
-    if kind == "bin":
-        op = node[1]
-        if op in _CMP_OPS or op.startswith("IS "):
-            return P_CMP
-        if op in ("+", "-"):
-            return P_ADD
-        if op in ("*", "/", "%"):
-            return P_MUL
-        if op == "^":
-            return P_EXP
-        if op == "AT TIME ZONE":
-            return P_AT
-        return P_OTHER
-    if kind == "neg":
-        return P_UNARY
-    return P_ATOM
 
 
 def parse(text: str) -> Node:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from drift.sqlexpr.parser import (
+from drift.sqlexpr.grammar import (
     P_ATOM,
     P_CMP,
     P_IN,
@@ -13,9 +13,9 @@ from drift.sqlexpr.parser import (
     P_UNARY,
     SQL_VALUE_FUNCTIONS,
     Node,
-    parse,
     precedence,
 )
+from drift.sqlexpr.parser import parse
 from drift.sqlexpr.tokens import ParseError, tokenize
 
 _SAFE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from drift.alembic_runner import WriteResult, write_revisions
 from drift.classify import classify
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
@@ -18,6 +17,7 @@ from drift.expectations import ExpectationsFile
 from drift.plan import Plan, PlanOptions, build_plan
 from drift.plan.verify import VerifyReport, verify_plan
 from drift.reflect import reflect_snapshot
+from drift.revision_writer import WriteResult, write_revisions
 
 
 @dataclass

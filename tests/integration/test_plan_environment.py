@@ -8,12 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from drift.alembic_runner import write_revisions
 from drift.connection import read_only_connection
 from drift.demo import demo_sql, import_example_models
 from drift.embedded import execute_script
 from drift.plan import plan_result
 from drift.plan.verify import verify_plan
+from drift.revision_writer import write_revisions
 
 REPO = Path(__file__).resolve().parents[2]
 

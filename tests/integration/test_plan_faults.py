@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 from test_plan_fixtures import LIVE_SQL, SCHEMAS, example_classification, init_migrations
 
 from drift import schema as s
-from drift.alembic_runner import load_config, write_revisions
+from drift.alembic_runner import load_config
 from drift.compare import compare_snapshots
 from drift.connection import make_engine, parse_url, read_only_connection
 from drift.errors import DriftError
@@ -28,6 +28,7 @@ from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
 from drift.reflect import reflect_snapshot
 from drift.render.plan_summary import render_plan_summary
+from drift.revision_writer import write_revisions
 
 
 def _databases(admin_url: str) -> set[str]:

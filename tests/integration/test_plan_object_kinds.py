@@ -19,7 +19,6 @@ from alembic.config import Config
 from sqlalchemy.dialects.postgresql import DOMAIN, TSTZRANGE, ExcludeConstraint, Range
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from drift.alembic_runner import write_revisions
 from drift.classify import classify
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
@@ -27,6 +26,7 @@ from drift.expectations import ExpectationsFile
 from drift.plan import PlanOptions, StepKind, build_plan
 from drift.plan.verify import verify_plan
 from drift.reflect import reflect_snapshot
+from drift.revision_writer import write_revisions
 
 LIVE_SQL = """
 CREATE DOMAIN percent AS numeric(5,2) CONSTRAINT percent_min CHECK (VALUE >= 0);

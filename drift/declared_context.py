@@ -1,0 +1,67 @@
+"""What every step of declaring a table shares: the dialect's compilers, the names as stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from drift import normalize as nz
+from drift.schema import Domain, EnumType
+
+# "named": a format paramstyle would double every % of the rendered SQL (LIKE patterns)
+DIALECT = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
+
+
+@dataclass
+class DeclareContext:
+    schemas: tuple[str, ...]
+    # no statement: used only for its helpers (default strings, names, SQL of clauses)
+    ddl: Any = field(
+        default_factory=lambda: DIALECT.ddl_compiler(DIALECT, None)  # type: ignore[arg-type]
+    )
+    type_cache: dict[Any, tuple[str, str]] = field(default_factory=dict)
+    enums: dict[tuple[str, str], EnumType] = field(default_factory=dict)
+    domains: dict[tuple[str, str], Domain] = field(default_factory=dict)
+
+    def sql(self, clause: Any) -> str:
+        if isinstance(clause, str):  # postgresql_where="...": create_all takes it as text()
+            clause = sa.text(clause)
+        return str(self.ddl.sql_compiler.process(clause, include_table=False, literal_binds=True))
+
+    def name(self, constraint: Any) -> str | None:
+        if constraint.name is None:
+            return None
+        formatted = self.ddl.preparer.format_constraint(constraint)
+        return _unquote(formatted) if formatted is not None else None
+
+
+def stored_name(name: str) -> str:
+    # SQLAlchemy hands out str subclasses (quoted_name, conv): the snapshot holds plain str
+    return str(nz.fold_identifier(name, getattr(name, "quote", None)))
+
+
+def stored_schema(schema: str | None) -> str:
+    return stored_name(schema) if schema else nz.DEFAULT_SCHEMA
+
+
+def column_names(columns: Iterable[sa.Column[Any]]) -> tuple[str, ...]:
+    """Column names as stored: a key, index or constraint names its columns as the table does."""
+    return tuple(stored_name(c.name) for c in columns)
+
+
+def _unquote(name: str) -> str:
+    """The stored name of a name as the preparer renders it: quoted verbatim, bare folded."""
+    if name.startswith('"') and name.endswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name.lower()
+
+
+def deferrability(con: Any) -> dict[str, bool]:
+    """DEFERRABLE / INITIALLY DEFERRED as PostgreSQL stores them: INITIALLY DEFERRED implies
+    DEFERRABLE."""
+    deferred = (con.initially or "").upper() == "DEFERRED"
+    return {"deferrable": bool(con.deferrable) or deferred, "initially_deferred": deferred}
