@@ -20,4 +20,7 @@ export DRIFT_TEST_DATABASE_URL
 
 # the config ([tool.mutmut] in pyproject.toml) names the modules and the tests to run
 "$PY" -m mutmut run --max-children "${MUTATION_JOBS:-2}" "$@" || true
+echo "mutmut's counts:"
 "$PY" -m mutmut results --all true | awk '{print $NF}' | sort | uniq -c
+# survivors and timeouts once more, each in a fresh process (bench/mutation_recheck.py says why)
+"$PY" bench/mutation_recheck.py --jobs "${MUTATION_JOBS:-2}" "$@"

@@ -31,13 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 
 
-def survivors(patterns: list[str]) -> list[str]:
+def survivors(patterns: list[str], statuses: tuple[str, ...]) -> list[str]:
     out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
-    # a timeout is rechecked too: on a loaded machine the test run of a mutant can outlast
-    # mutmut's estimate without looping
     names = [line.split(":")[0].strip() for line in out.splitlines()
-             if line.strip().endswith((": survived", ": timeout"))]
+             if line.strip().endswith(tuple(f": {s}" for s in statuses))]
     return [n for n in names if not patterns or any(fnmatch.fnmatch(n, p) for p in patterns)]
 
 
@@ -63,6 +61,10 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--also", action="append", default=[], metavar="TEST_FILE",
                         help="run this test file too (tests added since the run's stats)")
+    parser.add_argument("--tests", action="append", default=[], metavar="TEST_FILE",
+                        help="run only these test files, not the tests mutmut mapped")
+    parser.add_argument("--unchecked", action="store_true",
+                        help="also the mutants mutmut has not run (an interrupted run)")
     args = parser.parse_args()
     if "DRIFT_TEST_DATABASE_URL" not in os.environ:
         print("mutation_recheck: set DRIFT_TEST_DATABASE_URL (see bench/MUTATION.md)",
@@ -73,12 +75,19 @@ def main() -> int:
     mapping = stats["tests_by_mangled_function_name"]
     selection = config["pytest_add_cli_args_test_selection"]
     extra = config.get("pytest_add_cli_args", [])
-    names = survivors(args.patterns)
+    # a timeout is rechecked too: on a loaded machine the test run of a mutant can outlast
+    # mutmut's estimate without looping
+    statuses = ("survived", "timeout", *(("not checked",) if args.unchecked else ()))
+    names = survivors(args.patterns, statuses)
     # the tests as they are now (mutmut copied them when the run started)
     shutil.copytree(ROOT / "tests", MUTANTS / "tests", dirs_exist_ok=True)
+    if args.tests and killed("", args.tests, extra):
+        print("mutation_recheck: the tests fail without a mutant", file=sys.stderr)
+        return 2
 
     def recheck(name: str) -> tuple[str, bool]:
-        return name, killed(name, tests_of(name, mapping, selection, args.also), extra)
+        tests = args.tests or tests_of(name, mapping, selection, args.also)
+        return name, killed(name, tests, extra)
 
     with ThreadPoolExecutor(args.jobs) as pool:
         results = pool.map(recheck, names)
