@@ -15,7 +15,7 @@ from render_factory import HOSTILE, many_findings_result, sample_result
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from drift.render.html import render_html
 
@@ -72,7 +72,8 @@ def test_summary_filters_search_and_diagram(browser: webdriver.Chrome, tmp_path:
     )
     assert len(_visible_rows(browser)) == 1
     browser.find_element(By.ID, "reset").click()
-    assert len(_visible_rows(browser)) == 6
+    # the form's reset event applies the cleared filters in a setTimeout(0): wait for it
+    WebDriverWait(browser, 10).until(lambda b: len(_visible_rows(b)) == 6)
 
     # a breakdown count is a shortcut to its filter
     browser.find_element(
@@ -198,7 +199,8 @@ def test_filtering_5000_findings(browser: webdriver.Chrome, tmp_path: Path) -> N
     assert browser.find_element(By.ID, "shown").text == "10 of 5000 mismatches shown"
     # a section lists its first 200 matches; the rest are one click away
     browser.find_element(By.ID, "reset").click()
-    assert browser.execute_script(listed) == 400  # 200 unexpected, 200 expected
+    # 200 unexpected, 200 expected, once the reset's setTimeout(0) has applied the filters
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script(listed) == 400)
     assert browser.find_element(By.ID, "shown").text == (
         "5000 of 5000 mismatches shown (400 listed)"
     )
