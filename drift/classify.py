@@ -9,17 +9,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from drift.mismatch import Classification, Expectation, Finding, Mismatch, Status
+from drift.mismatch import Classification, Expectation, Finding, Mismatch, Status, exact_glob
 
 if TYPE_CHECKING:
     from drift.expectations import ExpectationsFile
 
-_GLOB_SPECIAL = re.compile(r"([*?\[])")
-
-
-def exact_glob(path: str) -> str:
-    """A glob that matches only ``path`` (its ``*``, ``?`` and ``[`` taken literally)."""
-    return _GLOB_SPECIAL.sub(r"[\1]", path)
 
 
 

@@ -41,7 +41,6 @@ from typing import Any
 
 import yaml
 
-from drift.classify import exact_glob
 from drift.errors import DriftError, first_line
 from drift.files import write_atomic, write_new
 from drift.mismatch import (
@@ -51,6 +50,7 @@ from drift.mismatch import (
     Mismatch,
     ObjectType,
     Phase,
+    exact_glob,
 )
 from drift.renames import Rename, same_parent
 

@@ -9,6 +9,7 @@ are a public contract (DESIGN.md).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -219,3 +220,10 @@ def summarize(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, Any]:
         "by_severity": by_severity,
     }
 
+
+_GLOB_SPECIAL = re.compile(r"([*?\[])")
+
+
+def exact_glob(path: str) -> str:
+    """A glob that matches only ``path`` (its ``*``, ``?`` and ``[`` taken literally)."""
+    return _GLOB_SPECIAL.sub(r"[\1]", path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drift.classify import classify, exact_glob
+from drift.classify import classify
 from drift.compare.registry import mismatch
 from drift.errors import DriftError
 from drift.expectations import (
@@ -18,7 +18,7 @@ from drift.expectations import (
     render_expectations_yaml,
     write_expectations,
 )
-from drift.mismatch import Change, Expectation, Mismatch, ObjectType, Phase, Status
+from drift.mismatch import Change, Expectation, Mismatch, ObjectType, Phase, Status, exact_glob
 from drift.schema import Column, Table
 
 TODAY = date(2026, 11, 26)
