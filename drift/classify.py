@@ -15,8 +15,6 @@ if TYPE_CHECKING:
     from drift.expectations import ExpectationsFile
 
 
-
-
 def matches(expectation: Expectation, mismatch: Mismatch) -> bool:
     e = expectation
     return (

@@ -34,9 +34,6 @@ from drift.schema import (
     UniqueConstraint,
 )
 
-# declared.py reads these from here
-__all__ = ["DeclareContext", "declare_table", "stored_name", "stored_schema", "type_text"]
-
 
 def _is_serial(col: sa.Column[Any]) -> bool:
     """SQLAlchemy's own rule for emitting SERIAL (PGDDLCompiler.get_column_specification)."""
