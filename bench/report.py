@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from drift.connection import make_engine
+from drift.sources.database.connection import make_engine
 
 BARS = """\
 Bars of the issue (at 5,000 tables unless said): drift's reflect + declare + compare +

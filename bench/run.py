@@ -38,7 +38,7 @@ if __package__ in (None, ""):
 from bench.generate import generate  # noqa: E402
 from bench.render_sql import split_chunks  # noqa: E402
 from bench.report import environment, write_markdown  # noqa: E402
-from drift.connection import make_engine, parse_url  # noqa: E402
+from drift.sources.database.connection import make_engine, parse_url  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent

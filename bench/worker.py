@@ -33,7 +33,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.catalog import read_catalog  # noqa: E402
-from drift.connection import make_engine  # noqa: E402
+from drift.sources.database.connection import make_engine  # noqa: E402
 
 SCHEMAS = ("public", "quantum")
 
@@ -136,7 +136,7 @@ def preload() -> None:
     """Import drift's and Alembic's modules before timing: their import is not a stage."""
     for name in (
         "drift.api",
-        "drift.reflect",
+        "drift.sources.database.reflect",
         "drift.declared",
         "drift.compare",
         "drift.expectations",

@@ -30,7 +30,7 @@ from alembic import command, util
 from alembic.config import Config
 from alembic.script import Script, ScriptDirectory
 
-from drift.connection import make_engine
+from drift.sources.database.connection import make_engine
 from drift.errors import DriftError, first_line
 from drift.scratch_guard import (
     check_protected,

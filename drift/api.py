@@ -30,7 +30,7 @@ __all__ = ["DEFAULT_SCHEMAS", "REPORT_FORMAT_VERSION", "CheckConfig", "CheckResu
 
 
 def reflect_database(url: str, schemas: tuple[str, ...]) -> Snapshot:
-    from drift.reflect import reflect_snapshot
+    from drift.sources.database.reflect import reflect_snapshot
 
     return reflect_snapshot(url, schemas)
 
@@ -149,9 +149,9 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
 def _reflect_with_literals(config: CheckConfig, models: Snapshot) -> tuple[Snapshot, Snapshot]:
     """The live schema, and the models' literal defaults printed by the database in the
     session that read the catalog (see ``literals.py``): one read-only session."""
-    from drift.connection import read_only_connection, redact_url
-    from drift.literals import canonical_literals
-    from drift.reflect import reflect_consistently
+    from drift.sources.database.connection import read_only_connection, redact_url
+    from drift.sources.database.literals import canonical_literals
+    from drift.sources.database.reflect import reflect_consistently
 
     assert config.url is not None
     with read_only_connection(config.url) as conn:
@@ -208,7 +208,7 @@ def default_schemas(declared: DeclaredModels, url: str | None) -> tuple[str, ...
     if url is not None:
         import sqlalchemy as sa
 
-        from drift.connection import read_only_connection
+        from drift.sources.database.connection import read_only_connection
 
         with read_only_connection(url) as conn:
             default = conn.execute(sa.text("SELECT current_schema()")).scalar() or default

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from drift.cli_types import positive_seconds
-from drift.connection import with_connect_timeout
+from drift.sources.database.connection import with_connect_timeout
 from drift.errors import DriftError
 from drift.result import DEFAULT_SCHEMAS, CheckConfig
 

@@ -22,7 +22,7 @@ from types import FrameType
 
 import sqlalchemy as sa
 
-from drift.connection import make_engine, parse_url
+from drift.sources.database.connection import make_engine, parse_url
 from drift.errors import DriftError, first_line
 
 SERVER_PREFIX = "drift-pg-"

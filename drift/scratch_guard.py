@@ -33,7 +33,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from drift.connection import make_engine, parse_url, read_only_connection, redact_url
+from drift.sources.database.connection import make_engine, parse_url, read_only_connection, redact_url
 from drift.embedded import create_database, drop_database, embedded_postgres
 from drift.errors import DriftError, first_line
 

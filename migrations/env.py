@@ -4,7 +4,7 @@ The database URL comes, first found, from: ``config.attributes["connection"]``
 (a live connection, for programmatic use), ``config.attributes["drift_url"]``
 (set by ``drift plan --verify``), ``-x url=...``, ``$DRIFT_DATABASE_URL``,
 ``$DATABASE_URL``, then ``sqlalchemy.url`` of alembic.ini. A plain
-``postgresql://`` URL gets the psycopg2 driver (``drift.connection.parse_url``).
+``postgresql://`` URL gets the psycopg2 driver (``drift.sources.database.connection.parse_url``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from alembic import context
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import models  # noqa: E402
-from drift.connection import make_engine, parse_url  # noqa: E402
+from drift.sources.database.connection import make_engine, parse_url  # noqa: E402
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

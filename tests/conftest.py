@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from drift.connection import make_engine, parse_url
+from drift.sources.database.connection import make_engine, parse_url
 from drift.embedded import EmbeddedPostgres, create_database, drop_database, execute_script
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL
 
 import drift
 from drift.api import CheckConfig, CheckResult, run_check
-from drift.connection import parse_url, redact_url
+from drift.sources.database.connection import parse_url, redact_url
 from drift.embedded import embedded_postgres, execute_script
 from drift.errors import DriftError
 from drift.files import write_atomic

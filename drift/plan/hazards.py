@@ -19,7 +19,7 @@ from alembic.operations import ops
 from drift import schema as s
 from drift.plan import ddl
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
-from drift.sql import query
+from drift.sources.database.sql import query
 
 TableKey = tuple[str, str]
 

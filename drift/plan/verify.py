@@ -32,14 +32,14 @@ from drift.alembic_runner import (
     scratch_database,
 )
 from drift.compare import compare_snapshots
-from drift.connection import make_engine, redact_url
+from drift.sources.database.connection import make_engine, redact_url
 from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
 from drift.plan import Plan
 from drift.plan.objects import enum_index
 from drift.plan.operations import snapshot_steps
 from drift.plan.ordering import order_steps
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from drift.connection import redact_url
+from drift.sources.database.connection import redact_url
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
 from drift.render.nextstep import NextStep

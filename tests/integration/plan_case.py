@@ -16,7 +16,7 @@ from drift.declared import declare_metadata
 from drift.expectations import ExpectationsFile
 from drift.plan import Plan, PlanOptions, build_plan
 from drift.plan.verify import VerifyReport, verify_plan
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.revision_writer import WriteResult, write_revisions
 
 
@@ -61,7 +61,7 @@ def plan_case(url: str, md: sa.MetaData, schemas: tuple[str, ...], migrations: P
 def plan_measured(url: str, md: sa.MetaData, schemas: tuple[str, ...], migrations: Path,
                   options: PlanOptions | None = None) -> PlanCase:
     """As ``plan_case``, with the live catalog's facts (row estimates, views reading columns)."""
-    from drift.connection import read_only_connection
+    from drift.sources.database.connection import read_only_connection
     from drift.plan import measure
 
     models = declare_metadata(md, schemas)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from drift.api import declare_models, reflect_database
 from drift.compare import compare_snapshots
-from drift.connection import make_engine
+from drift.sources.database.connection import make_engine
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # ``bench`` is a directory of the checkout, not an installed package

@@ -21,7 +21,7 @@ from modules import write_module
 
 from drift import progress as progress_module
 from drift.cli import main
-from drift.connection import make_engine, parse_url
+from drift.sources.database.connection import make_engine, parse_url
 from drift.progress import StageLine
 
 TEAMS_SQL = """

@@ -11,7 +11,7 @@ from sqlalchemy.schema import AddConstraint
 
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 
 ROOM_SQL = "CREATE TABLE room (id integer PRIMARY KEY, during tstzrange);"
 

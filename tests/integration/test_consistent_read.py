@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from drift.cli import main
-from drift.connection import make_engine
+from drift.sources.database.connection import make_engine
 
 SNAPSHOTS = 40
 
@@ -147,7 +147,7 @@ def test_a_read_that_keeps_racing_fails_with_one_line(
 ) -> None:
     """Another session holds a table's exclusive lock: the catalog functions that print its
     default wait for it; every try times out, then the run stops with one line."""
-    monkeypatch.setattr("drift.connection.LOCK_TIMEOUT_MS", 200)
+    monkeypatch.setattr("drift.sources.database.connection.LOCK_TIMEOUT_MS", 200)
     run_sql("CREATE TABLE base (id integer PRIMARY KEY, n integer DEFAULT 1 + 1);")
     engine = make_engine(database_url)
     try:

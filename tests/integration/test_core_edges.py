@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from drift.classify import classify
 from drift.cli import main
 from drift.compare import compare_snapshots
-from drift.connection import read_only_connection
+from drift.sources.database.connection import read_only_connection
 from drift.declared import declare_metadata
 from drift.expectations import ExpectationsFile
 from drift.plan import HazardKind, StepKind, build_plan, measure
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 
 # float(p): "PostgreSQL accepts float(1) to float(24) as selecting the real type, while
 # float(25) to float(53) select double precision" (the manual, Numeric Types)

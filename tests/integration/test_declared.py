@@ -20,7 +20,7 @@ from drift.compare import compare_snapshots
 from drift.declared import declare_metadata, declare_snapshot
 from drift.errors import DriftError
 from drift.normalize import canonical_default, canonical_expression, canonical_type
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import Column, Snapshot, Table
 
 # --- references ----------------------------------------------------------------------------

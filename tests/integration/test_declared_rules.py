@@ -18,7 +18,7 @@ from modules import write_module
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata, declare_snapshot, declared_schemas
 from drift.errors import DriftError
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import EnumType, Sequence, Snapshot
 
 # Alembic's recommended naming convention, as most projects copy it

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from drift.cli import main
-from drift.connection import make_engine
+from drift.sources.database.connection import make_engine
 from drift.demo import locate_example_models
 from drift.errors import DriftError
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 
 M, D, X = "only_in_models", "only_in_database", "differs"
 Row = tuple[str, str, str | None, str]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from drift import schema as s
-from drift.connection import read_only_connection
+from drift.sources.database.connection import read_only_connection
 from drift.plan.hazards import TableStats, _type_change, assess, measure
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
 

@@ -16,11 +16,11 @@ from types import ModuleType
 import pytest
 
 from drift.compare import compare_snapshots
-from drift.connection import read_only_connection
+from drift.sources.database.connection import read_only_connection
 from drift.declared import declare_metadata
-from drift.literals import canonical_literals
+from drift.sources.database.literals import canonical_literals
 from drift.mismatch import Mismatch
-from drift.reflect import reflect_consistently
+from drift.sources.database.reflect import reflect_consistently
 from drift.schema import Snapshot
 
 REPO = Path(__file__).resolve().parents[2]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
 from drift.mismatch import Finding, Status
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.render.describe import side_value
 from drift.schema import Snapshot
 

@@ -116,7 +116,7 @@ def _alembic_upgrade(project: Path, url: str) -> None:
     from alembic import command
 
     from drift.alembic_runner import load_config
-    from drift.connection import parse_url
+    from drift.sources.database.connection import parse_url
 
     # the user's step between two plans; psycopg2 spelled out (SQLAlchemy 2.1 would pick psycopg 3)
     command.upgrade(load_config(project / "migrations",
@@ -161,7 +161,7 @@ def test_a_snapshot_plan_is_not_checked_against_the_head(run_sql, database_url: 
             "--expectations", "expectations.yaml", "--phase", "1"]
     assert CliRunner().invoke(main, ["plan", "--url", database_url, *base]).exit_code == 0
     saved = project / "db.json"
-    from drift.reflect import reflect_snapshot
+    from drift.sources.database.reflect import reflect_snapshot
 
     saved.write_text(reflect_snapshot(database_url, ("public",)).to_json(), encoding="utf-8")
     # no live database to read a version from: the plan follows the head as before

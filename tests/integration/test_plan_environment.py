@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from drift.connection import read_only_connection
+from drift.sources.database.connection import read_only_connection
 from drift.demo import demo_sql, import_example_models
 from drift.embedded import execute_script
 from drift.plan import plan_result

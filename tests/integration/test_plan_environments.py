@@ -23,9 +23,9 @@ from alembic.config import Config
 from click.testing import CliRunner
 
 from drift.cli import main
-from drift.connection import make_engine
+from drift.sources.database.connection import make_engine
 from drift.embedded import execute_script
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.scratch_guard import version_of
 
 LIVE_SQL = """

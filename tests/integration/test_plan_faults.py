@@ -21,12 +21,12 @@ from test_plan_fixtures import LIVE_SQL, SCHEMAS, example_classification, init_m
 from drift import schema as s
 from drift.alembic_runner import load_config
 from drift.compare import compare_snapshots
-from drift.connection import make_engine, parse_url, read_only_connection
+from drift.sources.database.connection import make_engine, parse_url, read_only_connection
 from drift.errors import DriftError
 from drift.plan import HazardKind, PlanOptions, StepKind, build_plan, measure
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.render.plan_summary import render_plan_summary
 from drift.revision_writer import write_revisions
 

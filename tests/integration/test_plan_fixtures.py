@@ -15,7 +15,7 @@ from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
 from drift.expectations import ExpectationsFile
 from drift.mismatch import Classification, Expectation, Phase
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import Snapshot
 
 SCHEMAS = ("public", "quantum")

@@ -12,7 +12,7 @@ import pytest
 from test_plan_fixtures import init_migrations
 
 from drift.api import CheckConfig, run_check
-from drift.connection import make_engine
+from drift.sources.database.connection import make_engine
 from drift.mismatch import Change, ObjectType
 from drift.plan import PlanOptions
 from drift.plan.run import run_plan

@@ -9,7 +9,7 @@ from plan_case import init_migrations, plan_case
 
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 
 LIVE = """
 CREATE TABLE people (id integer PRIMARY KEY, name text, email text COLLATE "C");

@@ -11,7 +11,7 @@ from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
 from drift.mismatch import Change, ObjectType, Severity
 from drift.plan import StepKind
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 
 LONG_COLUMN = "é" * 40  # 40 characters, 80 bytes
 # SQLAlchemy refuses names over 63 characters; over 63 bytes it lets through

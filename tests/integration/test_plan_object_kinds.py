@@ -25,7 +25,7 @@ from drift.declared import declare_metadata
 from drift.expectations import ExpectationsFile
 from drift.plan import PlanOptions, StepKind, build_plan
 from drift.plan.verify import verify_plan
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.revision_writer import write_revisions
 
 LIVE_SQL = """

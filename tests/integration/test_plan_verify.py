@@ -11,7 +11,7 @@ from test_plan_fixtures import (
     init_migrations,
 )
 
-from drift.connection import read_only_connection
+from drift.sources.database.connection import read_only_connection
 from drift.plan import PlanOptions, build_plan, measure
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan

@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
 from drift.compare import compare_snapshots
-from drift.connection import read_only_connection
+from drift.sources.database.connection import read_only_connection
 from drift.declared import declare_metadata
-from drift.literals import canonical_literals
+from drift.sources.database.literals import canonical_literals
 from drift.mismatch import Mismatch
 from drift.plan.ddl import alter_identity
-from drift.reflect import reflect_snapshot_with_connection
+from drift.sources.database.reflect import reflect_snapshot_with_connection
 from drift.schema import Snapshot
 
 M, D, X = "only_in_models", "only_in_database", "differs"

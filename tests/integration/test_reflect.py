@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from drift.connection import parse_url, read_only_connection
+from drift.sources.database.connection import parse_url, read_only_connection
 from drift.embedded import execute_script
 from drift.errors import DriftError
-from drift.reflect import reflect_snapshot, reflect_snapshot_with_connection
+from drift.sources.database.reflect import reflect_snapshot, reflect_snapshot_with_connection
 from drift.schema import Snapshot, Table
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import (
     CheckConstraint,
     Column,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from drift.compare import compare_snapshots
 from drift.declared import declare_metadata
-from drift.reflect import reflect_snapshot
+from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import Snapshot
 
 REPO = Path(__file__).resolve().parents[2]

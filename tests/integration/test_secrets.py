@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from drift.cli import main
-from drift.connection import parse_url, redact_url
+from drift.sources.database.connection import parse_url, redact_url
 
 MODELS = """
 import sqlalchemy as sa

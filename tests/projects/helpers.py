@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from drift.connection import parse_url
+from drift.sources.database.connection import parse_url
 
 PROJECTS = Path(__file__).parent
 

@@ -10,5 +10,5 @@ import sqlalchemy as sa
 
 @cache
 def query(name: str) -> sa.TextClause:
-    """The statement in ``drift/sql/<name>.sql``."""
+    """The statement in ``drift/sources/database/sql/<name>.sql``."""
     return sa.text(resources.files(__name__).joinpath(f"{name}.sql").read_text("utf-8"))

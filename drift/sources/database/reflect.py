@@ -1,6 +1,6 @@
 """Live PostgreSQL -> Snapshot, reading the catalog in bulk.
 
-One query per object kind (``drift/sql/*.sql``) for all tables of all the
+One query per object kind (``drift/sources/database/sql/*.sql``) for all tables of all the
 requested schemas: the number of statements does not grow with the number of
 tables. Everything read goes through ``normalize.py``, like the models side.
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from drift import normalize as nz
-from drift.connection import begin_read_only, read_only_connection, redact_url
+from drift.sources.database.connection import begin_read_only, read_only_connection, redact_url
 from drift.errors import DriftError, first_line
 from drift.schema import (
     CheckConstraint,
@@ -44,7 +44,7 @@ from drift.schema import (
     UniqueConstraint,
     View,
 )
-from drift.sql import query
+from drift.sources.database.sql import query
 
 _ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
