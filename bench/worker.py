@@ -137,7 +137,7 @@ def preload() -> None:
     for name in (
         "drift.api",
         "drift.sources.database.reflect",
-        "drift.declared",
+        "drift.sources.models.declare",
         "drift.compare",
         "drift.expectations",
         "drift.render.json",

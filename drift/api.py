@@ -23,7 +23,7 @@ from drift.schema import Snapshot
 
 if TYPE_CHECKING:
     from drift.migrations_check import MigrationsSnapshot
-    from drift.models_side import DeclaredModels
+    from drift.sources.models.cached import DeclaredModels
 
 __all__ = ["DEFAULT_SCHEMAS", "REPORT_FORMAT_VERSION", "CheckConfig", "CheckResult", "Progress"]
 
@@ -36,7 +36,7 @@ def reflect_database(url: str, schemas: tuple[str, ...]) -> Snapshot:
 
 
 def declare_models(references: tuple[str, ...], schemas: tuple[str, ...]) -> Snapshot:
-    from drift.declared import declare_snapshot
+    from drift.sources.models.declare import declare_snapshot
 
     return declare_snapshot(references, schemas)
 
@@ -50,7 +50,7 @@ def snapshot_database(config: CheckConfig, progress: Progress | None = None) -> 
         raise DriftError(_NO_DATABASE)
     schemas = config.schemas
     if not schemas:
-        from drift.models_side import DeclaredModels
+        from drift.sources.models.cached import DeclaredModels
 
         declared = _declare_side(config) if config.models else DeclaredModels(
             Snapshot("models"), frozenset(), False)
@@ -166,7 +166,7 @@ def _cache(config: CheckConfig) -> Any:
 
 
 def _declare_side(config: CheckConfig) -> DeclaredModels:
-    from drift.models_side import declare_models
+    from drift.sources.models.cached import declare_models
 
     return declare_models(config.models, config.schemas, _cache(config))
 

@@ -12,7 +12,7 @@ from alembic.config import Config
 
 from drift.classify import classify
 from drift.compare import compare_snapshots
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 from drift.expectations import ExpectationsFile
 from drift.plan import Plan, PlanOptions, build_plan
 from drift.plan.verify import VerifyReport, verify_plan

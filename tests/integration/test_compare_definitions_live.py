@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import TSTZRANGE, ExcludeConstraint
 from sqlalchemy.schema import AddConstraint
 
 from drift.compare import compare_snapshots
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 from drift.sources.database.reflect import reflect_snapshot
 
 ROOM_SQL = "CREATE TABLE room (id integer PRIMARY KEY, during tstzrange);"

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from modules import write_module
 
 from drift.compare import compare_snapshots
-from drift.declared import declare_metadata, declare_snapshot, declared_schemas
+from drift.sources.models.declare import declare_metadata, declare_snapshot, declared_schemas
 from drift.errors import DriftError
 from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import EnumType, Sequence, Snapshot

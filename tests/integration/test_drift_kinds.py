@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from drift.compare import compare_snapshots
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 from drift.sources.database.reflect import reflect_snapshot
 
 M, D, X = "only_in_models", "only_in_database", "differs"

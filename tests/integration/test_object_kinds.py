@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import DOMAIN, TSTZRANGE, ExcludeConstraint,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from drift.compare import compare_snapshots
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 from drift.mismatch import Finding, Status
 from drift.sources.database.reflect import reflect_snapshot
 from drift.render.describe import side_value

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 from drift.classify import classify
 from drift.compare import compare_snapshots
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 from drift.expectations import ExpectationsFile
 from drift.mismatch import Classification, Expectation, Phase
 from drift.sources.database.reflect import reflect_snapshot

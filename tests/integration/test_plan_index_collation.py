@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from plan_case import init_migrations, plan_case
 
 from drift.compare import compare_snapshots
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 from drift.sources.database.reflect import reflect_snapshot
 
 LIVE = """

@@ -21,7 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from drift.classify import classify
 from drift.compare import compare_snapshots
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 from drift.expectations import ExpectationsFile
 from drift.plan import PlanOptions, StepKind, build_plan
 from drift.plan.verify import verify_plan

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql as pg
 
 from drift.compare import compare_snapshots
 from drift.sources.database.connection import read_only_connection
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 from drift.sources.database.literals import canonical_literals
 from drift.mismatch import Mismatch
 from drift.plan.ddl import alter_identity

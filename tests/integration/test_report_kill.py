@@ -29,7 +29,7 @@ SAVE_SNAPSHOT = """
 import dataclasses, sys
 from pathlib import Path
 import bench_models
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 snap = declare_metadata(bench_models.metadata, ("public", "quantum"), "bench")
 snap = dataclasses.replace(snap, origin="database", source="postgresql://bench@db/bench")
 Path(sys.argv[1]).write_text(snap.to_json() + "\\n", encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from drift.compare import compare_snapshots
-from drift.declared import declare_metadata
+from drift.sources.models.declare import declare_metadata
 from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import Snapshot
 

@@ -12,7 +12,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from drift import normalize as nz
-from drift.declared_context import DeclareContext, column_names, deferrability, stored_name
+from drift.sources.models.context import DeclareContext, column_names, deferrability, stored_name
 from drift.schema import ExclusionConstraint, Index, IndexElement
 
 # Operator classes PostgreSQL picks by itself, per index method (pg_opclass.opcdefault):

@@ -22,9 +22,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import registry as Registry
 
 from drift import normalize as nz
-from drift.declared_context import DeclareContext, stored_name, stored_schema
-from drift.declared_table import declare_table
-from drift.declared_types import type_text
+from drift.sources.models.context import DeclareContext, stored_name, stored_schema
+from drift.sources.models.tables import declare_table
+from drift.sources.models.column_types import type_text
 from drift.errors import DriftError, first_line
 from drift.schema import Domain, EnumType, Schema, Sequence, Snapshot, Table
 

@@ -46,7 +46,7 @@ def declare_models(references: tuple[str, ...], wanted: tuple[str, ...],
             if snapshot is not None:
                 return DeclaredModels(snapshot, frozenset(data.get("schemas", ())), True)
     from drift import normalize as nz
-    from drift.declared import declare_snapshot, declared_schemas
+    from drift.sources.models.declare import declare_snapshot, declared_schemas
 
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # as declare_snapshot does, before the first import

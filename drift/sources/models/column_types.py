@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from drift import normalize as nz
-from drift.declared_context import DIALECT, DeclareContext, stored_name, stored_schema
+from drift.sources.models.context import DIALECT, DeclareContext, stored_name, stored_schema
 from drift.schema import Domain, EnumType
 
 

@@ -14,16 +14,16 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
 from drift import normalize as nz
-from drift.declared_context import (
+from drift.sources.models.context import (
     DeclareContext,
     column_names,
     deferrability,
     stored_name,
     stored_schema,
 )
-from drift.declared_indexes import creates_index, declare_exclusion, declare_index
-from drift.declared_once import declared_once, implicit_name, sort_key
-from drift.declared_types import type_text
+from drift.sources.models.indexes import creates_index, declare_exclusion, declare_index
+from drift.sources.models.declared_once import declared_once, implicit_name, sort_key
+from drift.sources.models.column_types import type_text
 from drift.errors import DriftError, first_line
 from drift.schema import (
     CheckConstraint,
