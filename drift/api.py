@@ -22,7 +22,7 @@ from drift.result import (
 from drift.schema import Snapshot
 
 if TYPE_CHECKING:
-    from drift.migrations_check import MigrationsSnapshot
+    from drift.sources.migrations.history_check import MigrationsSnapshot
     from drift.sources.models.cached import DeclaredModels
 
 __all__ = ["DEFAULT_SCHEMAS", "REPORT_FORMAT_VERSION", "CheckConfig", "CheckResult", "Progress"]
@@ -172,7 +172,7 @@ def _declare_side(config: CheckConfig) -> DeclaredModels:
 
 
 def _migrations_side(config: CheckConfig) -> MigrationsSnapshot:
-    from drift.migrations_check import build_migrations_snapshot
+    from drift.sources.migrations.history_check import build_migrations_snapshot
 
     assert config.migrations is not None
     return build_migrations_snapshot(config.migrations, config.scratch_url, config.schemas,
@@ -188,7 +188,7 @@ def _protected(config: CheckConfig) -> tuple[str, ...]:
 def _with_causes(config: CheckConfig, mismatches: tuple[Mismatch, ...], models: Snapshot,
                  built: MigrationsSnapshot, database: Snapshot) -> tuple[Mismatch, ...]:
     from drift.causes import assign_causes
-    from drift.migrations_check import build_snapshot_at, live_revisions
+    from drift.sources.migrations.history_check import build_snapshot_at, live_revisions
 
     at_live = None
     if config.url is not None:

@@ -18,7 +18,7 @@ from alembic import util
 from alembic.autogenerate import render_python_code
 from alembic.runtime.migration import MigrationContext
 
-from drift.alembic_runner import AlembicEnvironment, open_environment, run_offline_revision
+from drift.sources.migrations.env_runner import AlembicEnvironment, open_environment, run_offline_revision
 from drift.errors import DriftError
 from drift.files import write_new
 from drift.plan import Plan

@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from drift.alembic_runner import init_environment
+from drift.sources.migrations.env_runner import init_environment
 from drift.errors import DriftError
 from drift.files import write_atomic
 from drift.plan import PlanOptions

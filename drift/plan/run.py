@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
-from drift.alembic_runner import AlembicEnvironment, open_environment
+from drift.sources.migrations.env_runner import AlembicEnvironment, open_environment
 from drift.sources.database.connection import read_only_connection, redact_url
 from drift.errors import DriftError
 from drift.plan import Plan, PlanOptions, plan_result

@@ -5,7 +5,7 @@
    reflected database Snapshot by the same step builders the plan uses, run
    with Alembic's ``Operations``.
 2. It is stamped at the head the new revisions follow, then upgraded one new
-   revision at a time by ``drift.alembic_runner``, which proves each time that
+   revision at a time by ``drift.sources.migrations.env_runner``, which proves each time that
    the scratch database moved and the inspected one did not.
 3. After each revision the scratch database is reflected and compared with the
    models: the findings the revisions so far should resolve must be gone, and
@@ -25,7 +25,7 @@ from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
 from drift import schema as s
-from drift.alembic_runner import (
+from drift.sources.migrations.env_runner import (
     AlembicEnvironment,
     MigrationError,
     open_environment,

@@ -8,7 +8,7 @@ renderer repr()-quotes every identifier; the comments hold only plain text in
 which names come from repr() as well, and every comment line is prefixed.
 
 ``migration_script`` gives one ``MigrationScript`` per revision; Alembic writes
-them (``drift.alembic_runner.write_revisions``).
+them (``drift.sources.migrations.env_runner.write_revisions``).
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def test_not_an_alembic_environment(database_url: str, project: Path) -> None:
 def _alembic_upgrade(project: Path, url: str) -> None:
     from alembic import command
 
-    from drift.alembic_runner import load_config
+    from drift.sources.migrations.env_runner import load_config
     from drift.sources.database.connection import parse_url
 
     # the user's step between two plans; psycopg2 spelled out (SQLAlchemy 2.1 would pick psycopg 3)

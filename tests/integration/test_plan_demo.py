@@ -29,7 +29,7 @@ def example(database_url: str) -> object:
 
 def test_example_database_plan_verify_converges(example: object, database_url: str,
                                                 tmp_path: Path) -> None:
-    from drift.alembic_runner import init_environment
+    from drift.sources.migrations.env_runner import init_environment
     from drift.api import CheckResult
 
     assert isinstance(example, CheckResult)
@@ -87,7 +87,7 @@ def test_a_second_demo_plan_replaces_its_own_revisions(example: object, database
 def test_demo_plan_refuses_a_migrations_folder_it_did_not_create(example: object,
                                                                  database_url: str,
                                                                  tmp_path: Path) -> None:
-    from drift.alembic_runner import init_environment
+    from drift.sources.migrations.env_runner import init_environment
     from drift.api import CheckResult
     from drift.errors import DriftError
 

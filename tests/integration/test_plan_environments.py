@@ -26,7 +26,7 @@ from drift.cli import main
 from drift.sources.database.connection import make_engine
 from drift.embedded import execute_script
 from drift.sources.database.reflect import reflect_snapshot
-from drift.scratch_guard import version_of
+from drift.sources.migrations.scratch_guard import version_of
 
 LIVE_SQL = """
 CREATE TABLE teams (id integer PRIMARY KEY, name varchar(50) NOT NULL);
@@ -187,7 +187,7 @@ def test_async_template(project: Project) -> None:
 def test_async_template_with_the_cookbook_connection_lines(project: Project) -> None:
     # the async template given Alembic's cookbook lines: the handed connection is used and
     # its own engine (to production, from alembic.ini) is never built
-    from drift.alembic_runner import SAFE_ENV_PY
+    from drift.sources.migrations.env_runner import SAFE_ENV_PY
 
     migrations = _init(project.root, "async")
     _set_ini_url(project.root, project.production.replace("+psycopg2", "+asyncpg"))
@@ -257,7 +257,7 @@ def test_settings_module_with_its_variable_named(project: Project) -> None:
 
 
 def test_settings_module_made_safe_with_the_readme_lines(project: Project) -> None:
-    from drift.alembic_runner import SAFE_ENV_PY
+    from drift.sources.migrations.env_runner import SAFE_ENV_PY
 
     migrations = _settings_env(project, f"myapp_{uuid.uuid4().hex[:8]}")
     lines = "\n".join(SAFE_ENV_PY.splitlines()[1:]) + "\n"

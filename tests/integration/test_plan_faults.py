@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 from test_plan_fixtures import LIVE_SQL, SCHEMAS, example_classification, init_migrations
 
 from drift import schema as s
-from drift.alembic_runner import load_config
+from drift.sources.migrations.env_runner import load_config
 from drift.compare import compare_snapshots
 from drift.sources.database.connection import make_engine, parse_url, read_only_connection
 from drift.errors import DriftError
@@ -120,7 +120,7 @@ def test_a_live_schema_the_scratch_server_cannot_rebuild_is_one_line(
         if sch.name == "public" else sch for sch in database.schemas))
     # a known scratch name, so that other tests' databases (xdist) do not blur the check
     scratch = uuid.uuid4()
-    monkeypatch.setattr("drift.scratch_guard.uuid.uuid4", lambda: scratch)
+    monkeypatch.setattr("drift.sources.migrations.scratch_guard.uuid.uuid4", lambda: scratch)
     with pytest.raises(DriftError) as caught:
         verify_plan(plan, tuple(w.rev_id for w in written.revisions), written.start,
                     migrations, stale, models, SCHEMAS, scratch_url=pg_server.admin_url)

@@ -9,7 +9,7 @@
   connection is handed to ``env.py`` through ``config.attributes["connection"]``
   (Alembic's cookbook, "Sharing a Connection across one or more programmatic
   migration commands"), ``sqlalchemy.url`` and the usual variables name it,
-  and ``drift.scratch_guard`` refuses any other connection and proves
+  and ``drift.sources.migrations.scratch_guard`` refuses any other connection and proves
   afterwards which database moved.
 """
 
@@ -32,7 +32,7 @@ from alembic.script import Script, ScriptDirectory
 
 from drift.sources.database.connection import make_engine
 from drift.errors import DriftError, first_line
-from drift.scratch_guard import (
+from drift.sources.migrations.scratch_guard import (
     check_protected,
     driver_url,
     fresh_imports,

@@ -1,7 +1,7 @@
 """The scratch database: created with the live database's extensions, and the only one a
 user's ``env.py`` reaches while drift runs it.
 
-Three guards, used by ``drift.alembic_runner`` around every online command:
+Three guards, used by ``drift.sources.migrations.env_runner`` around every online command:
 
 * the URL handed over (``sqlalchemy.url``, ``config.attributes["connection"]``)
   and the usual variables (``DATABASE_URL``, ``DRIFT_DATABASE_URL``, any the
