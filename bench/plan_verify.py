@@ -28,7 +28,7 @@ from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
-from drift.embedded import embedded_postgres, execute_script  # noqa: E402
+from drift.sources.scratch import embedded_postgres, execute_script  # noqa: E402
 
 
 def _timed(args: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:

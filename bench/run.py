@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         admin_url = args.url
     else:
-        from drift.embedded import EmbeddedPostgres
+        from drift.sources.scratch import EmbeddedPostgres
 
         server = EmbeddedPostgres()
         admin_url = server.url()

@@ -16,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from drift.embedded import embedded_postgres
+from drift.sources.scratch import embedded_postgres
 
 
 def main() -> int:

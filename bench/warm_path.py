@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             print(rows[-1], flush=True)
         if args.live_size:
             from bench.render_sql import split_chunks
-            from drift.embedded import EmbeddedPostgres, execute_script
+            from drift.sources.scratch import EmbeddedPostgres, execute_script
 
             project = Path(tmp) / f"live{args.live_size}"
             sql = write_project(project, args.live_size, 1, migrations_key=False)

@@ -160,7 +160,7 @@ def _reflect_with_literals(config: CheckConfig, models: Snapshot) -> tuple[Snaps
 
 
 def _cache(config: CheckConfig) -> Any:
-    from drift.cache import SnapshotCache
+    from drift.sources.cache import SnapshotCache
 
     return SnapshotCache(config.cache) if config.cache is not None else None
 

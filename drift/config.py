@@ -115,7 +115,7 @@ def config_from_options(
     check's kind (``drift plan``'s is where revisions go), so ``[tool.drift]
     migrations`` is not read; None: the option was not given, the file's is used.
     """
-    from drift.cache import CACHE_DIR
+    from drift.sources.cache import CACHE_DIR
 
     from_file = load_file_config(config)
     url = url or environment_url() or from_file.url

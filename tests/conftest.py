@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from drift.sources.database.connection import make_engine, parse_url
-from drift.embedded import EmbeddedPostgres, create_database, drop_database, execute_script
+from drift.sources.scratch import EmbeddedPostgres, create_database, drop_database, execute_script
 
 
 class PostgresServer:

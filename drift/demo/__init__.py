@@ -28,7 +28,7 @@ from sqlalchemy.engine import URL
 import drift
 from drift.api import CheckConfig, CheckResult, run_check
 from drift.sources.database.connection import parse_url, redact_url
-from drift.embedded import embedded_postgres, execute_script
+from drift.sources.scratch import embedded_postgres, execute_script
 from drift.errors import DriftError
 from drift.files import write_atomic
 
@@ -211,5 +211,5 @@ def _wait(url: str, say: Echo) -> None:
         say(f"demo: the database stays up at {url}; press Ctrl-C to stop it")
         while True:
             time.sleep(3600)
-    except KeyboardInterrupt:  # SIGTERM arrives as KeyboardInterrupt too (drift.embedded)
+    except KeyboardInterrupt:  # SIGTERM arrives as KeyboardInterrupt too (drift.sources.scratch)
         say("demo: stopping the server")

@@ -25,7 +25,7 @@ from click.testing import CliRunner, Result
 from modules import write_module
 
 from drift.cli import main
-from drift.embedded import execute_script
+from drift.sources.scratch import execute_script
 from drift.schema import (
     Column,
     Index,
@@ -358,7 +358,7 @@ def test_a_sql_ascii_database_with_a_latin1_name(
     command: str, pg_server: Any, tmp_path: Path
 ) -> None:
     """SQL_ASCII stores bytes without an encoding: a name that is not UTF-8 is one line."""
-    from drift.embedded import _autocommit
+    from drift.sources.scratch import _autocommit
 
     name = f"drift_ascii_{uuid.uuid4().hex[:8]}"
     _autocommit(pg_server.admin_url, "CREATE DATABASE {} TEMPLATE template0 "
@@ -384,7 +384,7 @@ def test_a_sql_ascii_database_with_a_latin1_name(
         assert_one_line_error(result, "0xe9")
         assert files_under(tmp_path) == before
     finally:
-        from drift.embedded import drop_database
+        from drift.sources.scratch import drop_database
 
         drop_database(pg_server.admin_url, name)
 

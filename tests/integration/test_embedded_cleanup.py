@@ -12,14 +12,14 @@ from pathlib import Path
 
 START = """
 import sys, time
-from drift.embedded import EmbeddedPostgres
+from drift.sources.scratch import EmbeddedPostgres
 server = EmbeddedPostgres()
 print(server.directory, flush=True)
 time.sleep(600)
 """
 
 START_AND_STOP = """
-from drift.embedded import EmbeddedPostgres
+from drift.sources.scratch import EmbeddedPostgres
 EmbeddedPostgres().stop()
 """
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drift.embedded import execute_script
+from drift.sources.scratch import execute_script
 from tests.projects.helpers import alembic, copy_project, drift
 
 HEAD = "e5b6d2a09f17"

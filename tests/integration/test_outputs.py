@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from modules import write_module
 
 from drift.cli import main
-from drift.embedded import execute_script
+from drift.sources.scratch import execute_script
 from drift.schemas import REPORT_SCHEMA, SNAPSHOT_SCHEMA, load_schema
 
 MODELS = """

@@ -11,7 +11,7 @@ import pytest
 from drift.api import CheckConfig, run_check
 from drift.demo import demo_sql, import_example_models
 from drift.demo.plan import demo_plan
-from drift.embedded import execute_script
+from drift.sources.scratch import execute_script
 from drift.plan import PlanOptions
 from drift.plan.run import run_plan
 from drift.render.plan_summary import render_plan_summary

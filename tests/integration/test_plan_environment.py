@@ -10,7 +10,7 @@ from pathlib import Path
 
 from drift.sources.database.connection import read_only_connection
 from drift.demo import demo_sql, import_example_models
-from drift.embedded import execute_script
+from drift.sources.scratch import execute_script
 from drift.plan import plan_result
 from drift.plan.verify import verify_plan
 from drift.revision_writer import write_revisions

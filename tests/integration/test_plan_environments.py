@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from drift.cli import main
 from drift.sources.database.connection import make_engine
-from drift.embedded import execute_script
+from drift.sources.scratch import execute_script
 from drift.sources.database.reflect import reflect_snapshot
 from drift.sources.migrations.scratch_guard import version_of
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from drift.sources.database.connection import parse_url, read_only_connection
-from drift.embedded import execute_script
+from drift.sources.scratch import execute_script
 from drift.errors import DriftError
 from drift.sources.database.reflect import reflect_snapshot, reflect_snapshot_with_connection
 from drift.schema import Snapshot, Table

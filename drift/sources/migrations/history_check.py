@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from drift.sources.migrations.env_runner import AlembicEnvironment, open_environment, scratch_database
-from drift.cache import SnapshotCache, digest, drift_version, package_version
+from drift.sources.cache import SnapshotCache, digest, drift_version, package_version
 from drift.compare import compare_snapshots
 from drift.sources.database.connection import read_only_connection
 from drift.errors import DriftError, first_line

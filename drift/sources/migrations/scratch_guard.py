@@ -34,7 +34,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from drift.sources.database.connection import make_engine, parse_url, read_only_connection, redact_url
-from drift.embedded import create_database, drop_database, embedded_postgres
+from drift.sources.scratch import create_database, drop_database, embedded_postgres
 from drift.errors import DriftError, first_line
 
 # the variables real projects read their database URL from

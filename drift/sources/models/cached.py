@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import dataclass, replace
 
-from drift.cache import SnapshotCache, files_unchanged, models_key, module_files
+from drift.sources.cache import SnapshotCache, files_unchanged, models_key, module_files
 from drift.schema import Snapshot
 
 KIND = "models"
