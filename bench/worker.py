@@ -56,7 +56,7 @@ class StatementCounter:
 def drift_stages(url: str, module: str) -> dict[str, Any]:
     from drift.api import CheckConfig, CheckResult, declare_models, reflect_database
     from drift.compare import compare_snapshots
-    from drift.expectations import classify
+    from drift.classify.expectations import classify
     from drift.render.json import render_json
 
     refs = (f"{module}:metadata",)
@@ -139,7 +139,7 @@ def preload() -> None:
         "drift.sources.database.reflect",
         "drift.sources.models.declare",
         "drift.compare",
-        "drift.expectations",
+        "drift.classify.expectations",
         "drift.render.json",
         "alembic.autogenerate",
         "alembic.migration",

@@ -84,9 +84,9 @@ def load_database_snapshot(config: CheckConfig) -> Snapshot:
 def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckResult:
     """Compare the models with a live database (or a saved snapshot), with the schema the
     migrations build, or with both (then each finding gets a cause)."""
-    from drift.classify import classify
+    from drift.classify.classifier import classify
     from drift.compare import compare_snapshots
-    from drift.expectations import load_expectations
+    from drift.classify.expectations import load_expectations
 
     say = progress or (lambda stage: None)
     if not config.models:
@@ -123,7 +123,7 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
     classification = classify(mismatches, expectations, today=config.today)
     notes = schema_notes(config, other, models, declared.schemas)
     notes += _side_notes(config, declared, built, models, other)
-    from drift.expectations import TODO_REASON
+    from drift.classify.expectations import TODO_REASON
 
     placeholders = sum(1 for f in classification.findings
                        if f.expectation is not None and f.expectation.reason == TODO_REASON)
@@ -187,7 +187,7 @@ def _protected(config: CheckConfig) -> tuple[str, ...]:
 
 def _with_causes(config: CheckConfig, mismatches: tuple[Mismatch, ...], models: Snapshot,
                  built: MigrationsSnapshot, database: Snapshot) -> tuple[Mismatch, ...]:
-    from drift.causes import assign_causes
+    from drift.classify.causes import assign_causes
     from drift.sources.migrations.history_check import build_snapshot_at, live_revisions
 
     at_live = None
@@ -202,7 +202,7 @@ def _with_causes(config: CheckConfig, mismatches: tuple[Mismatch, ...], models: 
 
 def default_schemas(declared: DeclaredModels, url: str | None) -> tuple[str, ...]:
     """The schemas the models declare, plus the connection's default schema."""
-    from drift import normalize as nz
+    from drift.normalize.canonical import canonical as nz
 
     default = nz.DEFAULT_SCHEMA
     if url is not None:

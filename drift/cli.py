@@ -147,7 +147,7 @@ def expect(output: Path | None, force: bool, **options: Any) -> None:
     """
     from dataclasses import replace
 
-    from drift.expectations import write_expectations
+    from drift.classify.expectations import write_expectations
 
     config = config_from_options(**options)
     output = output if output is not None else config.expectations
@@ -279,7 +279,7 @@ def plan(ctx: click.Context, /, migrations: Path, allow_destructive: bool, expec
     """Write Alembic revisions, one per phase, that bring the database to the models."""
     from drift.plan import PlanOptions
     from drift.plan.run import run_plan
-    from drift.renames import parse_rename
+    from drift.classify.renames import parse_rename
     from drift.render.plan_summary import render_plan_summary
 
     confirmed = tuple(parse_rename(r) for r in renames)

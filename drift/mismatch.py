@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from drift.renames import Rename
+from drift.classify.renames import Rename
 from drift.schema import to_jsonable
 
 

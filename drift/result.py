@@ -53,7 +53,7 @@ class CheckResult:
     @property
     def placeholders(self) -> tuple[Finding, ...]:
         """Findings accepted by an entry whose reason is still `drift expect`'s placeholder."""
-        from drift.expectations import TODO_REASON
+        from drift.classify.expectations import TODO_REASON
 
         return tuple(f for f in self.classification.findings
                      if f.expectation is not None and f.expectation.reason == TODO_REASON)

@@ -14,7 +14,7 @@ from typing import Any
 
 from drift.compare.registry import SchemaPair, attribute_diffs, only_in, schema_comparator
 from drift.mismatch import Change, Mismatch, ObjectType
-from drift.normalize import qualified_name
+from drift.normalize.canonical import qualified_name
 from drift.schema import Schema, Sequence
 
 _SEQUENCE_ATTRIBUTES: dict[str, Callable[[Sequence], Any]] = {

@@ -38,7 +38,7 @@ from drift.plan.operations import (
 from drift.plan.ordering import order_steps
 from drift.plan.renames import rename_steps
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
-from drift.renames import Rename
+from drift.classify.renames import Rename
 
 __all__ = [
     "Hazard",

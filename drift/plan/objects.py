@@ -30,7 +30,7 @@ from drift.compare.definitions import (
     unique_base_name,
 )
 from drift.compare.registry import TablePair, synthetic_names
-from drift.normalize import split_qualified
+from drift.normalize.canonical import split_qualified
 
 # paramstyle "named": with psycopg2's "pyformat" the preparer doubles every % of a name and
 # literal, and op.execute() doubles them again when it runs the text ("p%%" for "p%")

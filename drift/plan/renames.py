@@ -1,4 +1,4 @@
-"""Confirmed renames (drift/renames.py) -> one rename step for the pair of findings.
+"""Confirmed renames (drift/classify/renames.py) -> one rename step for the pair of findings.
 
 The column (or table) only in the models and the one only in the database are
 one object renamed: the step that renames it resolves both findings. It goes
@@ -15,7 +15,7 @@ from alembic.operations import ops
 from drift.errors import DriftError
 from drift.mismatch import Change, Finding, Mismatch, ObjectType
 from drift.plan.steps import Step, StepKind
-from drift.renames import Rename
+from drift.classify.renames import Rename
 
 _KINDS = (ObjectType.COLUMN, ObjectType.TABLE)
 

@@ -15,7 +15,7 @@ from drift.plan import Plan, PlanOptions, plan_result
 from drift.plan.extensions import needed_extensions, with_extensions
 from drift.plan.verify import VerifyReport, verify_plan
 from drift.result import CheckResult
-from drift.revision_writer import WriteResult, publish, staged_revisions, unpublished
+from drift.plan.revision_writer import WriteResult, publish, staged_revisions, unpublished
 from drift.sources.database.sql import query
 
 

@@ -10,14 +10,14 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from drift.classify import classify
+from drift.classify.classifier import classify
 from drift.compare import compare_snapshots
 from drift.sources.models.declare import declare_metadata
-from drift.expectations import ExpectationsFile
+from drift.classify.expectations import ExpectationsFile
 from drift.plan import Plan, PlanOptions, build_plan
 from drift.plan.verify import VerifyReport, verify_plan
 from drift.sources.database.reflect import reflect_snapshot
-from drift.revision_writer import WriteResult, write_revisions
+from drift.plan.revision_writer import WriteResult, write_revisions
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from drift.sources.scratch import execute_script
-from drift.expectations import TODO_REASON
+from drift.classify.expectations import TODO_REASON
 from tests.projects.helpers import alembic, copy_project, drift
 
 

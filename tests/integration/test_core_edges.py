@@ -18,12 +18,12 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from drift.classify import classify
+from drift.classify.classifier import classify
 from drift.cli import main
 from drift.compare import compare_snapshots
 from drift.sources.database.connection import read_only_connection
 from drift.sources.models.declare import declare_metadata
-from drift.expectations import ExpectationsFile
+from drift.classify.expectations import ExpectationsFile
 from drift.plan import HazardKind, StepKind, build_plan, measure
 from drift.sources.database.reflect import reflect_snapshot
 

@@ -13,7 +13,7 @@ from drift.demo import demo_sql, import_example_models
 from drift.sources.scratch import execute_script
 from drift.plan import plan_result
 from drift.plan.verify import verify_plan
-from drift.revision_writer import write_revisions
+from drift.plan.revision_writer import write_revisions
 
 REPO = Path(__file__).resolve().parents[2]
 

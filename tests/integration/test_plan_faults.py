@@ -28,7 +28,7 @@ from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
 from drift.sources.database.reflect import reflect_snapshot
 from drift.render.plan_summary import render_plan_summary
-from drift.revision_writer import write_revisions
+from drift.plan.revision_writer import write_revisions
 
 
 def _databases(admin_url: str) -> set[str]:

@@ -19,14 +19,14 @@ from alembic.config import Config
 from sqlalchemy.dialects.postgresql import DOMAIN, TSTZRANGE, ExcludeConstraint, Range
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from drift.classify import classify
+from drift.classify.classifier import classify
 from drift.compare import compare_snapshots
 from drift.sources.models.declare import declare_metadata
-from drift.expectations import ExpectationsFile
+from drift.classify.expectations import ExpectationsFile
 from drift.plan import PlanOptions, StepKind, build_plan
 from drift.plan.verify import verify_plan
 from drift.sources.database.reflect import reflect_snapshot
-from drift.revision_writer import write_revisions
+from drift.plan.revision_writer import write_revisions
 
 LIVE_SQL = """
 CREATE DOMAIN percent AS numeric(5,2) CONSTRAINT percent_min CHECK (VALUE >= 0);

@@ -88,7 +88,7 @@ EXPRESSION_TABLE = ('CREATE TABLE e (a integer, b integer, name text, at timesta
 
 
 def test_each_canonical_expression_runs_on_postgresql(run_sql, engine: sa.Engine) -> None:
-    from drift.normalize import canonical_expression
+    from drift.normalize.canonical import canonical_expression
 
     run_sql(EXPRESSION_TABLE)
     failed = []

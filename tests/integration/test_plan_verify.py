@@ -16,7 +16,7 @@ from drift.plan import PlanOptions, build_plan, measure
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
 from drift.render.plan_summary import render_plan_summary
-from drift.revision_writer import write_revisions
+from drift.plan.revision_writer import write_revisions
 
 
 def test_example_plan_converges(run_sql, database_url: str, tmp_path: Path) -> None:

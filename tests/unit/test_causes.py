@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from drift.causes import assign_causes
+from drift.classify.causes import assign_causes
 from drift.compare import compare_snapshots
 from drift.mismatch import Cause
 from drift.schema import Column, PrimaryKey, Schema, Snapshot, Table

@@ -12,7 +12,7 @@ from dataclasses import replace
 from drift.compare import compare_snapshots
 from drift.compare.definitions import check_base_name, taken_names
 from drift.compare.registry import TablePair
-from drift.normalize import bare_identifier
+from drift.normalize.canonical import bare_identifier
 from drift.schema import (
     CheckConstraint,
     Column,

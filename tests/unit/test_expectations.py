@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from drift.classify import classify
+from drift.classify.classifier import classify
 from drift.compare.registry import mismatch
 from drift.errors import DriftError
-from drift.expectations import (
+from drift.classify.expectations import (
     DEFAULT_PHASES,
     TODO_REASON,
     ExpectationsFile,
@@ -272,7 +272,7 @@ def test_written_file_with_no_drift_and_own_phases(tmp_path: Path) -> None:
 def test_attribute_vocabulary_covers_every_attribute_the_comparators_emit() -> None:
     """ATTRIBUTES (what an expectation may name) is every attribute a comparator can produce."""
     import drift.compare as compare_package
-    from drift.expectations import ATTRIBUTES
+    from drift.classify.expectations import ATTRIBUTES
 
     emitted: set[str] = set()
     for module_name in ("columns", "constraints", "domains", "enums", "exclusions", "indexes",
@@ -292,8 +292,8 @@ def test_attribute_vocabulary_covers_every_attribute_the_comparators_emit() -> N
 def test_cause_is_a_match_key(tmp_path: Path) -> None:
     from dataclasses import replace as _replace
 
-    from drift.classify import classify as _classify
-    from drift.expectations import load_expectations as _load
+    from drift.classify.classifier import classify as _classify
+    from drift.classify.expectations import load_expectations as _load
     from drift.mismatch import Cause, Change, Mismatch, ObjectType, Severity
 
     path = tmp_path / "e.yaml"
@@ -313,7 +313,7 @@ def test_cause_is_a_match_key(tmp_path: Path) -> None:
 
 
 def test_renames_are_read_with_their_lines(tmp_path: Path) -> None:
-    from drift.expectations import load_expectations
+    from drift.classify.expectations import load_expectations
 
     path = tmp_path / "e.yaml"
     path.write_text("renames:\n  - {from: public.t.old, to: public.t.new}\n"
@@ -334,7 +334,7 @@ def test_renames_are_read_with_their_lines(tmp_path: Path) -> None:
 def test_bad_renames_name_file_and_line(tmp_path: Path, body: str, line: int,
                                         message: str) -> None:
     from drift.errors import DriftError
-    from drift.expectations import load_expectations
+    from drift.classify.expectations import load_expectations
 
     path = tmp_path / "e.yaml"
     path.write_text(body, encoding="utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from drift.errors import DriftError
-from drift.expectations import (
+from drift.classify.expectations import (
     ATTRIBUTES,
     load_expectations,
     render_expectations_yaml,
@@ -177,7 +177,7 @@ def test_the_values_an_entry_may_take(tmp_path: Path) -> None:
 def test_the_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
     path = tmp_path / "e.yaml"
     path.write_text("expected:\n  - path: public.café\n    reason: naïve ✓\n", encoding="utf-8")
-    code = ("import sys; from pathlib import Path; from drift.expectations import "
+    code = ("import sys; from pathlib import Path; from drift.classify.expectations import "
             "load_expectations; e = load_expectations(Path(sys.argv[1])).entries[0]; "
             "sys.stdout.buffer.write(ascii((e.path, e.reason)).encode())")
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0",

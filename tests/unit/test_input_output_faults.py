@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from drift.errors import DriftError
-from drift.expectations import load_expectations
+from drift.classify.expectations import load_expectations
 from drift.files import write_atomic, write_new
 
 

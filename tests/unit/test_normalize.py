@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from drift import normalize as nz
-from drift.sqlexpr import canonical_expression
+from drift.normalize.canonical import canonical as nz
+from drift.normalize.sqlexpr import canonical_expression
 
 
 @pytest.mark.parametrize(

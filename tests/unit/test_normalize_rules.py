@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from drift import normalize as nz
+from drift.normalize.canonical import canonical as nz
 from drift.schema import Sequence
 
 # --- identifiers ---------------------------------------------------------------------------

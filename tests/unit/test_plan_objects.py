@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drift import schema as s
-from drift.normalize import split_qualified
+from drift.normalize.canonical import split_qualified
 from drift.plan import ddl
 from drift.plan.objects import DIALECT, literal, qualified, quote, sa_type
 

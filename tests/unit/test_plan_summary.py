@@ -10,7 +10,7 @@ from drift.plan import Plan, TableStats, build_plan
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import RevisionVerdict, VerifyReport
 from drift.render.plan_summary import render_plan_summary
-from drift.revision_writer import WriteResult, WrittenRevision
+from drift.plan.revision_writer import WriteResult, WrittenRevision
 
 
 def outcome(plan: Plan, report: VerifyReport | None = None) -> PlanOutcome:

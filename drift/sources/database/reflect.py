@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from drift import normalize as nz
+from drift.normalize.canonical import canonical as nz
 from drift.sources.database.connection import begin_read_only, read_only_connection, redact_url
 from drift.errors import DriftError, first_line
 from drift.schema import (

@@ -4,7 +4,7 @@
   ``process_revision_directives`` (one ``MigrationScript`` per revision,
   chained by ``head``), the environment run in offline mode
   (``revision_environment`` and ``sql``), no connection allowed. Alembic
-  writes them into a staging folder, which ``drift.revision_writer`` publishes.
+  writes them into a staging folder, which ``drift.plan.revision_writer`` publishes.
 * Upgrades, downgrades and stamps run online on a scratch database only: its
   connection is handed to ``env.py`` through ``config.attributes["connection"]``
   (Alembic's cookbook, "Sharing a Connection across one or more programmatic

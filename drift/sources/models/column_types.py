@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from drift import normalize as nz
+from drift.normalize.canonical import canonical as nz
 from drift.sources.models.context import DIALECT, DeclareContext, stored_name, stored_schema
 from drift.schema import Domain, EnumType
 

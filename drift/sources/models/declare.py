@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import registry as Registry
 
-from drift import normalize as nz
+from drift.normalize.canonical import canonical as nz
 from drift.sources.models.context import DeclareContext, stored_name, stored_schema
 from drift.sources.models.tables import declare_table
 from drift.sources.models.column_types import type_text

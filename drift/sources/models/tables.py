@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
-from drift import normalize as nz
+from drift.normalize.canonical import canonical as nz
 from drift.sources.models.context import (
     DeclareContext,
     column_names,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drift.sqlexpr.grammar import Node
+from drift.normalize.sqlexpr.grammar import Node
 
 NOW_SPELLINGS = frozenset({"now", "current_timestamp", "transaction_timestamp"})
 

@@ -23,11 +23,11 @@ users hate most. Text this parser does not understand is only re-spaced and
 case-folded token by token (``ParseError`` is handled by ``canonical_expression``).
 """
 
-from drift.sqlexpr.canonical_literals import canonical_number, is_number
-from drift.sqlexpr.grammar import NUMERIC_TYPES, Node
-from drift.sqlexpr.parser import parse
-from drift.sqlexpr.render import canonical_expression, quote_identifier, render
-from drift.sqlexpr.tokens import ParseError
+from drift.normalize.sqlexpr.canonical_literals import canonical_number, is_number
+from drift.normalize.sqlexpr.grammar import NUMERIC_TYPES, Node
+from drift.normalize.sqlexpr.parser import parse
+from drift.normalize.sqlexpr.render import canonical_expression, quote_identifier, render
+from drift.normalize.sqlexpr.tokens import ParseError
 
 __all__ = [
     "NUMERIC_TYPES",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from drift.sqlexpr.grammar import (
+from drift.normalize.sqlexpr.grammar import (
     P_ATOM,
     P_CMP,
     P_IN,
@@ -15,8 +15,8 @@ from drift.sqlexpr.grammar import (
     Node,
     precedence,
 )
-from drift.sqlexpr.parser import parse
-from drift.sqlexpr.tokens import ParseError, tokenize
+from drift.normalize.sqlexpr.parser import parse
+from drift.normalize.sqlexpr.tokens import ParseError, tokenize
 
 _SAFE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
 # calls that are grammar, not functions: quoted ("coalesce"(a, b)) PostgreSQL looks for a

@@ -1,7 +1,7 @@
 """One set of canonicalisation rules, used by both readers so the comparator can use ``==``.
 
 Types end up in PostgreSQL's ``format_type()`` spelling, defaults and
-expressions in the canonical form of ``drift.sqlexpr``, identifiers as
+expressions in the canonical form of ``drift.normalize.sqlexpr``, identifiers as
 PostgreSQL stores them, sequences with their type's defaults made explicit.
 """
 
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from drift import sqlexpr
+from drift.normalize import sqlexpr
 from drift.schema import Raw, Sequence
 
 DEFAULT_SCHEMA = "public"

@@ -6,13 +6,13 @@ It rewrites as it parses, so that two spellings of one expression give one tree
 
 from __future__ import annotations
 
-from drift.sqlexpr.canonical_literals import (
+from drift.normalize.sqlexpr.canonical_literals import (
     canonical_number,
     canonical_string,
     is_number,
     negated_number,
 )
-from drift.sqlexpr.grammar import (
+from drift.normalize.sqlexpr.grammar import (
     BINARY_WORDS,
     MULTIWORD_TYPES,
     NOT_BINARY_WORDS,
@@ -28,8 +28,8 @@ from drift.sqlexpr.grammar import (
     Node,
     precedence,
 )
-from drift.sqlexpr.rewrites import NOW_SPELLINGS, flat_operands, in_list, negate, now_call
-from drift.sqlexpr.tokens import ParseError, Token, tokenize
+from drift.normalize.sqlexpr.rewrites import NOW_SPELLINGS, flat_operands, in_list, negate, now_call
+from drift.normalize.sqlexpr.tokens import ParseError, Token, tokenize
 
 
 class _Parser:

@@ -52,7 +52,7 @@ from drift.mismatch import (
     Phase,
     exact_glob,
 )
-from drift.renames import Rename, same_parent
+from drift.classify.renames import Rename, same_parent
 
 
 @dataclass(frozen=True, slots=True)

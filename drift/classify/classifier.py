@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from drift.mismatch import Classification, Expectation, Finding, Mismatch, Status, exact_glob
 
 if TYPE_CHECKING:
-    from drift.expectations import ExpectationsFile
+    from drift.classify.expectations import ExpectationsFile
 
 
 def matches(expectation: Expectation, mismatch: Mismatch) -> bool:
