@@ -186,7 +186,7 @@ def expect(output: Path | None, force: bool, **options: Any) -> None:
 @click.pass_context
 def report(ctx: click.Context, /, output_dir: Path, day: Any, **options: Any) -> None:
     """Write the dated HTML, Markdown and JSON report and update the index; exit like check."""
-    from drift.report import write_report
+    from drift.report.weekly import write_report
 
     result = run_pipeline(config_from_options(**options))
     with StageLine() as progress:
@@ -212,7 +212,7 @@ def diff(ctx: click.Context, /, old: Path, new: Path, fmt: str) -> None:
 
     No database needed. Exit status 1 when something changed, 0 when nothing did.
     """
-    from drift.history import diff_snapshot_data, load_snapshot_data
+    from drift.report.history import diff_snapshot_data, load_snapshot_data
     from drift.render.changes import render_changes_json, render_changes_text
 
     snaps = [load_snapshot_data(p) for p in (old, new)]

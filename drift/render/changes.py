@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from drift.history import ObjectChange
+from drift.report.history import ObjectChange
 from drift.schema import to_jsonable
 
 _SIGN = {"added": "+", "dropped": "-", "altered": "~"}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from drift.history import SavedReport, trend
+from drift.report.history import SavedReport, trend
 from drift.render.environment import environment, render_template
 from drift.render.trend_chart import trend_chart
 from drift.render.view import ReportView, build_view

@@ -13,7 +13,7 @@ from drift.render.environment import render_template
 from drift.render.view import ReportView, build_view
 
 if TYPE_CHECKING:
-    from drift.history import SavedReport
+    from drift.report.history import SavedReport
     from drift.result import CheckResult
 
 SUMMARY_LIMIT = 65_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drift.history import TrendPoint
+from drift.report.history import TrendPoint
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from drift.history import TrendPoint, WeekOverWeek
+from drift.report.history import TrendPoint, WeekOverWeek
 from drift.mismatch import Finding, Severity, SortKey, Status
 from drift.render.filters import plural
 from drift.render.finding_rows import (

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import yaml
 from render_factory import TODAY, sample_result
 
-from drift.history import MismatchRef, TrendPoint, WeekOverWeek
+from drift.report.history import MismatchRef, TrendPoint, WeekOverWeek
 from drift.render.describe import describe, describe_default
 from drift.render.filters import md_cell, md_code, md_inline, mermaid_id, mermaid_type
 from drift.render.finding_rows import NO_PHASE

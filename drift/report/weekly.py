@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from drift.files import remove_stale_temporaries, write_atomic, write_new
-from drift.folders import locked, staged_folder
-from drift.history import (
+from drift.report.folders import locked, staged_folder
+from drift.report.history import (
     REPORT_FILE,
     SNAPSHOT_FILE,
     SavedReport,
