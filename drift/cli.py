@@ -29,7 +29,7 @@ from drift.errors import DriftError, redact_secrets
 from drift.files import write_atomic
 from drift.progress import StageLine
 from drift.render import render
-from drift.terminal import printable
+from drift.render.terminal import printable
 
 
 class DriftGroup(click.Group):

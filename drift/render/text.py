@@ -16,7 +16,7 @@ from drift.sources.database.connection import redact_url
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
 from drift.render.nextstep import NextStep
-from drift.terminal import printable
+from drift.render.terminal import printable
 
 if TYPE_CHECKING:
     from drift.result import CheckResult
