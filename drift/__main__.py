@@ -1,3 +1,3 @@
-from drift.cli import main
+from drift.cli.commands import main
 
 main()

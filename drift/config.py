@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drift.cli_types import positive_seconds
+from drift.cli.param_types import positive_seconds
 from drift.sources.database.connection import with_connect_timeout
 from drift.errors import DriftError
 from drift.result import DEFAULT_SCHEMAS, CheckConfig

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from drift.cli import main
+from drift.cli.commands import main
 
 # each fits PostgreSQL's 63-byte identifiers
 TABLE = "t<script>alert(1)</script>|'{{ 7*7 }}`x`\""

@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from drift.api import declare_models
-from drift.cli import main
+from drift.cli.commands import main
 from drift.demo import DEMO_SCHEMAS, MODELS_PACKAGE, import_example_models
 from drift.schema import Snapshot
 

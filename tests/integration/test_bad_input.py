@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner, Result
 from modules import write_module
 
-from drift.cli import main
+from drift.cli.commands import main
 from drift.sources.scratch import execute_script
 from drift.schema import (
     Column,

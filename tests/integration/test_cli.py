@@ -19,10 +19,10 @@ import yaml
 from click.testing import CliRunner, Result
 from modules import write_module
 
-from drift import progress as progress_module
-from drift.cli import main
+from drift.cli import progress as progress_module
+from drift.cli.commands import main
 from drift.sources.database.connection import make_engine, parse_url
-from drift.progress import StageLine
+from drift.cli.progress import StageLine
 
 TEAMS_SQL = """
 CREATE TABLE public.teams (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from drift.cli import main
+from drift.cli.commands import main
 
 DATABASE_SQL = """
 CREATE DOMAIN public.percent AS numeric(5,2)

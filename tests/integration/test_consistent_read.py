@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from drift.cli import main
+from drift.cli.commands import main
 from drift.sources.database.connection import make_engine
 
 SNAPSHOTS = 40

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from drift.classify.classifier import classify
-from drift.cli import main
+from drift.cli.commands import main
 from drift.compare import compare_snapshots
 from drift.sources.database.connection import read_only_connection
 from drift.sources.models.declare import declare_metadata

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from drift.cli import main
+from drift.cli.commands import main
 from drift.sources.database.connection import make_engine
 from drift.demo import locate_example_models
 from drift.errors import DriftError

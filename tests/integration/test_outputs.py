@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from modules import write_module
 
-from drift.cli import main
+from drift.cli.commands import main
 from drift.sources.scratch import execute_script
 from drift.schemas import REPORT_SCHEMA, SNAPSHOT_SCHEMA, load_schema
 

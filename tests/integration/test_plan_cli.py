@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from test_plan_fixtures import LIVE_SQL, init_migrations
 
-from drift.cli import main
+from drift.cli.commands import main
 
 MODELS = '''
 import sqlalchemy as sa

@@ -22,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from click.testing import CliRunner
 
-from drift.cli import main
+from drift.cli.commands import main
 from drift.sources.database.connection import make_engine
 from drift.sources.scratch import execute_script
 from drift.sources.database.reflect import reflect_snapshot

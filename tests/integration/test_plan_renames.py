@@ -11,7 +11,7 @@ from alembic.config import Config
 from click.testing import CliRunner
 from plan_case import init_migrations
 
-from drift.cli import main
+from drift.cli.commands import main
 
 MODELS = '''
 import sqlalchemy as sa

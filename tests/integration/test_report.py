@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from drift.cli import main
+from drift.cli.commands import main
 
 SQL = """
 CREATE TABLE public.teams (

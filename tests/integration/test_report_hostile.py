@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from hostile_db import COLUMN, TABLE, HostileReport, make_hostile_report
 
-from drift.cli import main
+from drift.cli.commands import main
 
 
 @pytest.fixture

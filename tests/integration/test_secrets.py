@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drift.cli import main
+from drift.cli.commands import main
 from drift.sources.database.connection import parse_url, redact_url
 
 MODELS = """

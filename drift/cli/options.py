@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from drift.cli_types import DirectoryPath, FilePath, Seconds
+from drift.cli.param_types import DirectoryPath, FilePath, Seconds
 from drift.render import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])

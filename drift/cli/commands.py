@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from drift import api
-from drift.cli_options import (
+from drift.cli.options import (
     DIRECTORY,
     FILE,
     database_options,
@@ -27,7 +27,7 @@ from drift.cli_options import (
 from drift.config import config_from_options
 from drift.errors import DriftError, redact_secrets
 from drift.files import write_atomic
-from drift.progress import StageLine
+from drift.cli.progress import StageLine
 from drift.render import render
 from drift.render.terminal import printable
 
