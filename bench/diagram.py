@@ -23,8 +23,8 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 from bench.generate import generate  # noqa: E402
 from bench.spec import SCHEMAS  # noqa: E402
 from drift.api import CheckConfig, run_check  # noqa: E402
-from drift.sources.scratch import embedded_postgres, execute_script  # noqa: E402
 from drift.render.html import render_html  # noqa: E402
+from drift.sources.scratch import embedded_postgres, execute_script  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

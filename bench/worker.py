@@ -55,8 +55,8 @@ class StatementCounter:
 
 def drift_stages(url: str, module: str) -> dict[str, Any]:
     from drift.api import CheckConfig, CheckResult, declare_models, reflect_database
-    from drift.compare import compare_snapshots
     from drift.classify.expectations import classify
+    from drift.compare import compare_snapshots
     from drift.render.json import render_json
 
     refs = (f"{module}:metadata",)

@@ -85,8 +85,8 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
     """Compare the models with a live database (or a saved snapshot), with the schema the
     migrations build, or with both (then each finding gets a cause)."""
     from drift.classify.classifier import classify
-    from drift.compare import compare_snapshots
     from drift.classify.expectations import load_expectations
+    from drift.compare import compare_snapshots
 
     say = progress or (lambda stage: None)
     if not config.models:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from drift.cli.param_types import positive_seconds
-from drift.sources.database.connection import with_connect_timeout
 from drift.errors import DriftError
 from drift.result import DEFAULT_SCHEMAS, CheckConfig
+from drift.sources.database.connection import with_connect_timeout
 
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins

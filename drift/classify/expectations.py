@@ -41,6 +41,7 @@ from typing import Any
 
 import yaml
 
+from drift.classify.renames import Rename, same_parent
 from drift.errors import DriftError, first_line
 from drift.files import write_atomic, write_new
 from drift.mismatch import (
@@ -52,7 +53,6 @@ from drift.mismatch import (
     Phase,
     exact_glob,
 )
-from drift.classify.renames import Rename, same_parent
 
 
 @dataclass(frozen=True, slots=True)

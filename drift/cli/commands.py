@@ -24,10 +24,10 @@ from drift.cli.options import (
     pipeline_options,
     strict_option,
 )
+from drift.cli.progress import StageLine
 from drift.config import config_from_options
 from drift.errors import DriftError, redact_secrets
 from drift.files import write_atomic
-from drift.cli.progress import StageLine
 from drift.render import render
 from drift.render.terminal import printable
 
@@ -212,8 +212,8 @@ def diff(ctx: click.Context, /, old: Path, new: Path, fmt: str) -> None:
 
     No database needed. Exit status 1 when something changed, 0 when nothing did.
     """
-    from drift.report.history import diff_snapshot_data, load_snapshot_data
     from drift.render.changes import render_changes_json, render_changes_text
+    from drift.report.history import diff_snapshot_data, load_snapshot_data
 
     snaps = [load_snapshot_data(p) for p in (old, new)]
     changes = diff_snapshot_data(snaps[0], snaps[1])
@@ -277,9 +277,9 @@ def plan(ctx: click.Context, /, migrations: Path, allow_destructive: bool, expec
          summary_path: Path | None, message: str | None, env_vars: tuple[str, ...],
          renames: tuple[str, ...], **options: Any) -> None:
     """Write Alembic revisions, one per phase, that bring the database to the models."""
+    from drift.classify.renames import parse_rename
     from drift.plan import PlanOptions
     from drift.plan.run import run_plan
-    from drift.classify.renames import parse_rename
     from drift.render.plan_summary import render_plan_summary
 
     confirmed = tuple(parse_rename(r) for r in renames)

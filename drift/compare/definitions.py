@@ -22,9 +22,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from drift.normalize import sqlexpr
 from drift.compare.registry import Matching, TablePair, match_objects
 from drift.mismatch import ObjectType
+from drift.normalize import sqlexpr
 from drift.schema import (
     CheckConstraint,
     ForeignKey,

@@ -27,10 +27,10 @@ from sqlalchemy.engine import URL
 
 import drift
 from drift.api import CheckConfig, CheckResult, run_check
-from drift.sources.database.connection import parse_url, redact_url
-from drift.sources.scratch import embedded_postgres, execute_script
 from drift.errors import DriftError
 from drift.files import write_atomic
+from drift.sources.database.connection import parse_url, redact_url
+from drift.sources.scratch import embedded_postgres, execute_script
 
 DEMO_DATABASE = "drift_demo"
 MODELS_PACKAGE = "models"

@@ -7,13 +7,13 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from drift.sources.migrations.env_runner import init_environment
 from drift.errors import DriftError
 from drift.files import write_atomic
 from drift.plan import PlanOptions
 from drift.plan.run import PlanOutcome, run_plan
 from drift.render.plan_summary import render_plan_summary, verify_lines
 from drift.result import CheckResult
+from drift.sources.migrations.env_runner import init_environment
 
 DEMO_MARKER = ".drift-demo"
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from drift import schema as s
+from drift.classify.renames import Rename
 from drift.compare.long_names import ATTRIBUTE as LONG_NAME
 from drift.mismatch import Change, Finding, Phase, Status
 from drift.plan import builders  # noqa: F401  (registers the builders)
@@ -38,7 +39,6 @@ from drift.plan.operations import (
 from drift.plan.ordering import order_steps
 from drift.plan.renames import rename_steps
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
-from drift.classify.renames import Rename
 
 __all__ = [
     "Hazard",

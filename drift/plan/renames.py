@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 from alembic.operations import ops
 
+from drift.classify.renames import Rename
 from drift.errors import DriftError
 from drift.mismatch import Change, Finding, Mismatch, ObjectType
 from drift.plan.steps import Step, StepKind
-from drift.classify.renames import Rename
 
 _KINDS = (ObjectType.COLUMN, ObjectType.TABLE)
 

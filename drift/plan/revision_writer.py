@@ -18,12 +18,16 @@ from alembic import util
 from alembic.autogenerate import render_python_code
 from alembic.runtime.migration import MigrationContext
 
-from drift.sources.migrations.env_runner import AlembicEnvironment, open_environment, run_offline_revision
 from drift.errors import DriftError
 from drift.files import write_new
 from drift.plan import Plan
 from drift.render.migration import migration_script
 from drift.render.revision_gate import check_body, check_revision
+from drift.sources.migrations.env_runner import (
+    AlembicEnvironment,
+    open_environment,
+    run_offline_revision,
+)
 
 OFFLINE_URL = "postgresql+psycopg2://"
 # renders a body as the revision will hold it, without the environment (nor a connection)

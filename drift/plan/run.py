@@ -8,15 +8,15 @@ from pathlib import Path
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
-from drift.sources.migrations.env_runner import AlembicEnvironment, open_environment
-from drift.sources.database.connection import read_only_connection, redact_url
 from drift.errors import DriftError
 from drift.plan import Plan, PlanOptions, plan_result
 from drift.plan.extensions import needed_extensions, with_extensions
+from drift.plan.revision_writer import WriteResult, publish, staged_revisions, unpublished
 from drift.plan.verify import VerifyReport, verify_plan
 from drift.result import CheckResult
-from drift.plan.revision_writer import WriteResult, publish, staged_revisions, unpublished
+from drift.sources.database.connection import read_only_connection, redact_url
 from drift.sources.database.sql import query
+from drift.sources.migrations.env_runner import AlembicEnvironment, open_environment
 
 
 @dataclass(frozen=True, slots=True)

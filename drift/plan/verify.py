@@ -25,21 +25,21 @@ from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
 from drift import schema as s
-from drift.sources.migrations.env_runner import (
-    AlembicEnvironment,
-    MigrationError,
-    open_environment,
-    scratch_database,
-)
 from drift.compare import compare_snapshots
-from drift.sources.database.connection import make_engine, redact_url
 from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
 from drift.plan import Plan
 from drift.plan.objects import enum_index
 from drift.plan.operations import snapshot_steps
 from drift.plan.ordering import order_steps
+from drift.sources.database.connection import make_engine, redact_url
 from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.migrations.env_runner import (
+    AlembicEnvironment,
+    MigrationError,
+    open_environment,
+    scratch_database,
+)
 
 
 @dataclass(frozen=True, slots=True)

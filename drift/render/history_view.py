@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drift.report.history import MismatchRef, ObjectChange, WeekOverWeek
 from drift.render.finding_rows import CHANGE_LABELS
+from drift.report.history import MismatchRef, ObjectChange, WeekOverWeek
 
 _CHANGE_BY_VALUE = {c.value: label for c, label in CHANGE_LABELS.items()}
 

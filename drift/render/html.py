@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from drift.report.history import SavedReport, trend
 from drift.render.environment import environment, render_template
 from drift.render.trend_chart import trend_chart
 from drift.render.view import ReportView, build_view
+from drift.report.history import SavedReport, trend
 
 if TYPE_CHECKING:
     from drift.result import CheckResult

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from drift.sources.database.connection import redact_url
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
 from drift.render.nextstep import NextStep
 from drift.render.terminal import printable
+from drift.sources.database.connection import redact_url
 
 if TYPE_CHECKING:
     from drift.result import CheckResult

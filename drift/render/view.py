@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from drift.report.history import TrendPoint, WeekOverWeek
 from drift.mismatch import Finding, Severity, SortKey, Status
 from drift.render.filters import plural
 from drift.render.finding_rows import (
@@ -28,6 +27,7 @@ from drift.render.history_view import HistoryView, history_view
 from drift.render.nextstep import next_steps
 from drift.render.reference import ReferenceView, build_reference, worst
 from drift.render.trend_chart import TrendChart, trend_chart
+from drift.report.history import TrendPoint, WeekOverWeek
 
 if TYPE_CHECKING:
     from drift.result import CheckResult

@@ -13,6 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from drift.files import remove_stale_temporaries, write_atomic, write_new
+from drift.render.html import render_html_view, render_index_html
+from drift.render.json import render_report_dict
+from drift.render.markdown import render_index_markdown, render_markdown_view
+from drift.render.view import build_view
 from drift.report.folders import locked, staged_folder
 from drift.report.history import (
     REPORT_FILE,
@@ -23,10 +27,6 @@ from drift.report.history import (
     load_reports,
     trend,
 )
-from drift.render.html import render_html_view, render_index_html
-from drift.render.json import render_report_dict
-from drift.render.markdown import render_index_markdown, render_markdown_view
-from drift.render.view import build_view
 from drift.result import CheckResult
 
 HTML_FILE = "drift.html"

@@ -22,8 +22,8 @@ from types import FrameType
 
 import sqlalchemy as sa
 
-from drift.sources.database.connection import make_engine, parse_url
 from drift.errors import DriftError, first_line
+from drift.sources.database.connection import make_engine, parse_url
 
 SERVER_PREFIX = "drift-pg-"
 OWNER_FILE = "drift-owner.pid"  # the PID of the drift process that made the folder

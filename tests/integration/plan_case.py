@@ -11,13 +11,13 @@ from alembic import command
 from alembic.config import Config
 
 from drift.classify.classifier import classify
-from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata
 from drift.classify.expectations import ExpectationsFile
+from drift.compare import compare_snapshots
 from drift.plan import Plan, PlanOptions, build_plan
+from drift.plan.revision_writer import WriteResult, write_revisions
 from drift.plan.verify import VerifyReport, verify_plan
 from drift.sources.database.reflect import reflect_snapshot
-from drift.plan.revision_writer import WriteResult, write_revisions
+from drift.sources.models.declare import declare_metadata
 
 
 @dataclass
@@ -61,8 +61,8 @@ def plan_case(url: str, md: sa.MetaData, schemas: tuple[str, ...], migrations: P
 def plan_measured(url: str, md: sa.MetaData, schemas: tuple[str, ...], migrations: Path,
                   options: PlanOptions | None = None) -> PlanCase:
     """As ``plan_case``, with the live catalog's facts (row estimates, views reading columns)."""
-    from drift.sources.database.connection import read_only_connection
     from drift.plan import measure
+    from drift.sources.database.connection import read_only_connection
 
     models = declare_metadata(md, schemas)
     database = reflect_snapshot(url, schemas)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from drift.sources.scratch import execute_script
 from drift.classify.expectations import TODO_REASON
+from drift.sources.scratch import execute_script
 from tests.projects.helpers import alembic, copy_project, drift
 
 

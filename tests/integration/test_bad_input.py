@@ -25,7 +25,6 @@ from click.testing import CliRunner, Result
 from modules import write_module
 
 from drift.cli.commands import main
-from drift.sources.scratch import execute_script
 from drift.schema import (
     Column,
     Index,
@@ -35,6 +34,7 @@ from drift.schema import (
     Snapshot,
     Table,
 )
+from drift.sources.scratch import execute_script
 
 MODELS = """
 import sqlalchemy as sa

@@ -21,8 +21,8 @@ from modules import write_module
 
 from drift.cli import progress as progress_module
 from drift.cli.commands import main
-from drift.sources.database.connection import make_engine, parse_url
 from drift.cli.progress import StageLine
+from drift.sources.database.connection import make_engine, parse_url
 
 TEAMS_SQL = """
 CREATE TABLE public.teams (

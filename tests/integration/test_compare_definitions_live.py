@@ -10,8 +10,8 @@ from sqlalchemy.dialects.postgresql import TSTZRANGE, ExcludeConstraint
 from sqlalchemy.schema import AddConstraint
 
 from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata
 from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata
 
 ROOM_SQL = "CREATE TABLE room (id integer PRIMARY KEY, during tstzrange);"
 

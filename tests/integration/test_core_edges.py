@@ -19,13 +19,13 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from drift.classify.classifier import classify
+from drift.classify.expectations import ExpectationsFile
 from drift.cli.commands import main
 from drift.compare import compare_snapshots
-from drift.sources.database.connection import read_only_connection
-from drift.sources.models.declare import declare_metadata
-from drift.classify.expectations import ExpectationsFile
 from drift.plan import HazardKind, StepKind, build_plan, measure
+from drift.sources.database.connection import read_only_connection
 from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata
 
 # float(p): "PostgreSQL accepts float(1) to float(24) as selecting the real type, while
 # float(25) to float(53) select double precision" (the manual, Numeric Types)

@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from sqlalchemy import func, text
 
 from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata, declare_snapshot
 from drift.errors import DriftError
 from drift.normalize.canonical import canonical_default, canonical_expression, canonical_type
-from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import Column, Snapshot, Table
+from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata, declare_snapshot
 
 # --- references ----------------------------------------------------------------------------
 

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from modules import write_module
 
 from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata, declare_snapshot, declared_schemas
 from drift.errors import DriftError
-from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import EnumType, Sequence, Snapshot
+from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata, declare_snapshot, declared_schemas
 
 # Alembic's recommended naming convention, as most projects copy it
 NAMING_CONVENTION = """{

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from drift.cli.commands import main
-from drift.sources.database.connection import make_engine
 from drift.demo import locate_example_models
 from drift.errors import DriftError
+from drift.sources.database.connection import make_engine
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata
 from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata
 
 M, D, X = "only_in_models", "only_in_database", "differs"
 Row = tuple[str, str, str | None, str]

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from alembic.operations import ops
 
 from drift import schema as s
-from drift.sources.database.connection import read_only_connection
 from drift.plan.hazards import TableStats, _type_change, assess, measure
 from drift.plan.steps import Hazard, HazardKind, Step, StepKind
+from drift.sources.database.connection import read_only_connection
 
 # (old type, new type, may lose data): the loss is stated by hand, the rewrite is PostgreSQL's
 TYPE_CHANGES = [

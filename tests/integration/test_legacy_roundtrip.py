@@ -16,12 +16,12 @@ from types import ModuleType
 import pytest
 
 from drift.compare import compare_snapshots
-from drift.sources.database.connection import read_only_connection
-from drift.sources.models.declare import declare_metadata
-from drift.sources.database.literals import canonical_literals
 from drift.mismatch import Mismatch
-from drift.sources.database.reflect import reflect_consistently
 from drift.schema import Snapshot
+from drift.sources.database.connection import read_only_connection
+from drift.sources.database.literals import canonical_literals
+from drift.sources.database.reflect import reflect_consistently
+from drift.sources.models.declare import declare_metadata
 
 REPO = Path(__file__).resolve().parents[2]
 DUMP = (REPO / "tests" / "fixtures" / "legacy_dump.sql").read_text(encoding="utf-8")

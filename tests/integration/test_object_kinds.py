@@ -21,11 +21,11 @@ from sqlalchemy.dialects.postgresql import DOMAIN, TSTZRANGE, ExcludeConstraint,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata
 from drift.mismatch import Finding, Status
-from drift.sources.database.reflect import reflect_snapshot
 from drift.render.describe import side_value
 from drift.schema import Snapshot
+from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata
 
 M, D, X = "only_in_models", "only_in_database", "differs"
 Row = tuple[str, str, str | None, str]

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from modules import write_module
 
 from drift.cli.commands import main
-from drift.sources.scratch import execute_script
 from drift.schemas import REPORT_SCHEMA, SNAPSHOT_SCHEMA, load_schema
+from drift.sources.scratch import execute_script
 
 MODELS = """
 import sqlalchemy as sa

@@ -115,8 +115,8 @@ def test_not_an_alembic_environment(database_url: str, project: Path) -> None:
 def _alembic_upgrade(project: Path, url: str) -> None:
     from alembic import command
 
-    from drift.sources.migrations.env_runner import load_config
     from drift.sources.database.connection import parse_url
+    from drift.sources.migrations.env_runner import load_config
 
     # the user's step between two plans; psycopg2 spelled out (SQLAlchemy 2.1 would pick psycopg 3)
     command.upgrade(load_config(project / "migrations",

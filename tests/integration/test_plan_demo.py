@@ -11,10 +11,10 @@ import pytest
 from drift.api import CheckConfig, run_check
 from drift.demo import demo_sql, import_example_models
 from drift.demo.plan import demo_plan
-from drift.sources.scratch import execute_script
 from drift.plan import PlanOptions
 from drift.plan.run import run_plan
 from drift.render.plan_summary import render_plan_summary
+from drift.sources.scratch import execute_script
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,8 +29,8 @@ def example(database_url: str) -> object:
 
 def test_example_database_plan_verify_converges(example: object, database_url: str,
                                                 tmp_path: Path) -> None:
-    from drift.sources.migrations.env_runner import init_environment
     from drift.api import CheckResult
+    from drift.sources.migrations.env_runner import init_environment
 
     assert isinstance(example, CheckResult)
     migrations = init_environment(tmp_path / "migrations")
@@ -87,9 +87,9 @@ def test_a_second_demo_plan_replaces_its_own_revisions(example: object, database
 def test_demo_plan_refuses_a_migrations_folder_it_did_not_create(example: object,
                                                                  database_url: str,
                                                                  tmp_path: Path) -> None:
-    from drift.sources.migrations.env_runner import init_environment
     from drift.api import CheckResult
     from drift.errors import DriftError
+    from drift.sources.migrations.env_runner import init_environment
 
     assert isinstance(example, CheckResult)
     mine = init_environment(tmp_path / "demo" / "migrations")

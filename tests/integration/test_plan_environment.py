@@ -8,12 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from drift.sources.database.connection import read_only_connection
 from drift.demo import demo_sql, import_example_models
-from drift.sources.scratch import execute_script
 from drift.plan import plan_result
-from drift.plan.verify import verify_plan
 from drift.plan.revision_writer import write_revisions
+from drift.plan.verify import verify_plan
+from drift.sources.database.connection import read_only_connection
+from drift.sources.scratch import execute_script
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -24,9 +24,9 @@ from click.testing import CliRunner
 
 from drift.cli.commands import main
 from drift.sources.database.connection import make_engine
-from drift.sources.scratch import execute_script
 from drift.sources.database.reflect import reflect_snapshot
 from drift.sources.migrations.scratch_guard import version_of
+from drift.sources.scratch import execute_script
 
 LIVE_SQL = """
 CREATE TABLE teams (id integer PRIMARY KEY, name varchar(50) NOT NULL);

@@ -19,16 +19,16 @@ from sqlalchemy.dialects import postgresql
 from test_plan_fixtures import LIVE_SQL, SCHEMAS, example_classification, init_migrations
 
 from drift import schema as s
-from drift.sources.migrations.env_runner import load_config
 from drift.compare import compare_snapshots
-from drift.sources.database.connection import make_engine, parse_url, read_only_connection
 from drift.errors import DriftError
 from drift.plan import HazardKind, PlanOptions, StepKind, build_plan, measure
+from drift.plan.revision_writer import write_revisions
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
-from drift.sources.database.reflect import reflect_snapshot
 from drift.render.plan_summary import render_plan_summary
-from drift.plan.revision_writer import write_revisions
+from drift.sources.database.connection import make_engine, parse_url, read_only_connection
+from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.migrations.env_runner import load_config
 
 
 def _databases(admin_url: str) -> set[str]:

@@ -11,12 +11,12 @@ from alembic.config import Config
 from sqlalchemy.dialects import postgresql
 
 from drift.classify.classifier import classify
-from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata
 from drift.classify.expectations import ExpectationsFile
+from drift.compare import compare_snapshots
 from drift.mismatch import Classification, Expectation, Phase
-from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import Snapshot
+from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata
 
 SCHEMAS = ("public", "quantum")
 

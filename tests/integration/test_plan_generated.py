@@ -12,11 +12,11 @@ import pytest
 from test_plan_fixtures import init_migrations
 
 from drift.api import CheckConfig, run_check
-from drift.sources.database.connection import make_engine
 from drift.mismatch import Change, ObjectType
 from drift.plan import PlanOptions
 from drift.plan.run import run_plan
 from drift.render.plan_summary import render_plan_summary
+from drift.sources.database.connection import make_engine
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # ``bench`` is a directory of the checkout

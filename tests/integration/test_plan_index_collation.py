@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from plan_case import init_migrations, plan_case
 
 from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata
 from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata
 
 LIVE = """
 CREATE TABLE people (id integer PRIMARY KEY, name text, email text COLLATE "C");

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from plan_case import init_migrations, plan_case
 
 from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata
 from drift.mismatch import Change, ObjectType, Severity
 from drift.plan import StepKind
 from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata
 
 LONG_COLUMN = "é" * 40  # 40 characters, 80 bytes
 # SQLAlchemy refuses names over 63 characters; over 63 bytes it lets through

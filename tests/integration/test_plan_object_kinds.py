@@ -20,13 +20,13 @@ from sqlalchemy.dialects.postgresql import DOMAIN, TSTZRANGE, ExcludeConstraint,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from drift.classify.classifier import classify
-from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata
 from drift.classify.expectations import ExpectationsFile
+from drift.compare import compare_snapshots
 from drift.plan import PlanOptions, StepKind, build_plan
+from drift.plan.revision_writer import write_revisions
 from drift.plan.verify import verify_plan
 from drift.sources.database.reflect import reflect_snapshot
-from drift.plan.revision_writer import write_revisions
+from drift.sources.models.declare import declare_metadata
 
 LIVE_SQL = """
 CREATE DOMAIN percent AS numeric(5,2) CONSTRAINT percent_min CHECK (VALUE >= 0);

@@ -11,8 +11,8 @@ from test_plan_fixtures import SCHEMAS, example_classification, init_migrations
 
 from drift.errors import DriftError
 from drift.plan import PlanOptions, build_plan
-from drift.plan.verify import verify_plan
 from drift.plan.revision_writer import write_revisions
+from drift.plan.verify import verify_plan
 
 # each would run code if pasted into Python source unquoted (all within PostgreSQL's 63 bytes)
 HOSTILE_TABLE = "x'); open('pwned1', 'w'); ('"

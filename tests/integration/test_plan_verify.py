@@ -11,12 +11,12 @@ from test_plan_fixtures import (
     init_migrations,
 )
 
-from drift.sources.database.connection import read_only_connection
 from drift.plan import PlanOptions, build_plan, measure
+from drift.plan.revision_writer import write_revisions
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import verify_plan
 from drift.render.plan_summary import render_plan_summary
-from drift.plan.revision_writer import write_revisions
+from drift.sources.database.connection import read_only_connection
 
 
 def test_example_plan_converges(run_sql, database_url: str, tmp_path: Path) -> None:

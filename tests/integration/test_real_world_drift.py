@@ -16,13 +16,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
 from drift.compare import compare_snapshots
-from drift.sources.database.connection import read_only_connection
-from drift.sources.models.declare import declare_metadata
-from drift.sources.database.literals import canonical_literals
 from drift.mismatch import Mismatch
 from drift.plan.ddl import alter_identity
-from drift.sources.database.reflect import reflect_snapshot_with_connection
 from drift.schema import Snapshot
+from drift.sources.database.connection import read_only_connection
+from drift.sources.database.literals import canonical_literals
+from drift.sources.database.reflect import reflect_snapshot_with_connection
+from drift.sources.models.declare import declare_metadata
 
 M, D, X = "only_in_models", "only_in_database", "differs"
 Row = tuple[str, str, str | None, str]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from drift.sources.database.connection import parse_url, read_only_connection
-from drift.sources.scratch import execute_script
 from drift.errors import DriftError
-from drift.sources.database.reflect import reflect_snapshot, reflect_snapshot_with_connection
 from drift.schema import Snapshot, Table
+from drift.sources.database.connection import parse_url, read_only_connection
+from drift.sources.database.reflect import reflect_snapshot, reflect_snapshot_with_connection
+from drift.sources.scratch import execute_script
 
 
 def _table(snap: Snapshot, name: str, schema: str = "public") -> Table:

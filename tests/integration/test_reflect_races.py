@@ -13,15 +13,15 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from drift.sources.database.connection import make_engine, read_only_connection, redact_url
 from drift.errors import DriftError
+from drift.schema import Column, Table
+from drift.sources.database.connection import make_engine, read_only_connection, redact_url
 from drift.sources.database.reflect import (
     CatalogChanged,
     reflect_consistently,
     reflect_snapshot,
     reflect_snapshot_with_connection,
 )
-from drift.schema import Column, Table
 from drift.sources.database.sql import query
 
 BILLING = '"Billing.Ops"'
@@ -117,7 +117,8 @@ def test_an_error_that_is_no_race_stops_the_read_at_once(
     """Another session holds a table's lock: printing its default waits until the
     statement times out, which no new read would help."""
     monkeypatch.setattr("drift.sources.database.connection.STATEMENT_TIMEOUT_MS", 1000)
-    monkeypatch.setattr("drift.sources.database.connection.LOCK_TIMEOUT_MS", 0)  # 0: wait without limit
+    # 0: wait without limit
+    monkeypatch.setattr("drift.sources.database.connection.LOCK_TIMEOUT_MS", 0)
     run_sql("CREATE TABLE t (n integer DEFAULT 1 + 1)")
     with engine.connect() as locker:
         locker.exec_driver_sql("LOCK TABLE t IN ACCESS EXCLUSIVE MODE")

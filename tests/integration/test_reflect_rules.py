@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import (
     CheckConstraint,
     Column,
@@ -27,6 +26,7 @@ from drift.schema import (
     UniqueConstraint,
     View,
 )
+from drift.sources.database.reflect import reflect_snapshot
 
 BILLING = '"Billing.Ops"'
 

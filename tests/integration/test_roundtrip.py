@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from drift.compare import compare_snapshots
-from drift.sources.models.declare import declare_metadata
-from drift.sources.database.reflect import reflect_snapshot
 from drift.schema import Snapshot
+from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.models.declare import declare_metadata
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = ("public", "quantum")

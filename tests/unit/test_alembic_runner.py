@@ -10,8 +10,8 @@ import pytest
 from alembic import command
 from alembic.config import Config
 
-from drift.sources.migrations.env_runner import open_environment
 from drift.errors import DriftError
+from drift.sources.migrations.env_runner import open_environment
 from drift.sources.migrations.scratch_guard import driver_url, endpoint_of, url_for
 
 REVISION = '''revision = "{rev}"

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from drift.classify.classifier import classify
-from drift.compare.registry import mismatch
-from drift.errors import DriftError
 from drift.classify.expectations import (
     DEFAULT_PHASES,
     TODO_REASON,
@@ -18,6 +16,8 @@ from drift.classify.expectations import (
     render_expectations_yaml,
     write_expectations,
 )
+from drift.compare.registry import mismatch
+from drift.errors import DriftError
 from drift.mismatch import Change, Expectation, Mismatch, ObjectType, Phase, Status, exact_glob
 from drift.schema import Column, Table
 
@@ -333,8 +333,8 @@ def test_renames_are_read_with_their_lines(tmp_path: Path) -> None:
 ])
 def test_bad_renames_name_file_and_line(tmp_path: Path, body: str, line: int,
                                         message: str) -> None:
-    from drift.errors import DriftError
     from drift.classify.expectations import load_expectations
+    from drift.errors import DriftError
 
     path = tmp_path / "e.yaml"
     path.write_text(body, encoding="utf-8")

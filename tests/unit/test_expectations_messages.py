@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from drift.errors import DriftError
 from drift.classify.expectations import (
     ATTRIBUTES,
     load_expectations,
     render_expectations_yaml,
     write_expectations,
 )
+from drift.errors import DriftError
 from drift.mismatch import Change, Mismatch, ObjectType, Phase, Severity
 
 ENTRY_KEYS = "path, object_type, change, attribute, reason, phase, ticket, owner, expires, cause"

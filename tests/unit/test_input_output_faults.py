@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from drift.errors import DriftError
 from drift.classify.expectations import load_expectations
+from drift.errors import DriftError
 from drift.files import write_atomic, write_new
 
 

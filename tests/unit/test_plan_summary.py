@@ -7,10 +7,10 @@ from pathlib import Path
 from test_plan_build import DATABASE, FINDINGS, MODELS, PHASES
 
 from drift.plan import Plan, TableStats, build_plan
+from drift.plan.revision_writer import WriteResult, WrittenRevision
 from drift.plan.run import PlanOutcome
 from drift.plan.verify import RevisionVerdict, VerifyReport
 from drift.render.plan_summary import render_plan_summary
-from drift.plan.revision_writer import WriteResult, WrittenRevision
 
 
 def outcome(plan: Plan, report: VerifyReport | None = None) -> PlanOutcome:

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 import yaml
 from render_factory import TODAY, sample_result
 
-from drift.report.history import MismatchRef, TrendPoint, WeekOverWeek
 from drift.render.describe import describe, describe_default
 from drift.render.filters import md_cell, md_code, md_inline, mermaid_id, mermaid_type
 from drift.render.finding_rows import NO_PHASE
 from drift.render.reference import build_reference
 from drift.render.trend_chart import trend_chart
 from drift.render.view import build_view
+from drift.report.history import MismatchRef, TrendPoint, WeekOverWeek
 from drift.schema import (
     Column,
     ForeignKey,

@@ -24,9 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from drift.normalize.canonical import canonical as nz
-from drift.sources.database.connection import begin_read_only, read_only_connection, redact_url
 from drift.errors import DriftError, first_line
+from drift.normalize.canonical import canonical as nz
 from drift.schema import (
     CheckConstraint,
     Column,
@@ -44,6 +43,7 @@ from drift.schema import (
     UniqueConstraint,
     View,
 )
+from drift.sources.database.connection import begin_read_only, read_only_connection, redact_url
 from drift.sources.database.sql import query
 
 _ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}

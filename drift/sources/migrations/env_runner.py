@@ -30,8 +30,8 @@ from alembic import command, util
 from alembic.config import Config
 from alembic.script import Script, ScriptDirectory
 
-from drift.sources.database.connection import make_engine
 from drift.errors import DriftError, first_line
+from drift.sources.database.connection import make_engine
 from drift.sources.migrations.scratch_guard import (
     check_protected,
     driver_url,

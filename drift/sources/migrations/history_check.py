@@ -14,15 +14,19 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from drift.sources.migrations.env_runner import AlembicEnvironment, open_environment, scratch_database
-from drift.sources.cache import SnapshotCache, digest, drift_version, package_version
 from drift.compare import compare_snapshots
-from drift.sources.database.connection import read_only_connection
 from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
-from drift.sources.database.reflect import reflect_snapshot
 from drift.result import DowngradeProblem, HistoryCheck
 from drift.schema import Snapshot
+from drift.sources.cache import SnapshotCache, digest, drift_version, package_version
+from drift.sources.database.connection import read_only_connection
+from drift.sources.database.reflect import reflect_snapshot
+from drift.sources.migrations.env_runner import (
+    AlembicEnvironment,
+    open_environment,
+    scratch_database,
+)
 
 KIND = "migrations"
 

@@ -33,9 +33,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from drift.sources.database.connection import make_engine, parse_url, read_only_connection, redact_url
-from drift.sources.scratch import create_database, drop_database, embedded_postgres
 from drift.errors import DriftError, first_line
+from drift.sources.database.connection import (
+    make_engine,
+    parse_url,
+    read_only_connection,
+    redact_url,
+)
+from drift.sources.scratch import create_database, drop_database, embedded_postgres
 
 # the variables real projects read their database URL from
 DEFAULT_ENV_VARS = ("DATABASE_URL", "DRIFT_DATABASE_URL")

@@ -13,8 +13,8 @@ import os
 import sys
 from dataclasses import dataclass, replace
 
-from drift.sources.cache import SnapshotCache, files_unchanged, models_key, module_files
 from drift.schema import Snapshot
+from drift.sources.cache import SnapshotCache, files_unchanged, models_key, module_files
 
 KIND = "models"
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from drift.normalize.canonical import canonical as nz
-from drift.sources.models.context import DIALECT, DeclareContext, stored_name, stored_schema
 from drift.schema import Domain, EnumType
+from drift.sources.models.context import DIALECT, DeclareContext, stored_name, stored_schema
 
 
 def _type_key(t: Any) -> Any:

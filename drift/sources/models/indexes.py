@@ -12,8 +12,8 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from drift.normalize.canonical import canonical as nz
-from drift.sources.models.context import DeclareContext, column_names, deferrability, stored_name
 from drift.schema import ExclusionConstraint, Index, IndexElement
+from drift.sources.models.context import DeclareContext, column_names, deferrability, stored_name
 
 # Operator classes PostgreSQL picks by itself, per index method (pg_opclass.opcdefault):
 # naming one changes nothing. Not varchar_ops (text_ops is varchar's default, a named

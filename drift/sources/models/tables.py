@@ -13,18 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
-from drift.normalize.canonical import canonical as nz
-from drift.sources.models.context import (
-    DeclareContext,
-    column_names,
-    deferrability,
-    stored_name,
-    stored_schema,
-)
-from drift.sources.models.indexes import creates_index, declare_exclusion, declare_index
-from drift.sources.models.declared_once import declared_once, implicit_name, sort_key
-from drift.sources.models.column_types import type_text
 from drift.errors import DriftError, first_line
+from drift.normalize.canonical import canonical as nz
 from drift.schema import (
     CheckConstraint,
     Column,
@@ -33,6 +23,16 @@ from drift.schema import (
     Table,
     UniqueConstraint,
 )
+from drift.sources.models.column_types import type_text
+from drift.sources.models.context import (
+    DeclareContext,
+    column_names,
+    deferrability,
+    stored_name,
+    stored_schema,
+)
+from drift.sources.models.declared_once import declared_once, implicit_name, sort_key
+from drift.sources.models.indexes import creates_index, declare_exclusion, declare_index
 
 
 def _is_serial(col: sa.Column[Any]) -> bool:
