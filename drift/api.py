@@ -202,7 +202,7 @@ def _with_causes(config: CheckConfig, mismatches: tuple[Mismatch, ...], models: 
 
 def default_schemas(declared: DeclaredModels, url: str | None) -> tuple[str, ...]:
     """The schemas the models declare, plus the connection's default schema."""
-    from drift.normalize.canonical import canonical as nz
+    from drift.normalize import canonical as nz
 
     default = nz.DEFAULT_SCHEMA
     if url is not None:

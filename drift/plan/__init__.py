@@ -1,5 +1,8 @@
 """Classified findings -> ordered, hazard-marked Alembic operations, one revision per phase.
 
+In go findings and the expectations' phases, out Alembic revisions (``revision_writer.py``
+stages, verifies and publishes them into ``versions/``).
+
 Which finding goes into which revision:
 
 * unexpected drift (including findings whose expectation has expired) goes into

@@ -1,5 +1,8 @@
 """Output formats of ``drift check``: one function per format, registered by name.
 
+In go a ``CheckResult``, out text: terminal text, Markdown, JSON, JUnit, SARIF, HTML
+(``templates/``), and the onboarding reference with its ER diagrams.
+
 A format is a function ``CheckResult -> str``. To add one, write it in its own
 module of this package and add a line to ``FORMATS``; ``drift check --format``
 offers every registered name.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from drift.normalize.canonical import canonical as nz
+from drift.normalize import canonical as nz
 from drift.schema import Sequence
 
 # --- identifiers ---------------------------------------------------------------------------

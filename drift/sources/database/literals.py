@@ -24,8 +24,8 @@ from dataclasses import replace
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from drift.normalize import canonical as nz
 from drift.normalize import sqlexpr
-from drift.normalize.canonical import canonical as nz
 from drift.schema import Column, Snapshot
 
 # A type name pasted into the statement as the target of a cast: only the built-in

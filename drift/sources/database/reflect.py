@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from drift.errors import DriftError, first_line
-from drift.normalize.canonical import canonical as nz
+from drift.normalize import canonical as nz
 from drift.schema import (
     CheckConstraint,
     Column,

@@ -45,7 +45,7 @@ def declare_models(references: tuple[str, ...], wanted: tuple[str, ...],
             snapshot = cache.load_snapshot(KIND, key)
             if snapshot is not None:
                 return DeclaredModels(snapshot, frozenset(data.get("schemas", ())), True)
-    from drift.normalize.canonical import canonical as nz
+    from drift.normalize import canonical as nz
     from drift.sources.models.declare import declare_snapshot, declared_schemas
 
     if os.getcwd() not in sys.path:

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from drift.normalize.canonical import canonical as nz
+from drift.normalize import canonical as nz
 from drift.schema import Domain, EnumType
 from drift.sources.models.context import DIALECT, DeclareContext, stored_name, stored_schema
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from drift.normalize.canonical import canonical as nz
+from drift.normalize import canonical as nz
 from drift.schema import Domain, EnumType
 
 # "named": a format paramstyle would double every % of the rendered SQL (LIKE patterns)

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import registry as Registry
 
 from drift.errors import DriftError, first_line
-from drift.normalize.canonical import canonical as nz
+from drift.normalize import canonical as nz
 from drift.schema import Domain, EnumType, Schema, Sequence, Snapshot, Table
 from drift.sources.models.column_types import type_text
 from drift.sources.models.context import DeclareContext, stored_name, stored_schema

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
-from drift.normalize.canonical import canonical as nz
+from drift.normalize import canonical as nz
 from drift.schema import ExclusionConstraint, Index, IndexElement
 from drift.sources.models.context import DeclareContext, column_names, deferrability, stored_name
 
