@@ -22,7 +22,8 @@ if __package__ in (None, ""):  # run as a script: make ``drift`` importable from
 
 import yaml  # noqa: E402
 
-from drift.classify.expectations import load_expectations, render_expectations_yaml  # noqa: E402
+from drift.classify.expectations import load_expectations  # noqa: E402
+from drift.classify.expectations_writer import render_expectations_yaml  # noqa: E402
 from drift.mismatch import Change, Mismatch, ObjectType, Severity  # noqa: E402
 
 

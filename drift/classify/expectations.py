@@ -1,4 +1,4 @@
-"""The expectations file: which drift is planned, and the classification of mismatches by it.
+"""The expectations file: which drift is planned, read and checked with its file and line.
 
 Format (YAML, read with the safe loader; every error names the file and line)::
 
@@ -33,7 +33,6 @@ entry that matched no mismatch is *stale*.
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -43,15 +42,12 @@ import yaml
 
 from drift.classify.renames import Rename, same_parent
 from drift.errors import DriftError, first_line
-from drift.files import write_atomic, write_new
 from drift.mismatch import (
     Cause,
     Change,
     Expectation,
-    Mismatch,
     ObjectType,
     Phase,
-    exact_glob,
 )
 
 
@@ -360,56 +356,3 @@ def _entry(path: Path, raw: _Located, phases: set[int] | None) -> Expectation:
         expires=_expires(raw),
         source=f"{path}:{raw.line}",
     )
-
-
-# ---------------------------------------------------------------- writing (`drift expect`)
-
-def expectation_entry(m: Mismatch) -> dict[str, Any]:
-    """The entry of the expectations file that accepts exactly ``m`` (reason to be written)."""
-    entry: dict[str, Any] = {
-        "path": exact_glob(m.path),
-        "object_type": m.object_type.value,
-        "change": m.change.value,
-    }
-    if m.attribute is not None:
-        entry["attribute"] = m.attribute
-    entry["reason"] = TODO_REASON
-    return entry
-
-
-def render_expectations_yaml(
-    mismatches: Sequence[Mismatch], phases: Sequence[Phase] | None = None
-) -> str:
-    """An expectations file that accepts exactly today's drift, one entry per mismatch."""
-    chosen = DEFAULT_PHASES if phases is None else tuple(phases)
-    entries = [expectation_entry(m) for m in sorted(mismatches, key=lambda x: x.sort_key)]
-    document = {
-        "phases": [
-            {"number": p.number, "name": p.name, "description": p.description} for p in chosen
-        ],
-        "expected": entries,
-    }
-    header = (
-        "# drift expectations: the drift this project plans to keep, for now.\n"
-        "# Written by `drift expect` to accept today's drift: replace each TODO reason,\n"
-        "# give each entry a phase (and a ticket, an owner, an expiry date if you like),\n"
-        "# and merge entries with globs such as \"quantum.*\".\n"
-    )
-    # safe_dump quotes whatever needs it (spaces, quotes, colons, leading *) in paths
-    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
-    return header + body
-
-
-def write_expectations(
-    path: Path,
-    mismatches: Sequence[Mismatch],
-    phases: Sequence[Phase] | None = None,
-    *,
-    overwrite: bool = False,
-) -> None:
-    """Write ``render_expectations_yaml``; refuses to replace a file unless ``overwrite``."""
-    text = render_expectations_yaml(mismatches, phases)
-    if overwrite:
-        write_atomic(path, text)
-    else:
-        write_new(path, text)

@@ -147,7 +147,7 @@ def expect(output: Path | None, force: bool, **options: Any) -> None:
     """
     from dataclasses import replace
 
-    from drift.classify.expectations import write_expectations
+    from drift.classify.expectations_writer import write_expectations
 
     config = config_from_options(**options)
     output = output if output is not None else config.expectations

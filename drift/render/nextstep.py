@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from drift.classify.expectations import expectation_entry
+from drift.classify.expectations_writer import expectation_entry
 from drift.mismatch import Finding, Status
 from drift.schema import Snapshot
 

@@ -13,9 +13,8 @@ from drift.classify.expectations import (
     TODO_REASON,
     ExpectationsFile,
     load_expectations,
-    render_expectations_yaml,
-    write_expectations,
 )
+from drift.classify.expectations_writer import render_expectations_yaml, write_expectations
 from drift.compare.registry import mismatch
 from drift.errors import DriftError
 from drift.mismatch import Change, Expectation, Mismatch, ObjectType, Phase, Status, exact_glob

@@ -11,12 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from drift.classify.expectations import (
-    ATTRIBUTES,
-    load_expectations,
-    render_expectations_yaml,
-    write_expectations,
-)
+from drift.classify.expectations import ATTRIBUTES, load_expectations
+from drift.classify.expectations_writer import render_expectations_yaml, write_expectations
 from drift.errors import DriftError
 from drift.mismatch import Change, Mismatch, ObjectType, Phase, Severity
 
