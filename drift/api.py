@@ -1,4 +1,4 @@
-"""The one orchestrator: wires reflect, declare, compare and classify.
+"""The one orchestrator: sources -> compare -> causes -> classify, one call each.
 
 The CLI parses flags and calls these functions; renderers and the planner take
 a ``CheckResult``. Nothing here formats output.
@@ -6,12 +6,11 @@ a ``CheckResult``. Nothing here formats output.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from drift.errors import DriftError
-from drift.mismatch import Finding, Mismatch
+from drift.mismatch import Finding
 from drift.result import (
     DEFAULT_SCHEMAS,
     REPORT_FORMAT_VERSION,
@@ -22,11 +21,10 @@ from drift.result import (
 from drift.schema import Snapshot
 
 if TYPE_CHECKING:
-    from drift.sources.migrations.history_check import MigrationsSnapshot
-    from drift.sources.models.cached import DeclaredModels
+    from drift.mismatch import Classification
+    from drift.sources.sides import Sides
 
 __all__ = ["DEFAULT_SCHEMAS", "REPORT_FORMAT_VERSION", "CheckConfig", "CheckResult", "Progress"]
-
 
 
 def reflect_database(url: str, schemas: tuple[str, ...]) -> Snapshot:
@@ -41,18 +39,17 @@ def declare_models(references: tuple[str, ...], schemas: tuple[str, ...]) -> Sna
     return declare_snapshot(references, schemas)
 
 
-_NO_DATABASE = "no database given: pass --url or set DRIFT_DATABASE_URL or DATABASE_URL"
-
-
 def snapshot_database(config: CheckConfig, progress: Progress | None = None) -> Snapshot:
     """The live database of ``config`` (for ``drift snapshot``): a URL is required."""
+    from drift.sources.sides import NO_DATABASE, declare_side, default_schemas
+
     if not config.url:
-        raise DriftError(_NO_DATABASE)
+        raise DriftError(NO_DATABASE)
     schemas = config.schemas
     if not schemas:
         from drift.sources.models.cached import DeclaredModels
 
-        declared = _declare_side(config) if config.models else DeclaredModels(
+        declared = declare_side(config) if config.models else DeclaredModels(
             Snapshot("models"), frozenset(), False)
         schemas = default_schemas(declared, config.url)
     if progress:
@@ -60,33 +57,14 @@ def snapshot_database(config: CheckConfig, progress: Progress | None = None) -> 
     return reflect_database(config.url, schemas)
 
 
-def load_database_snapshot(config: CheckConfig) -> Snapshot:
-    if config.snapshot is not None:
-        try:
-            snap = Snapshot.load(config.snapshot)
-        except OSError as exc:
-            raise DriftError(f"cannot read snapshot {config.snapshot}: {exc.strerror}") from None
-        except ValueError as exc:
-            raise DriftError(f"{config.snapshot}: {exc}") from None
-        # Like a live reflection: a requested schema may be absent (the models may
-        # declare it, and drift reports it as missing); none at all is an error.
-        if not any(snap.schema(s) is not None for s in config.schemas):
-            raise DriftError(
-                f"{config.snapshot}: none of the schemas "
-                f"{', '.join(config.schemas)} is in the snapshot"
-            )
-        return replace(snap, schemas=tuple(s for s in snap.schemas if s.name in config.schemas))
-    if not config.url:
-        raise DriftError(f"{_NO_DATABASE}, or pass --snapshot FILE")
-    return reflect_database(config.url, config.schemas)
-
-
 def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckResult:
     """Compare the models with a live database (or a saved snapshot), with the schema the
     migrations build, or with both (then each finding gets a cause)."""
+    from drift.classify.causes import assign_causes
     from drift.classify.classifier import classify
     from drift.classify.expectations import load_expectations
     from drift.compare import compare_snapshots
+    from drift.sources.sides import NO_DATABASE, read_sides
 
     say = progress or (lambda stage: None)
     if not config.models:
@@ -94,43 +72,20 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
             "no models given: pass --models module:attribute (or set it in [tool.drift])"
         )
     if config.url is None and config.snapshot is None and config.migrations is None:
-        raise DriftError(f"{_NO_DATABASE}, pass --snapshot FILE, or --migrations DIR")
-    say("declare: importing the models")
-    declared = _declare_side(config)
-    if declared.cached:
-        say("declare: models read from the cache (their source files are unchanged)")
-    if not config.schemas:
-        config = replace(config, schemas=default_schemas(declared, config.url))
-    models = declared.only(config.schemas)
-    database = built = None
-    if config.snapshot is not None:
-        say("reflect: loading snapshot")
-        database = load_database_snapshot(config)
-    elif config.url is not None:
-        say("reflect: reading the catalog")
-        database, models = _reflect_with_literals(config, models)
-    if config.migrations is not None:
-        say("migrations: building the schema of the heads")
-        built = _migrations_side(config)
-    other = database if database is not None else built.snapshot  # type: ignore[union-attr]
-    where = "in the database" if database is not None else "built by the migrations"
+        raise DriftError(f"{NO_DATABASE}, pass --snapshot FILE, or --migrations DIR")
+
+    sides = read_sides(config, say)
+    config, models, other = sides.config, sides.models, sides.other
+    where = "in the database" if sides.database is not None else "built by the migrations"
     say(f"compare: {_tables(models)} declared, {_tables(other)} {where}")
     mismatches = tuple(compare_snapshots(models, other))
-    if database is not None and built is not None:
-        mismatches = _with_causes(config, mismatches, models, built, database)
+    if sides.three_way:
+        assert sides.built is not None and sides.database is not None
+        mismatches = assign_causes(mismatches, models, sides.built.snapshot, sides.database,
+                                   sides.at_live)
     say(f"classify: {len(mismatches):,} mismatch(es)")
     expectations = load_expectations(config.expectations) if config.expectations else None
     classification = classify(mismatches, expectations, today=config.today)
-    notes = schema_notes(config, other, models, declared.schemas)
-    notes += _side_notes(config, declared, built, models, other)
-    from drift.classify.expectations import TODO_REASON
-
-    placeholders = sum(1 for f in classification.findings
-                       if f.expectation is not None and f.expectation.reason == TODO_REASON)
-    if placeholders:
-        notes += (f"{placeholders} finding(s) are accepted by an entry whose reason is still "
-                  f"the placeholder of `drift expect` ({TODO_REASON!r}): write the reason"
-                  + (" (--strict fails until then)" if config.strict else ""),)
     return CheckResult(
         config=config,
         database=other,
@@ -138,81 +93,27 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         mismatches=mismatches,
         classification=classification,
         generated_at=datetime.now(UTC),
-        notes=notes,
-        history=built.history if built is not None else None,
-        cached=tuple(side for side, hit in (
-            ("models", declared.cached), ("migrations", built is not None and built.cached))
-            if hit),
+        notes=_notes(sides, classification),
+        history=sides.built.history if sides.built is not None else None,
+        cached=sides.cached,
     )
 
 
-def _reflect_with_literals(config: CheckConfig, models: Snapshot) -> tuple[Snapshot, Snapshot]:
-    """The live schema, and the models' literal defaults printed by the database in the
-    session that read the catalog (see ``literals.py``): one read-only session."""
-    from drift.sources.database.connection import read_only_connection, redact_url
-    from drift.sources.database.literals import canonical_literals
-    from drift.sources.database.reflect import reflect_consistently
+def _notes(sides: Sides, classification: Classification) -> tuple[str, ...]:
+    """What the reader should know beside the findings: schemas skipped, models that may
+    not all be imported, reasons still the placeholder of ``drift expect``."""
+    from drift.classify.expectations import TODO_REASON
 
-    assert config.url is not None
-    with read_only_connection(config.url) as conn:
-        database = reflect_consistently(conn, config.schemas, source=redact_url(config.url))
-        return database, canonical_literals(models, conn)
-
-
-def _cache(config: CheckConfig) -> Any:
-    from drift.sources.cache import SnapshotCache
-
-    return SnapshotCache(config.cache) if config.cache is not None else None
-
-
-def _declare_side(config: CheckConfig) -> DeclaredModels:
-    from drift.sources.models.cached import declare_models
-
-    return declare_models(config.models, config.schemas, _cache(config))
-
-
-def _migrations_side(config: CheckConfig) -> MigrationsSnapshot:
-    from drift.sources.migrations.history_check import build_migrations_snapshot
-
-    assert config.migrations is not None
-    return build_migrations_snapshot(config.migrations, config.scratch_url, config.schemas,
-                                     cache=_cache(config), downgrades=config.downgrades,
-                                     protected=_protected(config))
-
-
-def _protected(config: CheckConfig) -> tuple[str, ...]:
-    # the live database: env.py must not reach it, and the runner proves it did not
-    return (config.url,) if config.url is not None else ()
-
-
-def _with_causes(config: CheckConfig, mismatches: tuple[Mismatch, ...], models: Snapshot,
-                 built: MigrationsSnapshot, database: Snapshot) -> tuple[Mismatch, ...]:
-    from drift.classify.causes import assign_causes
-    from drift.sources.migrations.history_check import build_snapshot_at, live_revisions
-
-    at_live = None
-    if config.url is not None:
-        revisions = live_revisions(config.url)
-        if revisions and set(revisions) != set(built.history.heads):
-            assert config.migrations is not None
-            at_live = build_snapshot_at(config.migrations, config.scratch_url, config.schemas,
-                                        revisions, _cache(config), _protected(config))
-    return assign_causes(mismatches, models, built.snapshot, database, at_live)
-
-
-def default_schemas(declared: DeclaredModels, url: str | None) -> tuple[str, ...]:
-    """The schemas the models declare, plus the connection's default schema."""
-    from drift.normalize import canonical as nz
-
-    default = nz.DEFAULT_SCHEMA
-    if url is not None:
-        import sqlalchemy as sa
-
-        from drift.sources.database.connection import read_only_connection
-
-        with read_only_connection(url) as conn:
-            default = conn.execute(sa.text("SELECT current_schema()")).scalar() or default
-    return tuple(sorted(declared.schemas | {default}))
+    config = sides.config
+    notes = schema_notes(config, sides.other, sides.models, sides.declared.schemas)
+    notes += _side_notes(config, sides.models, sides.other)
+    placeholders = sum(1 for f in classification.findings
+                       if f.expectation is not None and f.expectation.reason == TODO_REASON)
+    if placeholders:
+        notes += (f"{placeholders} finding(s) are accepted by an entry whose reason is still "
+                  f"the placeholder of `drift expect` ({TODO_REASON!r}): write the reason"
+                  + (" (--strict fails until then)" if config.strict else ""),)
+    return notes
 
 
 # few declared tables beside most of the database "only in database": models not all imported
@@ -220,8 +121,7 @@ _INCOMPLETE_SHARE = 0.5
 _INCOMPLETE_MIN = 3  # a table or two not declared is ordinary drift, not a missed import
 
 
-def _side_notes(config: CheckConfig, declared: DeclaredModels, built: MigrationsSnapshot | None,
-                models: Snapshot, other: Snapshot) -> tuple[str, ...]:
+def _side_notes(config: CheckConfig, models: Snapshot, other: Snapshot) -> tuple[str, ...]:
     notes = []
     declared_names = {(s.name, t.name) for s in models.schemas for t in s.tables}
     from drift.compare.schemas import ALEMBIC_VERSION_TABLE
