@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drift.cli.param_types import positive_seconds
 from drift.errors import DriftError
 from drift.result import DEFAULT_SCHEMAS, CheckConfig
 from drift.sources.database.connection import with_connect_timeout
@@ -174,3 +173,17 @@ def _strings(path: Path, table: Mapping[str, Any], key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise DriftError(f"{path}: [tool.drift] {key} must be a list of non-empty strings")
     return tuple(value)
+
+
+def positive_seconds(value: Any, what: str) -> int:
+    """``value`` as a positive whole number of seconds, or a DriftError naming ``what``."""
+    if isinstance(value, bool):
+        raise DriftError(f"{what} must be a positive whole number of seconds, not {value!r}")
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        seconds = 0
+    if seconds < 1 or (isinstance(value, float) and value != seconds):
+        shown = str(value)[:40]
+        raise DriftError(f"{what} must be a positive whole number of seconds, not {shown!r}")
+    return seconds

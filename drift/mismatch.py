@@ -15,7 +15,6 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from drift.classify.renames import Rename
 from drift.schema import to_jsonable
 
 
@@ -186,6 +185,15 @@ class Finding:
             "hint": m.hint,
             "cause": m.cause.value if m.cause else None,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    """A rename the user confirms (``--rename`` or the expectations file's ``renames:``)."""
+
+    old: str  # path in the database: schema.table.column or schema.table
+    new: str  # path in the models, under the same schema (and table)
+    source: str  # where it was given: "--rename" or "file:line"
 
 
 @dataclass(frozen=True, slots=True)

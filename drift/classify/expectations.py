@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from drift.classify.renames import Rename, same_parent
+from drift.classify.renames import same_parent
 from drift.errors import DriftError, first_line
 from drift.mismatch import (
     Cause,
@@ -48,6 +48,7 @@ from drift.mismatch import (
     Expectation,
     ObjectType,
     Phase,
+    Rename,
 )
 
 

@@ -10,16 +10,8 @@ turns that pair of findings into ``op.alter_column(new_column_name=...)`` or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from drift.errors import DriftError
-
-
-@dataclass(frozen=True, slots=True)
-class Rename:
-    old: str  # path in the database: schema.table.column or schema.table
-    new: str  # path in the models, under the same schema (and table)
-    source: str  # where it was given: "--rename" or "file:line"
+from drift.mismatch import Rename
 
 
 def same_parent(old: str, new: str) -> bool:

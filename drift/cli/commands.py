@@ -186,7 +186,7 @@ def expect(output: Path | None, force: bool, **options: Any) -> None:
 @click.pass_context
 def report(ctx: click.Context, /, output_dir: Path, day: Any, **options: Any) -> None:
     """Write the dated HTML, Markdown and JSON report and update the index; exit like check."""
-    from drift.report.weekly import write_report
+    from drift.render.report_folder import write_report
 
     result = run_pipeline(config_from_options(**options))
     with StageLine() as progress:

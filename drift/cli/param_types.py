@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from drift.config import positive_seconds
 from drift.errors import DriftError
 
 
@@ -53,17 +54,3 @@ class Seconds(click.ParamType):  # type: ignore[type-arg]  # generic from click 
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         return positive_seconds(value, _option_name(param))
-
-
-def positive_seconds(value: Any, what: str) -> int:
-    """``value`` as a positive whole number of seconds, or a DriftError naming ``what``."""
-    if isinstance(value, bool):
-        raise DriftError(f"{what} must be a positive whole number of seconds, not {value!r}")
-    try:
-        seconds = int(value)
-    except (TypeError, ValueError):
-        seconds = 0
-    if seconds < 1 or (isinstance(value, float) and value != seconds):
-        shown = str(value)[:40]
-        raise DriftError(f"{what} must be a positive whole number of seconds, not {shown!r}")
-    return seconds

@@ -152,7 +152,7 @@ def run_demo(
 def _weekly_reports(url: str, plan: Path, output_dir: Path, say: Echo,
                     models: str) -> CheckResult:
     """Three weeks of the database, one dated report each; the last check is today's."""
-    from drift.report.weekly import write_report
+    from drift.render.report_folder import write_report
 
     today = date.today()
     reports = output_dir / REPORTS_DIR

@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from drift import schema as s
-from drift.classify.renames import Rename
 from drift.compare.long_names import ATTRIBUTE as LONG_NAME
-from drift.mismatch import Change, Finding, Phase, Status
+from drift.mismatch import Change, Finding, Phase, Rename, Status
 from drift.plan import builders  # noqa: F401  (registers the builders)
 from drift.plan.hazards import TableStats, assess, measure
 from drift.plan.operations import (

@@ -12,9 +12,8 @@ from collections.abc import Iterable
 
 from alembic.operations import ops
 
-from drift.classify.renames import Rename
 from drift.errors import DriftError
-from drift.mismatch import Change, Finding, Mismatch, ObjectType
+from drift.mismatch import Change, Finding, Mismatch, ObjectType, Rename
 from drift.plan.steps import Step, StepKind
 
 _KINDS = (ObjectType.COLUMN, ObjectType.TABLE)

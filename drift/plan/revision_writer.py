@@ -21,8 +21,8 @@ from alembic.runtime.migration import MigrationContext
 from drift.errors import DriftError
 from drift.files import write_new
 from drift.plan import Plan
-from drift.render.migration import migration_script
-from drift.render.revision_gate import check_body, check_revision
+from drift.plan.revision_gate import check_body, check_revision
+from drift.plan.revision_script import migration_script
 from drift.sources.migrations.env_runner import (
     AlembicEnvironment,
     open_environment,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
 from drift.errors import DriftError
@@ -17,6 +16,7 @@ from drift.result import CheckResult
 from drift.sources.database.connection import read_only_connection, redact_url
 from drift.sources.database.sql import query
 from drift.sources.migrations.env_runner import AlembicEnvironment, open_environment
+from drift.sources.migrations.scratch_guard import database_revisions
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +95,6 @@ def titled(plan: Plan, message: str | None) -> Plan:
         return replace(plan, revisions=(replace(plan.revisions[0], message=message),))
     return replace(plan, revisions=tuple(replace(r, message=f"{message} ({r.message})")
                                          for r in plan.revisions))
-
-
-def database_revisions(conn: Connection) -> tuple[str, ...]:
-    """The revisions in the database's ``alembic_version`` table (on the default search_path);
-    () when there is no such table. ``conn``: a ``read_only_connection``."""
-    return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
 def check_database_at_head(conn: Connection, env: AlembicEnvironment | Path

@@ -55,7 +55,7 @@ def next_steps(findings: Iterable[Finding], models: Snapshot, database: Snapshot
 
     from drift.plan import builders  # noqa: F401  (registers the builders)
     from drift.plan.operations import PlanContext, steps_for
-    from drift.render.migration import PlannedOp
+    from drift.plan.revision_script import PlannedOp
 
     ctx = PlanContext.of(models, database)
     # one rendering context for every finding (as alembic.autogenerate.render_python_code

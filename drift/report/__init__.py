@@ -1,6 +1,7 @@
-"""The weekly report: in go a check's result and the reports folder, out a dated report folder.
+"""Saved reports: in go the reports folder, out the reports read back and folders written whole.
 
-``weekly.py`` writes ``reports/<date>/`` (HTML, Markdown, JSON, snapshot) and
-the index; ``history.py`` reads the saved reports back for week over week and
-the trend; ``folders.py`` swaps a folder in whole, under a lock.
+``history.py`` reads the saved reports (``drift.json``, ``snapshot.json``) for
+week over week and the trend; ``folders.py`` swaps a folder in whole, under a
+lock, so that runs writing one folder take turns. The renderer that writes a
+dated report folder is ``drift.render.report_folder``.
 """

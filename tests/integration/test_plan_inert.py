@@ -82,7 +82,7 @@ HOSTILE_COMMENT = "'''\"\"\" \\x00 %(x)s\nopen('pwned', 'w')"
 
 def test_hostile_names_are_planned_verified_and_downgraded(
         run_sql, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from drift.render.revision_gate import check_revision
+    from drift.plan.revision_gate import check_revision
 
     monkeypatch.chdir(tmp_path)
     schema = quote_ident(HOSTILE_SCHEMA).replace("%", "%%")

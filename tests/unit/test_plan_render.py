@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from test_plan_build import DATABASE, FINDINGS, MODELS, PHASES
 
 from drift.plan import build_plan
-from drift.render.migration import comment_lines, migration_script
+from drift.plan.revision_script import comment_lines, migration_script
 
 CONTEXT = MigrationContext.configure(dialect_name="postgresql")
 OPENS_BLOCK = re.compile(r":[ \t]*(?:#.*)?$")

@@ -13,8 +13,8 @@ from render_factory import sample_result, snapshots
 from drift.errors import DriftError
 from drift.mismatch import Classification
 from drift.render.changes import render_changes_json, render_changes_text
+from drift.render.report_folder import write_report
 from drift.report.history import diff_snapshots, load_reports
-from drift.report.weekly import write_report
 from drift.schema import (
     CheckConstraint,
     Column,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drift.render.revision_gate import RevisionRejected, check_body, check_revision
+from drift.plan.revision_gate import RevisionRejected, check_body, check_revision
 
 TEMPLATE = '''"""drift: unexpected drift
 

@@ -125,7 +125,7 @@ def _reflect_built(url: str, schemas: tuple[str, ...]) -> Snapshot:
 
 def live_revisions(url: str) -> tuple[str, ...]:
     """The revisions in the live database's ``alembic_version`` (read only); () if none."""
-    from drift.plan.run import database_revisions
+    from drift.sources.migrations.scratch_guard import database_revisions
 
     try:
         with read_only_connection(url) as conn:

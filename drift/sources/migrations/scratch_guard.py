@@ -31,7 +31,7 @@ from urllib.parse import unquote
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from drift.errors import DriftError, first_line
 from drift.sources.database.connection import (
@@ -175,6 +175,12 @@ def scratch_environment(scratch_url: str, names: Sequence[str], env_source: str
 
 
 # ---------------------------------------------------------------- alembic_version
+
+
+def database_revisions(conn: Connection) -> tuple[str, ...]:
+    """The revisions in the database's ``alembic_version`` table (on the default search_path);
+    () when there is no such table. ``conn``: a ``read_only_connection``."""
+    return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
 def version_of(url: str) -> tuple[str, ...]:

@@ -20,9 +20,11 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.autogenerate.render import render_op, renderers
 from alembic.operations import ops
 
-from drift.plan import Revision
+from drift.plan import (
+    Revision,
+    revision_ops,  # noqa: F401  (registers safe renderers)
+)
 from drift.plan.steps import Hazard, HazardKind, Step
-from drift.render import revision_ops  # noqa: F401  (registers safe renderers)
 
 # ---------------------------------------------------------------- the wrapping operation
 
