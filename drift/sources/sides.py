@@ -74,9 +74,7 @@ def read_sides(config: CheckConfig, say: Callable[[str], None]) -> Sides:
         database, models = _reflect_with_literals(config, models)
     if config.migrations is not None:
         say("migrations: building the schema of the heads")
-        built = _migrations_side(config)
-        if database is not None and config.url is not None:
-            at_live = _history_at_live_revisions(config, built)
+        built, at_live = _migrations_sides(config, database is not None)
     return Sides(config, declared, models, database, built, at_live)
 
 
@@ -144,13 +142,26 @@ def _cache(config: CheckConfig) -> SnapshotCache | None:
     return SnapshotCache(config.cache) if config.cache is not None else None
 
 
-def _migrations_side(config: CheckConfig) -> MigrationsSnapshot:
+def _migrations_sides(config: CheckConfig, with_live: bool
+                      ) -> tuple[MigrationsSnapshot, Snapshot | None]:
+    """The history's heads (and, beside a live database, the history at its revisions),
+    with the proof that the project's code left the live database alone."""
+    from drift.sources.migrations.fingerprint import InspectedDatabases
     from drift.sources.migrations.history_check import build_migrations_snapshot
 
     assert config.migrations is not None
-    return build_migrations_snapshot(config.migrations, config.scratch_url, config.schemas,
-                                     cache=_cache(config), downgrades=config.downgrades,
-                                     protected=_protected(config))
+    inspected = InspectedDatabases(_protected(config))
+    try:
+        built = build_migrations_snapshot(
+            config.migrations, config.scratch_url, config.schemas, cache=_cache(config),
+            downgrades=config.downgrades, protected=_protected(config))
+        at_live = (_history_at_live_revisions(config, built)
+                   if with_live and config.url is not None else None)
+    except DriftError:
+        inspected.prove_unchanged()  # a change to the live database outranks the error
+        raise
+    inspected.prove_unchanged()
+    return built, at_live
 
 
 def _history_at_live_revisions(config: CheckConfig, built: MigrationsSnapshot
