@@ -253,8 +253,9 @@ class AlembicEnvironment:
             raise DriftError(
                 f"{what}: the scratch database's alembic_version is at "
                 f"{', '.join(after) or 'base'} (was {', '.join(before) or 'base'}): {self.env_py} "
-                "did not migrate the database drift handed it. Add these lines (README, "
-                f"'A safe env.py'):\n{SAFE_ENV_PY}")
+                "did not migrate the database drift handed it: use "
+                'config.attributes.get("connection") (README, \'drift plan --verify and your '
+                "env.py')")
 
     def _unsafe(self, refusal: Refusal) -> DriftError:
         return DriftError(
