@@ -75,6 +75,8 @@ def read_sides(config: CheckConfig, say: Callable[[str], None]) -> Sides:
     if config.migrations is not None:
         say("migrations: building the schema of the heads")
         built, at_live = _migrations_sides(config, database is not None)
+        if database is None:
+            models = _literals_on_scratch(config, models, built.snapshot)
     return Sides(config, declared, models, database, built, at_live)
 
 
@@ -133,7 +135,20 @@ def _reflect_with_literals(config: CheckConfig, models: Snapshot) -> tuple[Snaps
     assert config.url is not None
     with read_only_connection(config.url) as conn:
         database = reflect_consistently(conn, config.schemas, source=redact_url(config.url))
-        return database, canonical_literals(models, conn)
+        return database, canonical_literals(models, conn, database)
+
+
+def _literals_on_scratch(config: CheckConfig, models: Snapshot, built: Snapshot) -> Snapshot:
+    """With no live database, the models' literals as a scratch database prints them (the
+    server that printed the history's): started only when there is a literal to ask about."""
+    from drift.sources.database.connection import read_only_connection
+    from drift.sources.database.literals import canonical_literals, has_questions
+    from drift.sources.migrations.scratch_guard import scratch_database
+
+    if not has_questions(models, built):
+        return models
+    with scratch_database(config.scratch_url) as url, read_only_connection(url) as conn:
+        return canonical_literals(models, conn, built)
 
 
 def _cache(config: CheckConfig) -> SnapshotCache | None:
