@@ -101,7 +101,8 @@ def _module_sites(module: Module, project: Project, sql_calls: tuple[str, ...]
             continue
         text = Text.join(pieces)
         whole_hole = len(pieces) == 1 and pieces[0].hole is not None
-        if whole_hole and not _counts_when_unknown(call, found):
+        if whole_hole and (not _counts_when_unknown(call, found) or _wrapper_argument(
+                function, found.sql, sql_calls)):
             continue
         yield site, _statements(module, site, text, found, scope, whole_hole)
 
@@ -125,7 +126,13 @@ def _statements(module: Module, site: Site, text: Text, found: _Found, scope: Sc
         rewritten = rewrite(text, found.style, row)
     except Unchecked as exc:
         return unchecked(str(exc))
-    return statements_of(site.file, site.line, site.column, site.call, rewritten)
+    client_side = found.style is Style.PYFORMAT and _binds(module, "psycopg2") and not _binds(
+        module, "psycopg")
+    return statements_of(site.file, site.line, site.column, site.call, rewritten, client_side)
+
+
+def _binds(m: Module, package: str) -> bool:
+    return any(module.split(".")[0] == package for module, _ in m.imports.values())
 
 
 def _calls(body: list[ast.stmt], function: ast.FunctionDef | ast.AsyncFunctionDef | None,
@@ -190,7 +197,12 @@ def _classify(call: ast.Call, m: Module, sql_calls: tuple[str, ...], awaited: bo
         return None  # a text() argument is a call site of its own
     for wrapper in sql_calls:
         if dotted == wrapper or dotted.endswith("." + wrapper) or name == wrapper:
-            return _Found(wrapper, sql, Style.PYFORMAT if has_params() else Style.VERBATIM)
+            # the SQL is the first argument spelled as text (a wrapper may take the
+            # connection first); the parameters, any argument after it
+            at = next((i for i, a in enumerate(args) if _spelled(a, m)), 0)
+            wrapped = args[at] if args else sql
+            return _Found(wrapper, wrapped, Style.PYFORMAT if has_params(at + 1)
+                          else Style.VERBATIM)
     if name == "exec_driver_sql":
         return _Found("exec_driver_sql", sql, Style.PYFORMAT if has_params() else Style.VERBATIM)
     if name in ("read_sql", "read_sql_query") and _binds_pandas(func, m):
@@ -207,6 +219,20 @@ def _classify(call: ast.Call, m: Module, sql_calls: tuple[str, ...], awaited: bo
         return _Found(f"{_receiver(func)}.{name}", sql,
                       Style.PYFORMAT if many or has_params() else Style.VERBATIM)
     return None
+
+
+def _spelled(expr: ast.expr, m: Module) -> bool:
+    """Text in the source: a string literal, an f-string, a concatenation, a constant."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, str)
+    if isinstance(expr, ast.JoinedStr):
+        return True
+    if isinstance(expr, ast.BinOp):
+        return _spelled(expr.left, m) or _spelled(expr.right, m)
+    if isinstance(expr, ast.Name):
+        return m.constants.get(expr.id) is not None or (
+            (bound := m.imported(expr.id)) is not None and bound[1] is not None)
+    return False
 
 
 def _uses_pyformat(m: Module) -> bool:
@@ -264,6 +290,17 @@ def _counts_when_unknown(call: ast.Call, found: _Found) -> bool:
         return True
     func = call.func
     return isinstance(func, ast.Attribute) and bool(_CURSORISH.search(_receiver(func)))
+
+
+def _wrapper_argument(function: ast.FunctionDef | ast.AsyncFunctionDef | None,
+                      sql: ast.expr, sql_calls: tuple[str, ...]) -> bool:
+    """The SQL is an argument of one of the project's named wrappers: checked where the
+    wrapper is called, not inside it."""
+    if function is None or not isinstance(sql, ast.Name):
+        return False
+    names = {a.arg for a in (*function.args.posonlyargs, *function.args.args,
+                             *function.args.kwonlyargs)}
+    return sql.id in names and any(function.name == w.rsplit(".", 1)[-1] for w in sql_calls)
 
 
 def _values_row(call: ast.Call, text: Text, scope: Scope) -> int | None:

@@ -70,14 +70,20 @@ NO_SCHEMA = Verdict(True)
 Verdicts = dict[str, dict[str, Verdict]]  # state key -> statement key -> verdict
 
 
+# bumped whenever how a verdict is reached changes: older verdicts are then misses
+JUDGE_VERSION = 2
+
+
 class VerdictStore:
-    """The verdicts of earlier runs, by state content (``.drift_cache/queries-*.json``)."""
+    """The verdicts of earlier runs, by state content (``.drift_cache/queries*.json``)."""
+
+    kind = f"queries{JUDGE_VERSION}"
 
     def __init__(self, cache: Any | None) -> None:  # a drift.sources.cache.SnapshotCache
         self.cache = cache
 
     def load(self, content: str) -> dict[str, Verdict]:
-        data = self.cache.load("queries", content) if self.cache is not None else None
+        data = self.cache.load(self.kind, content) if self.cache is not None else None
         if data is None:
             return {}
         try:
@@ -87,7 +93,7 @@ class VerdictStore:
 
     def store(self, content: str, verdicts: Mapping[str, Verdict]) -> None:
         if self.cache is not None:
-            self.cache.store("queries", content,
+            self.cache.store(self.kind, content,
                              {"verdicts": {k: v.to_dict() for k, v in verdicts.items()}})
 
 
@@ -252,8 +258,43 @@ def _judge_on(url: str, statements: Sequence[Statement]) -> dict[str, Verdict]:
         conn.execute("SET lock_timeout = '2s'")
         out: dict[str, Verdict] = {}
         for s in statements:
-            out[s.key] = _prepare(conn, s.sql) if s.kind is Kind.QUERY else _run(conn, s)
+            out[s.key] = _query(conn, s) if s.kind is Kind.QUERY else _run(conn, s)
         return out
+
+
+# a parameter whose type nothing in the statement decides ($1 IS NULL), or a function
+# call it makes ambiguous: with the value spelled in as psycopg2 does, PostgreSQL decides
+_UNTYPED = ("42P18", "42P08", "42725")
+
+
+def _query(conn: Any, s: Statement) -> Verdict:
+    verdict = _prepare(conn, s.sql)
+    if verdict.ok or not s.client_side or verdict.sqlstate not in _UNTYPED:
+        return verdict
+    spelled, back = _nulls(s.sql)
+    again = _prepare(conn, spelled)
+    if again.position is not None:
+        again = Verdict(again.ok, again.sqlstate, again.message, back[again.position],
+                        again.columns)
+    return again
+
+
+def _nulls(sql: str) -> tuple[str, list[int]]:
+    """``sql`` with each ``$n`` spelled NULL, and for each of its offsets the one in ``sql``."""
+    from drift.sources.code.placeholders import _DOLLAR
+
+    out: list[str] = []
+    back: list[int] = []
+    last = 0
+    for m in _DOLLAR.finditer(sql):
+        out.append(sql[last:m.start()])
+        back.extend(range(last, m.start()))
+        out.append("NULL")
+        back.extend([m.start()] * 4)
+        last = m.end()
+    out.append(sql[last:])
+    back.extend(range(last, len(sql) + 1))
+    return "".join(out), back
 
 
 def _error(result: Any) -> Verdict:

@@ -9,6 +9,7 @@ import among the files being scanned (for a table name kept in another module).
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,9 @@ class Module:
         except (OSError, UnicodeDecodeError) as exc:
             raise DriftError(f"cannot read {shown}: {exc}") from None
         try:
-            tree = ast.parse(source, filename=shown)
+            with warnings.catch_warnings():  # the project's invalid escapes are its business
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source, filename=shown)
         except SyntaxError as exc:
             raise DriftError(f"{shown}:{exc.lineno}: not valid Python: {exc.msg}") from None
         module = cls(path, shown, source, tree, dotted_name(path), source.splitlines())

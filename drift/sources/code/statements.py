@@ -45,11 +45,14 @@ class Statement:
     fingerprint: str = ""  # pglast's: the same statement with other constants has it too
     index: int = 0  # its place among the statements of one string
     params: int = 0
+    # psycopg2 spells the values into the SQL (client side): an untyped NULL, not a typed $n
+    client_side: bool = False
 
     @property
     def key(self) -> str:
         """Verdicts are kept by the exact text: a constant can decide one (a type mismatch)."""
-        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()[:32]
+        text = ("client side:" if self.client_side else "") + self.sql
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     @property
     def location(self) -> str:
@@ -72,8 +75,8 @@ _NOT_IN_TRANSACTION = (pg.VacuumStmt, pg.CreatedbStmt, pg.DropdbStmt, pg.AlterSy
                        pg.ClusterStmt)
 
 
-def statements_of(file: str, line: int, column: int, call: str, rewritten: Rewritten
-                  ) -> list[Statement]:
+def statements_of(file: str, line: int, column: int, call: str, rewritten: Rewritten,
+                  client_side: bool = False) -> list[Statement]:
     """The statements in one call site's SQL (already with ``$n`` placeholders)."""
     text = rewritten.text
 
@@ -107,7 +110,8 @@ def statements_of(file: str, line: int, column: int, call: str, rewritten: Rewri
                                             "cannot be prepared, and drift has no values")
         out.append(Statement(file, line, column, call, part.text, part.positions, kind,
                              reason, kind is Kind.QUERY and _star(node),
-                             fingerprint(part.text), index, _params(part.text)))
+                             fingerprint(part.text), index, _params(part.text),
+                             client_side and _params(part.text) > 0))
     return out
 
 
