@@ -59,9 +59,9 @@ class Extraction:
 def extract(roots: tuple[Path, ...], sql_calls: tuple[str, ...] = (),
             base: Path | None = None) -> Extraction:
     """Every statement the Python files under ``roots`` run (paths shown relative to
-    ``base``, the working directory by default)."""
+    ``base``, the working directory by default, or to a root's folder outside it)."""
     base = (base or Path.cwd()).resolve()
-    modules = [Module.read(p, _shown(p, base)) for p in python_files(roots)]
+    modules = [Module.read(p, _shown(p, root, base)) for root, p in python_files(roots)]
     project = Project(modules)
     sites: list[Site] = []
     statements: list[Statement] = []
@@ -72,9 +72,12 @@ def extract(roots: tuple[Path, ...], sql_calls: tuple[str, ...] = (),
     return Extraction(tuple(sites), tuple(statements), len(modules))
 
 
-def _shown(path: Path, base: Path) -> str:
+def _shown(path: Path, root: Path, base: Path) -> str:
     resolved = path.resolve()
-    return (resolved.relative_to(base) if resolved.is_relative_to(base) else resolved).as_posix()
+    if resolved.is_relative_to(base):
+        return resolved.relative_to(base).as_posix()
+    # a root elsewhere (the demo's, run from anywhere): its own name and below
+    return resolved.relative_to(root.resolve().parent).as_posix()
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,9 +130,9 @@ class Project:
         return self.by_name.get(name)
 
 
-def python_files(roots: tuple[Path, ...]) -> Iterator[Path]:
-    """Every ``.py`` file under the roots (a root may be a file), sorted, without the
-    folders no project's own code lives in."""
+def python_files(roots: tuple[Path, ...]) -> Iterator[tuple[Path, Path]]:
+    """(root, file) for every ``.py`` file under the roots (a root may be a file), sorted,
+    without the folders no project's own code lives in."""
     skip = {".venv", "venv", ".git", "__pycache__", "node_modules", ".tox", ".nox",
             "site-packages", ".drift_cache", ".mypy_cache", ".ruff_cache"}
     seen: set[Path] = set()
@@ -145,4 +145,4 @@ def python_files(roots: tuple[Path, ...]) -> Iterator[Path]:
             resolved = path.resolve()
             if resolved not in seen:
                 seen.add(resolved)
-                yield path
+                yield root, path
