@@ -138,6 +138,18 @@ def test_text_report_names_the_file_the_phase_and_the_operation(
             "state(s), 1 unchecked") in lines
 
 
+def test_sarif_anchors_a_broken_query_at_its_python_line(
+        sportsbook: Path, database_url: str, scratch: PostgresServer) -> None:
+    run = drift(sportsbook, "check", "--url", plain_url(database_url), "--scratch-url",
+                scratch.admin_url, "--format", "sarif")
+    results = json.loads(run.stdout)["runs"][0]["results"]
+    price_raw = next(r for r in results if r["properties"]["path"] == "sportsbook/db/odds.py:26")
+    assert price_raw["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "sportsbook/db/odds.py"},
+        "region": {"startLine": 26, "startColumn": 22},
+    }
+
+
 # ------------------------------------------------------------------ no false break
 
 _SCHEMA_CLASSES = ("42", "3F")  # what the schema decides: names, types, operators
