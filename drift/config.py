@@ -21,7 +21,8 @@ from drift.sources.database.connection import with_connect_timeout
 
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
-FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations")
+FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations", "code",
+             "sql_calls")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class FileConfig:
     expectations: Path | None = None
     connect_timeout: int | None = None  # seconds
     migrations: Path | None = None
+    code: tuple[Path, ...] = ()
+    sql_calls: tuple[str, ...] = ()
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -82,6 +85,8 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         expectations=(base / expectations) if expectations is not None else None,
         connect_timeout=_seconds(path, table, "connect_timeout"),
         migrations=(base / migrations) if migrations is not None else None,
+        code=tuple(base / p for p in _strings(path, table, "code")),
+        sql_calls=_strings(path, table, "sql_calls"),
     )
 
 
@@ -106,6 +111,7 @@ def config_from_options(
     scratch_url: str | None = None,
     no_cache: bool = False,
     downgrades: bool = False,
+    code: tuple[Path, ...] = (),
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
     """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults.
@@ -135,6 +141,8 @@ def config_from_options(
         schemas_given=bool(schemas or from_file.schemas),
         expectations=expectations if expectations is not None else from_file.expectations,
         strict=strict,
+        code=tuple(code) or from_file.code,
+        sql_calls=from_file.sql_calls,
     )
 
 

@@ -18,6 +18,7 @@ from drift import api
 from drift.cli.options import (
     DIRECTORY,
     FILE,
+    code_option,
     database_options,
     format_option,
     migrations_options,
@@ -87,6 +88,7 @@ def emit(text: str, output: Path | None) -> None:
 @main.command()
 @pipeline_options
 @migrations_options
+@code_option
 @strict_option
 @format_option
 @click.option("--output", "-o", type=FILE, help="Write the report to FILE instead of stdout.")
@@ -122,6 +124,7 @@ def snapshot(output: Path | None, **options: Any) -> None:
 @main.command()
 @pipeline_options
 @migrations_options
+@code_option
 @click.argument("mismatch_id", metavar="ID")
 def explain(mismatch_id: str, **options: Any) -> None:
     """Show how one mismatch (ID or a unique prefix of it) was found and classified."""
@@ -169,6 +172,7 @@ def expect(output: Path | None, force: bool, **options: Any) -> None:
 @main.command()
 @pipeline_options
 @migrations_options
+@code_option
 @strict_option
 @click.option(
     "--output-dir",

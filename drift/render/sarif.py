@@ -186,6 +186,11 @@ def _result(
             "severity": m.severity.value,
         },
     }
+    if m.query is not None:  # application SQL: anchored at the Python line it breaks on
+        out["locations"] = [{"physicalLocation": {
+            "artifactLocation": {"uri": _uri(Path(m.query.file), root)},
+            "region": {"startLine": m.query.line, "startColumn": m.query.column},
+        }}]
     declared_by = declared.get((m.schema, m.table)) if m.table is not None else None
     where = None
     logical = [_object_location(m)]

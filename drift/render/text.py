@@ -109,6 +109,8 @@ def _lines(result: CheckResult, style: Style, verbose: bool = False) -> Iterator
     yield f"models: {', '.join(result.config.models) or NONE}{cached}"
     expectations = result.config.expectations
     yield f"expectations: {relative(expectations) if expectations else NONE}"
+    if result.code is not None:
+        yield f"queries: {result.code.line()}"
     yield (
         f"{summary['total']} mismatch(es): {summary['unexpected']} unexpected, "
         f"{summary['expected']} expected" + (f" ({severities})" if severities else "")
@@ -147,6 +149,11 @@ def _lines(result: CheckResult, style: Style, verbose: bool = False) -> Iterator
         for f in cls.expired:
             reason = describe_expectation(f.expectation) if f.expectation else NONE
             yield f"  {f.mismatch.path} [{f.id}]: {reason}"
+    if result.code is not None and result.code.unchecked:
+        yield ""
+        yield style(f"UNCHECKED QUERIES ({len(result.code.unchecked)})", fg="yellow", bold=True)
+        for u in result.code.unchecked:
+            yield f"  {u.location} {u.call}: {u.reason}"
     yield ""
     yield _verdict(result, style)
 
@@ -182,6 +189,9 @@ def _grouped(findings: list[Finding], style: Style) -> Iterator[str]:
 
 def _finding(f: Finding, style: Style) -> Iterator[str]:
     m = f.mismatch
+    if m.query is not None:
+        yield from _query_finding(f, style)
+        return
     label = m.name or m.table or m.schema
     change = m.change.value + (f": {m.attribute}" if m.attribute else "")
     severity = style(m.severity.value, fg=_SEVERITY_COLOR[m.severity.value])
@@ -195,6 +205,21 @@ def _finding(f: Finding, style: Style) -> Iterator[str]:
         yield f"      cause: {m.cause.value}"
     if m.hint:
         yield "      " + style(f"hint: {m.hint}", fg="cyan")
+
+
+def _query_finding(f: Finding, style: Style) -> Iterator[str]:
+    m = f.mismatch
+    q = m.query
+    assert q is not None
+    severity = style(m.severity.value, fg=_SEVERITY_COLOR[m.severity.value])
+    yield f"  query {q.call}  {m.attribute}  [{severity}]  id {m.id}"
+    yield f"      statement: {' '.join(q.statement.split())}"
+    yield f"      breaks:    {q.state_label}: {q.message}"
+    if q.operation:
+        yield f"      operation: {q.operation}"
+    if f.expectation is not None:
+        word = "expired" if f.expired else "expected"
+        yield f"      {word}: {describe_expectation(f.expectation)}"
 
 
 def _verdict(result: CheckResult, style: Style) -> str:

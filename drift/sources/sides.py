@@ -83,7 +83,7 @@ def read_sides(config: CheckConfig, say: Callable[[str], None]) -> Sides:
 def declare_side(config: CheckConfig) -> DeclaredModels:
     from drift.sources.models.cached import declare_models
 
-    return declare_models(config.models, config.schemas, _cache(config))
+    return declare_models(config.models, config.schemas, snapshot_cache(config))
 
 
 def default_schemas(declared: DeclaredModels, url: str | None) -> tuple[str, ...]:
@@ -151,7 +151,7 @@ def _literals_on_scratch(config: CheckConfig, models: Snapshot, built: Snapshot)
         return canonical_literals(models, conn, built)
 
 
-def _cache(config: CheckConfig) -> SnapshotCache | None:
+def snapshot_cache(config: CheckConfig) -> SnapshotCache | None:
     from drift.sources.cache import SnapshotCache
 
     return SnapshotCache(config.cache) if config.cache is not None else None
@@ -168,7 +168,7 @@ def _migrations_sides(config: CheckConfig, with_live: bool
     inspected = InspectedDatabases(_protected(config))
     try:
         built = build_migrations_snapshot(
-            config.migrations, config.scratch_url, config.schemas, cache=_cache(config),
+            config.migrations, config.scratch_url, config.schemas, cache=snapshot_cache(config),
             downgrades=config.downgrades, protected=_protected(config))
         at_live = (_history_at_live_revisions(config, built)
                    if with_live and config.url is not None else None)
@@ -189,7 +189,7 @@ def _history_at_live_revisions(config: CheckConfig, built: MigrationsSnapshot
     if not revisions or set(revisions) == set(built.history.heads):
         return None
     return build_snapshot_at(config.migrations, config.scratch_url, config.schemas,
-                             revisions, _cache(config), _protected(config))
+                             revisions, snapshot_cache(config), _protected(config))
 
 
 def _protected(config: CheckConfig) -> tuple[str, ...]:
