@@ -186,14 +186,15 @@ def _result(
             "severity": m.severity.value,
         },
     }
+    logical = [_object_location(m)]
     if m.query is not None:  # application SQL: anchored at the Python line it breaks on
         out["locations"] = [{"physicalLocation": {
             "artifactLocation": {"uri": _uri(Path(m.query.file), root)},
             "region": {"startLine": m.query.line, "startColumn": m.query.column},
-        }}]
+        }, "logicalLocations": logical}]
+        return out
     declared_by = declared.get((m.schema, m.table)) if m.table is not None else None
     where = None
-    logical = [_object_location(m)]
     if declared_by:
         where = locate(declared_by, m.name if m.object_type is not ObjectType.TABLE else None)
         logical.append({"fullyQualifiedName": declared_by.replace(":", "."), "kind": "type"})
