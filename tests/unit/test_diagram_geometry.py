@@ -4,40 +4,17 @@ same drawing from run to run."""
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
 
 import pytest
+from diagram_schemas import generated
 
 from drift.render.diagram import Diagram
 from drift.render.reference import build_reference
 from drift.schema import Column, ForeignKey, PrimaryKey, Schema, Snapshot, Table
 
 PK = PrimaryKey("pk", ("id",))
-
-
-def generated(tables: int, fks: int, seed: int) -> Snapshot:
-    """``tables`` tables of ``public``, each but the first referring to an earlier one (the
-    popular ones more often), ``fks`` foreign keys in all, a few self references."""
-    rng = random.Random(seed)
-    refs: list[list[int]] = [[] for _ in range(tables)]
-    for i in range(1, tables):
-        refs[i].append(rng.randrange(i))
-    for i in rng.sample(range(2, tables), 2):
-        refs[i].append(i)
-    while sum(map(len, refs)) < fks:
-        i = rng.randrange(2, tables)
-        refs[i].append(rng.choice([j for r in refs for j in r if j < i] or [0]))
-    out = []
-    for i in range(tables):
-        cols = [Column("id", "bigint", False)]
-        cols += [Column(f"ref_{k}", "bigint") for k in range(len(refs[i]))]
-        cols += [Column(f"note_{k}", "text") for k in range(rng.randint(1, 4))]
-        out.append(Table(f"t{i:02d}", tuple(cols), PK, tuple(
-            ForeignKey(None, (f"ref_{k}",), "public", f"t{j:02d}", ("id",))
-            for k, j in enumerate(refs[i]))))
-    return Snapshot("database", (Schema("public", tables=tuple(out)),))
 
 
 def _enters(a: tuple[float, float], b: tuple[float, float],
@@ -138,7 +115,7 @@ def test_the_same_schema_gives_the_same_drawing_in_every_process() -> None:
     """The report is compared byte for byte between runs: no layout step may depend on the
     order of a set of objects."""
     code = (
-        "from tests.unit.test_diagram_geometry import generated\n"
+        "from diagram_schemas import generated\n"
         "from drift.render.reference import build_reference\n"
         "from drift.schema import Snapshot\n"
         "(s,) = build_reference(generated(40, 70, 5), Snapshot('models')).schemas\n"
@@ -146,6 +123,6 @@ def test_the_same_schema_gives_the_same_drawing_in_every_process() -> None:
         "print([e.d for d in s.diagrams for e in d.edges])\n"
     )
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True, env={"PYTHONHASHSEED": str(seed), "PYTHONPATH": "."}
+                           check=True, env={"PYTHONHASHSEED": str(seed), "PYTHONPATH": "tests:."}
                            ).stdout for seed in (1, 2, 3)}
     assert len(runs) == 1
