@@ -5,7 +5,9 @@ or in the current directory; git is told to ignore it by a ``.gitignore`` inside
 
 - the schema an Alembic history builds: keyed by the bytes of env.py,
   alembic.ini, script.py.mako and every revision file, the requested schemas,
-  the target, and the versions of drift and of the PostgreSQL that ran it;
+  the target, ``PYTHONPATH``, and the versions of drift and of the PostgreSQL that
+  ran it; valid while every other file, module and variable the run read is as it
+  was (``drift.sources.migrations.inputs``);
 - the declared snapshot of the models: an entry per models reference and
   versions of SQLAlchemy and drift, valid while every source file the import
   pulled in (recorded at the cold run, from ``sys.modules``) still has the
