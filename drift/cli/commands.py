@@ -29,18 +29,36 @@ from drift.config import config_from_options
 from drift.errors import DriftError, redact_secrets
 from drift.files import write_atomic
 from drift.render import render
-from drift.render.terminal import printable
+from drift.render.terminal import shown
+
+
+def error_line(message: str) -> None:
+    """The one line of a run that could not be done: escaped, cut, no secret (the message
+    may quote a name, a value given on the command line, a third-party error)."""
+    click.echo(f"drift: error: {shown(redact_secrets(message))}", err=True)
 
 
 class DriftGroup(click.Group):
-    """Turns DriftError (and Ctrl-C) into one line on stderr and exit status 2."""
+    """Turns DriftError, a usage error (and Ctrl-C) into one line on stderr and exit
+    status 2."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # drift's own flags: click would print three lines
+            error_line(f"{exc.format_message()} (see drift --help)")
+            raise click.exceptions.Exit(2) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DriftError as exc:
-            # the message may quote a name or a third-party error: one line, no secret
-            click.echo(f"drift: error: {printable(redact_secrets(str(exc)))}", err=True)
+            error_line(str(exc))
+            ctx.exit(2)
+        except click.UsageError as exc:
+            command = f"{exc.ctx.command_path} --help" if exc.ctx else "drift --help"
+            error_line(f"{exc.format_message()} (see {command})")
             ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("drift: interrupted", err=True)

@@ -81,7 +81,7 @@ class SnapshotCache:
     def load(self, kind: str, key: str) -> dict[str, Any] | None:
         try:
             data = json.loads(self._path(kind, key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("key") != key:
             return None
@@ -106,7 +106,7 @@ class SnapshotCache:
             return None
         try:
             return Snapshot.from_json(data["snapshot"])
-        except (KeyError, ValueError, TypeError):
+        except (KeyError, ValueError, TypeError, AttributeError, RecursionError):
             return None
 
     def store_snapshot(self, kind: str, key: str, snapshot: Snapshot,
@@ -140,8 +140,18 @@ def module_files(names: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def files_unchanged(recorded: Mapping[str, str]) -> bool:
-    return all(file_digest(Path(path)) == sha for path, sha in recorded.items())
+def strings(value: Any) -> tuple[str, ...] | None:
+    """A cache entry's list of strings; None where the entry has something else there."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def files_unchanged(recorded: Any) -> bool:
+    """Whether each file has the sha256 recorded for it (a record of the wrong shape: no)."""
+    return isinstance(recorded, Mapping) and all(
+        isinstance(path, str) and file_digest(Path(path)) == sha
+        for path, sha in recorded.items())
 
 
 def models_key(references: tuple[str, ...]) -> str:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import configparser
 import contextlib
 import io
 import os
@@ -128,9 +129,7 @@ class AlembicEnvironment:
     def _ini_options(self) -> dict[str, str]:
         if self.ini is None:
             return {}
-        source = Config(str(self.ini))
-        return {k: v for k, v in source.file_config.items(source.config_ini_section)
-                if k != "here"}
+        return read_ini(self.ini)
 
     def _script(self) -> ScriptDirectory:
         try:
@@ -261,8 +260,7 @@ def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicE
     ini: Path | None = None
     if not (migrations / "env.py").is_file() and (migrations / "alembic.ini").is_file():
         ini = migrations / "alembic.ini"
-        source = Config(str(ini))
-        location = source.get_main_option("script_location")
+        location = read_ini(ini).get("script_location")
         if not location:
             raise DriftError(f"{ini} has no script_location")
         here = Path(location)
@@ -274,6 +272,20 @@ def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicE
         ini = next((p for p in (migrations / "alembic.ini", migrations.parent / "alembic.ini")
                     if p.is_file()), None)
     return AlembicEnvironment(migrations, ini, tuple(env_vars))
+
+
+def read_ini(ini: Path) -> dict[str, str]:
+    """The ``[alembic]`` options of an alembic.ini, interpolated (``%(here)s``) as Alembic
+    reads them; a file configparser cannot read is one line naming it."""
+    source = Config(str(ini))
+    try:
+        return {k: v for k, v in source.file_config.items(source.config_ini_section)
+                if k != "here"}
+    except configparser.NoSectionError:
+        return {}  # no [alembic] section: Alembic's defaults
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise DriftError(f"{ini}: not an alembic.ini Alembic can read: "
+                         f"{' '.join(str(exc).split())}") from None
 
 
 def load_config(migrations: Path, url: str | None = None) -> Config:
