@@ -7,6 +7,7 @@ stderr and no traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -71,12 +72,18 @@ def main() -> None:
     """Find schema drift between live PostgreSQL databases and SQLAlchemy models."""
 
 
+def project_output_to_stderr() -> contextlib.AbstractContextManager[Any]:
+    """While the project's code runs (the models' import, env.py, revisions): whatever it
+    prints goes to stderr, since stdout carries the report (``--format json``)."""
+    return contextlib.redirect_stdout(sys.stderr)
+
+
 def run_pipeline(config: api.CheckConfig) -> api.CheckResult:
     """api.run_check, with the running stage shown on a terminal's stderr, then its notes.
 
     The notes (what the run left out) go to stderr: stdout is the report and stays clean.
     """
-    with StageLine() as progress:
+    with StageLine() as progress, project_output_to_stderr():
         result = api.run_check(config, progress=progress)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -302,10 +309,11 @@ def plan(ctx: click.Context, /, migrations: Path, allow_destructive: bool, expec
 
     confirmed = tuple(parse_rename(r) for r in renames)
     result = run_pipeline(config_from_options(**options))
-    outcome = run_plan(result, migrations, PlanOptions(allow_destructive, expected_only, phase,
-                                                       confirmed + result.classification.renames),
-                       verify=verify, scratch_url=scratch_url, downgrade=downgrade,
-                       message=message, env_vars=env_vars)
+    with project_output_to_stderr():
+        outcome = run_plan(result, migrations, PlanOptions(
+            allow_destructive, expected_only, phase, confirmed + result.classification.renames),
+            verify=verify, scratch_url=scratch_url, downgrade=downgrade, message=message,
+            env_vars=env_vars)
     click.echo(render_plan_summary(outcome), nl=False)
     if summary_path is not None:
         emit(render_plan_summary(outcome, "markdown"), summary_path)
