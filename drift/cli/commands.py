@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -52,18 +53,31 @@ class DriftGroup(click.Group):
             raise click.exceptions.Exit(2) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DriftError as exc:
-            error_line(str(exc))
-            ctx.exit(2)
-        except click.UsageError as exc:
-            command = f"{exc.ctx.command_path} --help" if exc.ctx else "drift --help"
-            error_line(f"{exc.format_message()} (see {command})")
-            ctx.exit(2)
-        except KeyboardInterrupt:
-            click.echo("drift: interrupted", err=True)
-            ctx.exit(2)
+        # a library's warning (Alembic's "Revision ... is not present") is printed by Python
+        # as two lines: taken here, it is one line of its own, or part of the error it
+        # explains
+        with warnings.catch_warnings(record=True) as caught:
+            try:
+                return super().invoke(ctx)
+            except DriftError as exc:
+                error_line(str(exc) + _warned(caught))
+                caught.clear()
+                ctx.exit(2)
+            except click.UsageError as exc:
+                command = f"{exc.ctx.command_path} --help" if exc.ctx else "drift --help"
+                error_line(f"{exc.format_message()} (see {command})")
+                ctx.exit(2)
+            except KeyboardInterrupt:
+                click.echo("drift: interrupted", err=True)
+                ctx.exit(2)
+            finally:
+                for warning in dict.fromkeys(str(w.message) for w in caught):
+                    click.echo(f"drift: warning: {shown(warning)}", err=True)
+
+
+def _warned(caught: list[warnings.WarningMessage]) -> str:
+    said = dict.fromkeys(" ".join(str(w.message).split()) for w in caught)
+    return f" (warned: {'; '.join(said)})" if said else ""
 
 
 @click.group(cls=DriftGroup)

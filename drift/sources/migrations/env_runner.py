@@ -221,7 +221,9 @@ class AlembicEnvironment:
                 except (sa.exc.DBAPIError, util.CommandError) as exc:
                     if refused.endpoints:
                         raise self._unsafe(refused.endpoints[0]) from None
-                    raise MigrationError(f"{what} failed: {first_line(exc)}") from None
+                    at = self._revision_in(exc)
+                    raise MigrationError(f"{what} failed: {first_line(exc)}"
+                                         + (f" ({at})" if at else "")) from None
                 except DriftError:
                     if refused.endpoints:
                         raise self._unsafe(refused.endpoints[0]) from None
@@ -229,7 +231,7 @@ class AlembicEnvironment:
                 except (Exception, SystemExit) as exc:  # env.py is user code: any failure
                     if refused.endpoints:
                         raise self._unsafe(refused.endpoints[0]) from None
-                    raise DriftError(f"{self.env_py} failed ({what}): "
+                    raise DriftError(f"{self._revision_in(exc) or self.env_py} failed ({what}): "
                                      f"{type(exc).__name__}: {first_line(exc)}") from None
                 if refused.endpoints:  # env.py caught the refusal and went on
                     raise self._unsafe(refused.endpoints[0])
@@ -245,6 +247,20 @@ class AlembicEnvironment:
                 f"{', '.join(after) or 'base'} (was {', '.join(before) or 'base'}): {self.env_py} "
                 "did not migrate the database drift handed it. Add these lines (README, "
                 f"'A safe env.py'):\n{SAFE_ENV_PY}")
+
+    def _revision_in(self, exc: BaseException) -> str | None:
+        """The revision an exception came from, as ``revision ID at file:line`` (the last
+        frame in a revision file), or None when it did not come from one."""
+        folders = tuple(str(p.resolve()) + os.sep
+                        for p in [*self.version_locations(), *self.staging])
+        found = None
+        for frame, line in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.startswith(folders):
+                found = (frame.f_globals.get("revision"), frame.f_code.co_filename, line)
+        if found is None:
+            return None
+        revision, file, line = found
+        return (f"revision {revision} at " if isinstance(revision, str) else "") + f"{file}:{line}"
 
     def _unsafe(self, endpoint: str) -> DriftError:
         return DriftError(
