@@ -35,11 +35,12 @@ from typing import Any
 
 from drift.sources.cache import file_digest
 
+# not sys.prefix: a project may live under it (/usr/src/app with the system's Python)
 _INSTALLED = tuple(sorted({
     str(Path(p).resolve()) + os.sep for p in (
         sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"],
         sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
-        sys.prefix, sys.base_prefix, str(Path(__file__).resolve().parents[2]))}))
+        str(Path(__file__).resolve().parents[2]))}))
 _DEVICES = ("/dev/", "/proc/", "/sys/")
 
 
