@@ -56,6 +56,13 @@ def _line(f: Finding) -> str:
     return line
 
 
+def _counts(suite: ET.Element, *, tests: int, failures: int, skipped: int = 0) -> None:
+    # every count Surefire's schema requires on a suite (Jenkins' asks fewer), and its time
+    for name, value in (("tests", tests), ("failures", failures), ("errors", 0),
+                        ("skipped", skipped), ("time", 0)):
+        suite.set(name, str(value))
+
+
 def render_junit(result: CheckResult) -> str:
     findings = sorted(result.classification.findings, key=lambda f: f.mismatch.sort_key)
     cases: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
@@ -89,9 +96,7 @@ def render_junit(result: CheckResult) -> str:
             good = [f for f in found if f.status is Status.EXPECTED]
             if good:
                 ET.SubElement(case, "system-out").text = "\n".join(_x(_line(f)) for f in good)
-        suite.set("tests", str(len(cases[schema])))
-        suite.set("failures", str(suite_failures))
-        suite.set("errors", "0")
+        _counts(suite, tests=len(cases[schema]), failures=suite_failures)
         total += len(cases[schema])
         failures += suite_failures
     stale = result.classification.stale
@@ -107,10 +112,8 @@ def render_junit(result: CheckResult) -> str:
             else:
                 ET.SubElement(case, "skipped", message=message)
         strict_failures = len(stale) if result.config.strict else 0
-        suite.set("tests", str(len(stale)))
-        suite.set("failures", str(strict_failures))
-        suite.set("errors", "0")  # required by the Surefire/Jenkins schema
-        suite.set("skipped", str(len(stale) - strict_failures))
+        _counts(suite, tests=len(stale), failures=strict_failures,
+                skipped=len(stale) - strict_failures)
         total += len(stale)
         failures += strict_failures
     root.set("tests", str(total))

@@ -3,6 +3,7 @@ that each run imports the project's models afresh)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -41,10 +42,61 @@ def test_fails_with_the_mismatches_listed(shop: pytest.Pytester) -> None:
     result = shop.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
-        "*column phone  only_in_models*",
         "*FAIL: 1 unexpected mismatch(es)*",
+        "*column phone  only_in_models*",
     ])
     assert "Traceback" not in result.stdout.str()
+
+
+FAILURE = """\
+drift: FAIL: 1 unexpected mismatch(es) (0 expected)
+
+drift check: migrations (heads) (PostgreSQL N)
+schemas: billing, public
+models: shop.models
+expectations: (none)
+1 mismatch(es): 1 unexpected, 0 expected (1 error)
+
+UNEXPECTED (1)
+public.customers
+  column phone  only_in_models  [error]  id 8cf5fb574fdb
+      models:   character varying(30)
+      database: (absent)
+
+NEXT STEPS: the operation `drift plan` writes for each mismatch, or the expectations entry \
+that accepts it
+public.customers.phone [id 8cf5fb574fdb]
+  in a revision's upgrade():
+      op.add_column('customers', sa.Column('phone', sa.VARCHAR(length=30), nullable=True), \
+schema='public')
+  or accept it, in the expectations file's `expected:` list:
+      - path: "public.customers.phone"
+        object_type: "column"
+        change: "only_in_models"
+        reason: "TODO: say why this drift is expected"
+"""
+
+
+def test_the_failure_starts_with_the_verdict_and_ends_with_the_next_step(
+    shop: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customers = shop.path / "shop" / "models" / "customers.py"
+    customers.write_text(customers.read_text().replace(
+        "    note: Mapped[str | None] = mapped_column(Text)\n",
+        "    note: Mapped[str | None] = mapped_column(Text)\n"
+        "    phone: Mapped[str | None] = mapped_column(String(30))\n"))
+    monkeypatch.setenv("COLUMNS", "200")  # pytest's short summary cuts at the terminal's width
+    result = shop.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:warnings", "-rf")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.lines
+    start = next(i for i, line in enumerate(out) if "test_models_match_migrations" in line) + 1
+    end = next(i for i in range(start, len(out)) if out[i].startswith("===="))
+    failure = "\n".join(out[start:end]) + "\n"
+    # the server's version is the one part that depends on the machine
+    assert re.sub(r"PostgreSQL \d+(\.\d+)?", "PostgreSQL N", failure) == FAILURE
+    # the verdict is pytest's one-line summary of the failure
+    assert ("FAILED test_schema.py::test_models_match_migrations - Failed: drift: FAIL: "
+            "1 unexpected mismatch(es) (0 expected)") in out
 
 
 ARGUMENT_TESTS = """

@@ -33,6 +33,7 @@ from alembic.script import Script, ScriptDirectory
 
 from drift.errors import DriftError, first_line
 from drift.sources.database.connection import make_engine
+from drift.sources.migrations.driver_guard import Refusal, guarded
 from drift.sources.migrations.scratch_guard import (
     check_protected,
     driver_url,
@@ -65,7 +66,12 @@ def run_project_code(migrations: Path | str, call: Callable[[], _T]) -> _T:
     """``call()``, an Alembic call that runs the project's own Python (env.py, the revision
     files): whatever that code raises is one line naming the file and line it came from."""
     try:
-        return call()
+        with guarded(None) as guard:  # inside _online, the outer guard (the scratch) holds
+            result = call()
+        if guard.refusals and guard.allowed is None:
+            raise DriftError(f"{guard.refusals[0]}: a revision file connects to a database "
+                             "when it is imported; refused, nothing written")
+        return result
     except (DriftError, KeyboardInterrupt, util.CommandError):
         raise  # Alembic's own errors are said by the caller
     except (Exception, SystemExit) as exc:  # env.py and revisions may raise anything
@@ -133,7 +139,10 @@ class AlembicEnvironment:
 
     def _script(self) -> ScriptDirectory:
         try:
-            return ScriptDirectory.from_config(self.config())
+            script = ScriptDirectory.from_config(self.config())
+            # the revision files are imported here (project code), under the guard
+            run_project_code(script.dir, lambda: script.revision_map.heads)
+            return script
         except util.CommandError as exc:
             raise DriftError(f"{self.script_location}: {exc}") from None
 
@@ -213,28 +222,28 @@ class AlembicEnvironment:
         try:
             with engine.connect() as conn, fresh_imports(), \
                     scratch_environment(scratch_url, self.env_vars, source), \
-                    only_scratch(scratch_url) as refused:
+                    only_scratch(scratch_url, conn) as guard:
                 config = self.config(driver_url(scratch_url, configured, source))
                 config.attributes["connection"] = conn
                 try:
                     action(config)
                 except (sa.exc.DBAPIError, util.CommandError) as exc:
-                    if refused.endpoints:
-                        raise self._unsafe(refused.endpoints[0]) from None
+                    if guard.refusals:
+                        raise self._unsafe(guard.refusals[0]) from None
                     at = self._revision_in(exc)
                     raise MigrationError(f"{what} failed: {first_line(exc)}"
                                          + (f" ({at})" if at else "")) from None
                 except DriftError:
-                    if refused.endpoints:
-                        raise self._unsafe(refused.endpoints[0]) from None
+                    if guard.refusals:
+                        raise self._unsafe(guard.refusals[0]) from None
                     raise
                 except (Exception, SystemExit) as exc:  # env.py is user code: any failure
-                    if refused.endpoints:
-                        raise self._unsafe(refused.endpoints[0]) from None
+                    if guard.refusals:
+                        raise self._unsafe(guard.refusals[0]) from None
                     raise DriftError(f"{self._revision_in(exc) or self.env_py} failed ({what}): "
                                      f"{type(exc).__name__}: {first_line(exc)}") from None
-                if refused.endpoints:  # env.py caught the refusal and went on
-                    raise self._unsafe(refused.endpoints[0])
+                if guard.refusals:  # the project's code caught the refusal and went on
+                    raise self._unsafe(guard.refusals[0])
                 if conn.in_transaction():
                     conn.commit()
         finally:
@@ -245,8 +254,9 @@ class AlembicEnvironment:
             raise DriftError(
                 f"{what}: the scratch database's alembic_version is at "
                 f"{', '.join(after) or 'base'} (was {', '.join(before) or 'base'}): {self.env_py} "
-                "did not migrate the database drift handed it. Add these lines (README, "
-                f"'A safe env.py'):\n{SAFE_ENV_PY}")
+                "did not migrate the database drift handed it: use "
+                'config.attributes.get("connection") (README, \'drift plan --verify and your '
+                "env.py')")
 
     def _revision_in(self, exc: BaseException) -> str | None:
         """The revision an exception came from, as ``revision ID at file:line`` (the last
@@ -262,12 +272,11 @@ class AlembicEnvironment:
         revision, file, line = found
         return (f"revision {revision} at " if isinstance(revision, str) else "") + f"{file}:{line}"
 
-    def _unsafe(self, endpoint: str) -> DriftError:
+    def _unsafe(self, refusal: Refusal) -> DriftError:
         return DriftError(
-            f"{self.env_py} connects to {endpoint}, not to the scratch database drift hands it "
-            "(config.attributes['connection'], sqlalchemy.url, $DATABASE_URL): refused before "
-            "it connected. Add these lines (README, 'A safe env.py'), or name the variable "
-            f"it reads with --env-var:\n{SAFE_ENV_PY}")
+            f"{refusal}, not to the scratch database drift hands it: refused {refusal.when}, "
+            'nothing written; use config.attributes.get("connection") (README, '
+            "'drift plan --verify and your env.py')")
 
 
 def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicEnvironment:
@@ -351,15 +360,21 @@ def run_offline_revision(env: AlembicEnvironment, config: Config,
     source = env.env_py.read_text(encoding="utf-8", errors="replace")
     try:
         with fresh_imports(), scratch_environment(_NOWHERE, env.env_vars, source), \
-                only_scratch(_NOWHERE):
+                only_scratch(_NOWHERE) as guard:
             scripts = run_project_code(env.script_location, lambda: command.revision(
                 config, message="drift", sql=True,
                 process_revision_directives=directives))
     except util.CommandError as exc:
         raise DriftError(f"alembic: {exc}") from None
     except DriftError:
+        if guard.refusals:
+            raise DriftError(f"{guard.refusals[0]} while it writes revisions offline (no "
+                             "connection is allowed then): refused, nothing written") from None
         raise
     except (Exception, SystemExit) as exc:  # env.py is user code: any failure
+        if guard.refusals:
+            raise DriftError(f"{guard.refusals[0]} while it writes revisions offline (no "
+                             "connection is allowed then): refused, nothing written") from None
         raise DriftError(f"{env.env_py} failed (offline, writing the revisions): "
                          f"{type(exc).__name__}: {first_line(exc)}") from None
     return scripts if isinstance(scripts, list) else [scripts]
