@@ -156,6 +156,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise DriftError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
         raise DriftError(f"{path}: not UTF-8 text (byte {exc.start + 1})") from None
+    except RecursionError:
+        raise DriftError(f"{path}: not valid TOML: nested too deeply") from None
 
 
 def _seconds(path: Path, table: Mapping[str, Any], key: str) -> int | None:
@@ -189,7 +191,7 @@ def positive_seconds(value: Any, what: str) -> int:
         raise DriftError(f"{what} must be a positive whole number of seconds, not {value!r}")
     try:
         seconds = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: inf
         seconds = 0
     if seconds < 1 or (isinstance(value, float) and value != seconds):
         shown = str(value)[:40]

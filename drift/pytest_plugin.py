@@ -34,8 +34,13 @@ def drift_check(request: pytest.FixtureRequest) -> DriftCheck:
         from drift.api import run_check
         from drift.config import config_from_options
         from drift.errors import DriftError
+        from drift.pytest_options import OptionError, check_options
         from drift.render.pytest_failure import render_test_failure
 
+        try:
+            options = check_options(options)
+        except OptionError as exc:
+            pytest.fail(str(exc), pytrace=False)
         options.setdefault("migrations", None)  # None: [tool.drift] migrations
         try:
             result = run_check(config_from_options(**options))

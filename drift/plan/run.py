@@ -11,7 +11,7 @@ from drift.errors import DriftError
 from drift.plan import Plan, PlanOptions, plan_result
 from drift.plan.extensions import needed_extensions, with_extensions
 from drift.plan.revision_writer import WriteResult, publish, staged_revisions, unpublished
-from drift.plan.verify import VerifyReport, verify_plan
+from drift.plan.verify import Collation, VerifyReport, verify_plan
 from drift.result import CheckResult
 from drift.sources.database.connection import read_only_connection, redact_url
 from drift.sources.database.sql import query
@@ -60,6 +60,7 @@ def run_plan(
     env = open_environment(migrations, env_vars)
     at: tuple[str, ...] | None = None
     extensions: tuple[str, ...] = ()
+    collations: tuple[Collation, ...] = ()
     live = result.config.url if result.config.url and result.config.snapshot is None else None
     # before any of the project's code runs (the revision files, env.py): the proof's start
     inspected = InspectedDatabases((live,) if live else ())
@@ -69,6 +70,8 @@ def run_plan(
             with read_only_connection(live) as conn:
                 at = check_database_at_head(conn, env)
                 extensions = tuple(conn.execute(query("extensions")).scalars())
+                collations = tuple(Collation(r.name, r.schema, r.statement)
+                                   for r in conn.execute(query("collations")))
                 plan = plan_result(result, options, conn)
         else:
             plan = plan_result(result, options)
@@ -83,7 +86,7 @@ def run_plan(
                                      result.config.schemas, scratch_url=scratch_url,
                                      downgrade=downgrade, environment=staged.environment,
                                      protected_urls=(live,) if live else (),
-                                     extensions=extensions)
+                                     extensions=extensions, collations=collations)
             inspected.prove_unchanged()  # no revision is written, nor "converged" said, without
             if report is not None and not report.converged:
                 written = unpublished(staged)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from drift.mismatch import Finding, ObjectType, Status
 from drift.render.describe import side_value
+from drift.render.terminal import shown
 
 if TYPE_CHECKING:
     from drift.result import CheckResult
@@ -25,7 +26,9 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def _x(text: object) -> str:
-    return _NOT_XML.sub("\ufffd", str(text))
+    """A name or a message line as a CI's test tab shows it: controls, line breaks and bidi
+    overrides visibly escaped, long text cut (what XML cannot carry at all replaced)."""
+    return _NOT_XML.sub("\ufffd", shown(text))
 
 
 def _case_of(f: Finding) -> str:
@@ -89,10 +92,10 @@ def render_junit(result: CheckResult) -> str:
                     message=_x(f"{len(bad)} unexpected mismatch(es) in {schema}.{name}"),
                     type="drift.unexpected",
                 )
-                failure.text = _x("\n".join(_line(f) for f in bad))
+                failure.text = "\n".join(_x(_line(f)) for f in bad)
             good = [f for f in found if f.status is Status.EXPECTED]
             if good:
-                ET.SubElement(case, "system-out").text = _x("\n".join(_line(f) for f in good))
+                ET.SubElement(case, "system-out").text = "\n".join(_x(_line(f)) for f in good)
         _counts(suite, tests=len(cases[schema]), failures=suite_failures)
         total += len(cases[schema])
         failures += suite_failures

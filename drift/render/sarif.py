@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from drift.mismatch import Change, Finding, Mismatch, ObjectType, Severity
 from drift.render.describe import side_value
+from drift.render.terminal import shown
 
 if TYPE_CHECKING:
     from drift.result import CheckResult
@@ -175,7 +176,7 @@ def _result(
         "ruleId": _rule_id(m),
         "ruleIndex": rule_index,
         "level": LEVELS[m.severity],
-        "message": {"text": text},
+        "message": {"text": shown(text)},  # shown in code scanning: escaped, cut
         "partialFingerprints": {"driftMismatchId/v1": m.id},
         "properties": {
             "id": m.id,

@@ -15,7 +15,7 @@ import click
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
 from drift.render.nextstep import NextStep
-from drift.render.terminal import printable
+from drift.render.terminal import cut, printable
 from drift.sources.database.connection import redact_url
 
 if TYPE_CHECKING:
@@ -90,7 +90,12 @@ def _terminal_lines(lines: Callable[[Style], Iterator[str]], color: bool) -> str
             return text
         return click.style(printable(text), **kw).replace("\x1b", token)
 
-    return "".join(printable(line).replace(token, "\x1b") + "\n" for line in lines(style))
+    def shown(line: str) -> str:
+        text = cut(printable(line).replace(token, "\x1b"))
+        # a line cut inside a style would leave the terminal styled
+        return text + "\x1b[0m" if text.endswith("cut)") and "\x1b[" in text else text
+
+    return "".join(shown(line) + "\n" for line in lines(style))
 
 
 Style = Callable[..., str]

@@ -85,6 +85,10 @@ def test_the_readme_workflow_is_valid_and_runs_the_tested_commands(shop: Path) -
     wheel = f"{project['name'].replace('-', '_')}-{project['version']}-py3-none-any.whl"
     assert install.split()[2] == f"tools/{wheel}"
     assert f"pip install dist/{wheel}" in README
+    # the cache is restored whole and drift judges each entry: no glob over file names
+    cache = next(s["with"] for s in steps if s.get("uses", "").startswith("actions/cache"))
+    assert cache["path"] == ".drift_cache" and "hashFiles" not in cache["key"]
+    assert cache["key"].startswith(cache["restore-keys"])
     script = next(s["with"]["script"] for s in steps if "github-script" in s.get("uses", ""))
     assert f'const marker = "{MARKER}";' in script
 

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import configparser
 import contextlib
 import io
 import os
@@ -134,9 +135,7 @@ class AlembicEnvironment:
     def _ini_options(self) -> dict[str, str]:
         if self.ini is None:
             return {}
-        source = Config(str(self.ini))
-        return {k: v for k, v in source.file_config.items(source.config_ini_section)
-                if k != "here"}
+        return read_ini(self.ini)
 
     def _script(self) -> ScriptDirectory:
         try:
@@ -231,7 +230,9 @@ class AlembicEnvironment:
                 except (sa.exc.DBAPIError, util.CommandError) as exc:
                     if guard.refusals:
                         raise self._unsafe(guard.refusals[0]) from None
-                    raise MigrationError(f"{what} failed: {first_line(exc)}") from None
+                    at = self._revision_in(exc)
+                    raise MigrationError(f"{what} failed: {first_line(exc)}"
+                                         + (f" ({at})" if at else "")) from None
                 except DriftError:
                     if guard.refusals:
                         raise self._unsafe(guard.refusals[0]) from None
@@ -239,7 +240,7 @@ class AlembicEnvironment:
                 except (Exception, SystemExit) as exc:  # env.py is user code: any failure
                     if guard.refusals:
                         raise self._unsafe(guard.refusals[0]) from None
-                    raise DriftError(f"{self.env_py} failed ({what}): "
+                    raise DriftError(f"{self._revision_in(exc) or self.env_py} failed ({what}): "
                                      f"{type(exc).__name__}: {first_line(exc)}") from None
                 if guard.refusals:  # the project's code caught the refusal and went on
                     raise self._unsafe(guard.refusals[0])
@@ -257,6 +258,20 @@ class AlembicEnvironment:
                 'config.attributes.get("connection") (README, \'drift plan --verify and your '
                 "env.py')")
 
+    def _revision_in(self, exc: BaseException) -> str | None:
+        """The revision an exception came from, as ``revision ID at file:line`` (the last
+        frame in a revision file), or None when it did not come from one."""
+        folders = tuple(str(p.resolve()) + os.sep
+                        for p in [*self.version_locations(), *self.staging])
+        found = None
+        for frame, line in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.startswith(folders):
+                found = (frame.f_globals.get("revision"), frame.f_code.co_filename, line)
+        if found is None:
+            return None
+        revision, file, line = found
+        return (f"revision {revision} at " if isinstance(revision, str) else "") + f"{file}:{line}"
+
     def _unsafe(self, refusal: Refusal) -> DriftError:
         return DriftError(
             f"{refusal}, not to the scratch database drift hands it: refused {refusal.when}, "
@@ -270,8 +285,7 @@ def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicE
     ini: Path | None = None
     if not (migrations / "env.py").is_file() and (migrations / "alembic.ini").is_file():
         ini = migrations / "alembic.ini"
-        source = Config(str(ini))
-        location = source.get_main_option("script_location")
+        location = read_ini(ini).get("script_location")
         if not location:
             raise DriftError(f"{ini} has no script_location")
         here = Path(location)
@@ -283,6 +297,20 @@ def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicE
         ini = next((p for p in (migrations / "alembic.ini", migrations.parent / "alembic.ini")
                     if p.is_file()), None)
     return AlembicEnvironment(migrations, ini, tuple(env_vars))
+
+
+def read_ini(ini: Path) -> dict[str, str]:
+    """The ``[alembic]`` options of an alembic.ini, interpolated (``%(here)s``) as Alembic
+    reads them; a file configparser cannot read is one line naming it."""
+    source = Config(str(ini))
+    try:
+        return {k: v for k, v in source.file_config.items(source.config_ini_section)
+                if k != "here"}
+    except configparser.NoSectionError:
+        return {}  # no [alembic] section: Alembic's defaults
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise DriftError(f"{ini}: not an alembic.ini Alembic can read: "
+                         f"{' '.join(str(exc).split())}") from None
 
 
 def load_config(migrations: Path, url: str | None = None) -> Config:
