@@ -21,7 +21,8 @@ from drift.sources.database.connection import with_connect_timeout
 
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
-FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations")
+FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations",
+             "python")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class FileConfig:
     expectations: Path | None = None
     connect_timeout: int | None = None  # seconds
     migrations: Path | None = None
+    python: Path | None = None  # the interpreter (or virtual environment) of the models
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -73,6 +75,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
     base = path.parent
     expectations = _string(path, table, "expectations")
     migrations = _string(path, table, "migrations")
+    python = _string(path, table, "python")
     return FileConfig(
         path=path,
         url=_string(path, table, "url"),
@@ -82,6 +85,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         expectations=(base / expectations) if expectations is not None else None,
         connect_timeout=_seconds(path, table, "connect_timeout"),
         migrations=(base / migrations) if migrations is not None else None,
+        python=(base / Path(python).expanduser()) if python is not None else None,
     )
 
 
@@ -106,6 +110,7 @@ def config_from_options(
     scratch_url: str | None = None,
     no_cache: bool = False,
     downgrades: bool = False,
+    python: str | None = None,
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
     """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults.
@@ -115,8 +120,11 @@ def config_from_options(
     migrations`` is not read; None: the option was not given, the file's is used.
     """
     from drift.sources.cache import CACHE_DIR
+    from drift.sources.models.project_python import resolve_python
 
     from_file = load_file_config(config)
+    project = from_file.path.parent if from_file.path is not None else None
+    interpreter = resolve_python(python, from_file.python, project)
     url = url or environment_url() or from_file.url
     timeout = connect_timeout or from_file.connect_timeout
     if url and timeout:
@@ -126,6 +134,7 @@ def config_from_options(
             migrations if isinstance(migrations, Path) else from_file.migrations),
         scratch_url=scratch_url,
         downgrades=downgrades,
+        python=None if interpreter.own else interpreter.path,
         cache=None if no_cache else (
             (from_file.path.parent if from_file.path is not None else Path.cwd()) / CACHE_DIR),
         url=url,

@@ -35,6 +35,7 @@ class CheckConfig:
     scratch_url: str | None = None  # where migrations run (default: an embedded PostgreSQL)
     downgrades: bool = False  # also check each revision's downgrade
     cache: Path | None = None  # the cache folder (.drift_cache); None: no cache
+    python: Path | None = None  # the interpreter that imports the models; None: drift's own
 
 
 @dataclass(frozen=True, slots=True)

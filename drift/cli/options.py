@@ -64,6 +64,13 @@ def pipeline_options(func: F) -> F:
                 help="Where the models are declared (a MetaData, a declarative base or a "
                 "module); repeatable.",
             ),
+            click.option(
+                "--python",
+                metavar="PATH",
+                help="The Python that imports the models: an interpreter or a virtual "
+                "environment (default: [tool.drift] python, the active virtual environment, "
+                "a .venv or venv beside pyproject.toml, else drift's own).",
+            ),
             click.option("--expectations", "-e", type=FILE, help="The expectations YAML file."),
             click.option(
                 "--snapshot",

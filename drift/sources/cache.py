@@ -6,10 +6,8 @@ or in the current directory; git is told to ignore it by a ``.gitignore`` inside
 - the schema an Alembic history builds: keyed by the bytes of env.py,
   alembic.ini, script.py.mako and every revision file, the requested schemas,
   the target, and the versions of drift and of the PostgreSQL that ran it;
-- the declared snapshot of the models: an entry per models reference and
-  versions of SQLAlchemy and drift, valid while every source file the import
-  pulled in (recorded at the cold run, from ``sys.modules``) still has the
-  bytes it had.
+- the declared snapshot of the models: keyed and checked by everything their
+  import read (``sources/models/cached.py``).
 
 A cache entry is only a shortcut: an unreadable or stale one is a miss, never an error.
 """
@@ -140,10 +138,3 @@ def module_files(names: Iterable[str]) -> dict[str, str]:
 
 def files_unchanged(recorded: Mapping[str, str]) -> bool:
     return all(file_digest(Path(path)) == sha for path, sha in recorded.items())
-
-
-def models_key(references: tuple[str, ...]) -> str:
-    return digest([
-        "models", *references, os.getcwd(), sys.version,
-        package_version("sqlalchemy"), drift_version(),
-    ])
