@@ -111,6 +111,7 @@ def config_from_options(
     no_cache: bool = False,
     downgrades: bool = False,
     python: str | None = None,
+    no_env_database: bool = False,
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
     """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults.
@@ -125,7 +126,8 @@ def config_from_options(
     from_file = load_file_config(config)
     project = from_file.path.parent if from_file.path is not None else None
     interpreter = resolve_python(python, from_file.python, project)
-    url = url or environment_url() or from_file.url
+    if not no_env_database:  # else only --url names a database (the pre-commit hook)
+        url = url or environment_url() or from_file.url
     timeout = connect_timeout or from_file.connect_timeout
     if url and timeout:
         url = with_connect_timeout(url, timeout)

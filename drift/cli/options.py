@@ -98,8 +98,10 @@ def migrations_options(func: F) -> F:
             click.option(
                 "--scratch-url",
                 metavar="URL",
+                envvar="DRIFT_SCRATCH_URL",
                 help="Server where the migrations run (a database is created there and "
-                "dropped); default: an embedded PostgreSQL.",
+                "dropped); default: $DRIFT_SCRATCH_URL, else an embedded PostgreSQL "
+                "(the [embedded] extra) or this machine's PostgreSQL.",
             ),
             click.option(
                 "--downgrades",

@@ -43,6 +43,14 @@ def test_the_order_flag_setting_active_adjacent_own(tmp_path: Path,
     assert own == Interpreter(Path(sys.executable), True)
 
 
+def test_drifts_own_environment_active_looks_beside_the_project(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pre-commit activates the hook's environment (drift's own): the project's is beside it."""
+    monkeypatch.setenv("VIRTUAL_ENV", sys.prefix)
+    adjacent = venv(tmp_path / "project" / ".venv")
+    assert resolve_python(None, None, tmp_path / "project") == Interpreter(adjacent, False)
+
+
 def test_a_folder_is_taken_for_its_interpreter_and_venv_beside_too(tmp_path: Path) -> None:
     python = venv(tmp_path / "env")
     assert resolve_python(str(tmp_path / "env"), None, None).path == python

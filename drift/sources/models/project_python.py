@@ -4,11 +4,12 @@ drift may be installed once as a tool (``pipx``, ``uv tool``) and pointed at
 a project whose models need that project's packages, and perhaps an older
 SQLAlchemy. As mypy's ``--python-executable`` and pyright's venv setting do,
 the models are imported by the project's interpreter: ``--python PATH``, else
-``[tool.drift] python``, else the active virtual environment (``VIRTUAL_ENV``),
-else a ``.venv`` or ``venv`` beside the project's pyproject.toml, else drift's
-own. With drift's own interpreter the probe runs in drift's process; with
-another, as a program there (``probe.py``), whose answer is validated against
-the snapshot's JSON Schema before use.
+``[tool.drift] python``, else the active virtual environment (``VIRTUAL_ENV``,
+unless it is drift's own, as in a pre-commit hook), else a ``.venv`` or ``venv``
+beside the project's pyproject.toml, else drift's own. With drift's own
+interpreter the probe runs in drift's process; with another, as a program there
+(``probe.py``), whose answer is validated against the snapshot's JSON Schema
+before use.
 """
 
 from __future__ import annotations
@@ -80,10 +81,10 @@ def resolve_python(given: str | None, configured: Path | None,
     if configured is not None:
         return _checked(configured, "[tool.drift] python")
     active = os.environ.get("VIRTUAL_ENV")
-    if active:
-        found = _in_environment(Path(active))
-        if found is not None:
-            return _interpreter(found)
+    found = _in_environment(Path(active)) if active else None
+    # drift's own environment active (pre-commit activates its hook's): look beside the project
+    if found is not None and not _interpreter(found).own:
+        return _interpreter(found)
     folder = project if project is not None else Path.cwd()
     for name in (".venv", "venv"):
         found = _in_environment(folder / name)
