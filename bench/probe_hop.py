@@ -36,7 +36,7 @@ from bench.generate import generate  # noqa: E402
 
 SCHEMAS = ("public", "quantum")
 
-MEASURE = """
+MEASURE = f"""
 import json, sys, time
 from pathlib import Path
 from drift.sources.models.cached import declare_models
@@ -44,10 +44,10 @@ from drift.sources.models.project_python import Interpreter
 mode, module = sys.argv[1], sys.argv[2]
 python = Interpreter(Path(sys.executable), mode == "in-process")
 start = time.perf_counter()
-declared = declare_models((module + ":metadata",), {schemas!r}, None, python)
+declared = declare_models((module + ":metadata",), {SCHEMAS!r}, None, python)
 seconds = time.perf_counter() - start
 print(json.dumps({{"seconds": seconds, "tables": declared.table_count}}))
-""".format(schemas=SCHEMAS)
+"""
 
 
 def measure(mode: str, folder: Path, module: str) -> dict[str, float]:
