@@ -106,6 +106,28 @@ def test_a_project_environment_without_drifts_dependencies(tmp_path: Path, datab
     ]
 
 
+def test_flask_sqlalchemy_models_in_the_projects_python(tmp_path: Path, database_url: str,
+                                                        run_sql) -> None:
+    """Flask-SQLAlchemy 2's ``db.Model`` on SQLAlchemy 1.4: ``blog.models:db.Model``."""
+    env = project_environment(oldest_python(), "SQLAlchemy==1.4.54", "Flask<2.3",
+                              "Flask-SQLAlchemy<3")
+    project = copy_project("flask14", tmp_path)
+    run_sql((project / "schema.sql").read_text())
+    python = str(env / "bin" / "python")
+    pristine = drift(project, "check", "--python", python, "--url", database_url,
+                     "--format", "json")
+    assert pristine.returncode == 0, pristine.stderr
+    assert findings(pristine) == []
+    run_sql("ALTER TABLE posts DROP COLUMN published_at")
+    changed = drift(project, "check", "--python", python, "--url", database_url,
+                    "--format", "json")
+    assert changed.returncode == 1, changed.stderr
+    assert findings(changed) == [
+        ("column", "public.posts.published_at", "only_in_models", None),
+        ("index", "public.posts.ix_posts_published", "only_in_models", None),
+    ]
+
+
 @pytest.mark.parametrize("interpreter", ["drift's own", "the project's"])
 def test_a_variable_the_models_read_gives_two_right_answers_both_warm(
         interpreter: str, tmp_path: Path, pg_server, sa14: Path) -> None:
