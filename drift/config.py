@@ -22,7 +22,7 @@ from drift.sources.database.connection import with_connect_timeout
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
 FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations", "code",
-             "sql_calls")
+             "sql_calls", "python")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,7 @@ class FileConfig:
     migrations: Path | None = None
     code: tuple[Path, ...] = ()
     sql_calls: tuple[str, ...] = ()
+    python: Path | None = None  # the interpreter (or virtual environment) of the models
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -76,6 +77,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
     base = path.parent
     expectations = _string(path, table, "expectations")
     migrations = _string(path, table, "migrations")
+    python = _string(path, table, "python")
     return FileConfig(
         path=path,
         url=_string(path, table, "url"),
@@ -87,6 +89,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         migrations=(base / migrations) if migrations is not None else None,
         code=tuple(base / p for p in _strings(path, table, "code")),
         sql_calls=_strings(path, table, "sql_calls"),
+        python=(base / Path(python).expanduser()) if python is not None else None,
     )
 
 
@@ -112,6 +115,8 @@ def config_from_options(
     no_cache: bool = False,
     downgrades: bool = False,
     code: tuple[Path, ...] = (),
+    python: str | None = None,
+    no_env_database: bool = False,
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
     """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults.
@@ -121,9 +126,13 @@ def config_from_options(
     migrations`` is not read; None: the option was not given, the file's is used.
     """
     from drift.sources.cache import CACHE_DIR
+    from drift.sources.models.project_python import resolve_python
 
     from_file = load_file_config(config)
-    url = url or environment_url() or from_file.url
+    project = from_file.path.parent if from_file.path is not None else None
+    interpreter = resolve_python(python, from_file.python, project)
+    if not no_env_database:  # else only --url names a database (the pre-commit hook)
+        url = url or environment_url() or from_file.url
     timeout = connect_timeout or from_file.connect_timeout
     if url and timeout:
         url = with_connect_timeout(url, timeout)
@@ -132,6 +141,7 @@ def config_from_options(
             migrations if isinstance(migrations, Path) else from_file.migrations),
         scratch_url=scratch_url,
         downgrades=downgrades,
+        python=None if interpreter.own else interpreter.path,
         cache=None if no_cache else (
             (from_file.path.parent if from_file.path is not None else Path.cwd()) / CACHE_DIR),
         url=url,

@@ -37,6 +37,7 @@ class CheckConfig:
     cache: Path | None = None  # the cache folder (.drift_cache); None: no cache
     code: tuple[Path, ...] = ()  # folders of Python whose SQL is checked (--code)
     sql_calls: tuple[str, ...] = ()  # the project's own functions that run SQL
+    python: Path | None = None  # the interpreter that imports the models; None: drift's own
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,17 +31,35 @@ import dataclasses
 import enum
 import functools
 import json
+import sys
 import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# This module, like the models' declaration, is also imported by the models probe in a
+# project's own interpreter (Python 3.9 and newer): no 3.10+ syntax or library use here.
+_T = typing.TypeVar("_T")
+
+if typing.TYPE_CHECKING:
+    from typing import dataclass_transform  # novermin (type checkers only)
+
+    @dataclass_transform(frozen_default=True)
+    def record(cls: type[_T]) -> type[_T]: ...
+else:
+    _SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
+
+    def record(cls):
+        """A frozen dataclass, with slots where the Python has them (3.10 and newer)."""
+        return dataclass(frozen=True, **_SLOTS)(cls)
+
+
 Raw = tuple[tuple[str, str], ...]
 """Attribute name -> the text as read, where normalisation changed it."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Column:
     name: str
     type: str
@@ -58,7 +76,7 @@ class Column:
     owned_sequence: str | None = None  # database only: the sequence a serial column owns
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PrimaryKey:
     name: str | None
     columns: tuple[str, ...]
@@ -66,7 +84,7 @@ class PrimaryKey:
     initially_deferred: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ForeignKey:
     name: str | None
     columns: tuple[str, ...]
@@ -81,7 +99,7 @@ class ForeignKey:
     validated: bool = True  # False: NOT VALID (existing rows were never checked)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UniqueConstraint:
     name: str | None
     columns: tuple[str, ...]
@@ -90,7 +108,7 @@ class UniqueConstraint:
     initially_deferred: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckConstraint:
     name: str | None
     expression: str  # canonical, without the outer CHECK ( )
@@ -98,7 +116,7 @@ class CheckConstraint:
     validated: bool = True  # False: NOT VALID (existing rows were never checked)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IndexElement:
     expression: str  # a column name, or a canonical expression for expression elements
     is_column: bool = True
@@ -109,7 +127,7 @@ class IndexElement:
     collation: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Index:
     name: str | None
     elements: tuple[IndexElement, ...]
@@ -120,7 +138,7 @@ class Index:
     raw: Raw = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ExclusionConstraint:
     """EXCLUDE USING method (element WITH operator, ...) WHERE (...): one operator per element."""
 
@@ -134,7 +152,17 @@ class ExclusionConstraint:
     raw: Raw = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
+class Location:
+    """A line of the models' source: the class statement (``name`` ""), or the first line
+    that assigns the attribute ``name`` or quotes it (a column, constraint or index name)."""
+
+    name: str
+    file: str  # as the models' import found it
+    line: int
+
+
+@record
 class Table:
     name: str
     columns: tuple[Column, ...] = ()
@@ -152,12 +180,15 @@ class Table:
     partitions: tuple[Table, ...] = ()
     inherited: tuple[str, ...] = ()
     exclusion_constraints: tuple[ExclusionConstraint, ...] = ()
+    # models side only: where the declaring class is (name "") and where each column,
+    # constraint and index name of the table is written in it or its mixins
+    locations: tuple[Location, ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class View:
     name: str
     materialized: bool = False
@@ -166,13 +197,13 @@ class View:
     comment: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EnumType:
     name: str
     labels: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Sequence:
     name: str
     data_type: str = "bigint"
@@ -183,7 +214,7 @@ class Sequence:
     cycle: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Domain:
     """CREATE DOMAIN name AS type [COLLATE] [DEFAULT] [NOT NULL] [CHECK (...) ...].
 
@@ -202,7 +233,7 @@ class Domain:
     raw: Raw = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Schema:
     name: str
     tables: tuple[Table, ...] = ()
@@ -215,7 +246,7 @@ class Schema:
         return next((t for t in self.tables if t.name == name), None)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Snapshot:
     origin: str  # "database" | "models"
     schemas: tuple[Schema, ...] = ()
@@ -273,7 +304,7 @@ def to_jsonable(value: Any) -> Any:
         return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
+    if isinstance(value, (tuple, list)):
         return [to_jsonable(v) for v in value]
     return value
 
@@ -288,9 +319,6 @@ def _field_names(cls: Any) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-_T = typing.TypeVar("_T")
-
-
 def from_jsonable(cls: type[_T], data: Any) -> _T:
     """Rebuild a dataclass (and its nested dataclasses and tuples) from ``to_jsonable`` output."""
     return typing.cast(_T, _decode(cls, data))
@@ -303,11 +331,15 @@ def _identity(data: Any) -> Any:
     return data
 
 
+# ``int | None`` is a types.UnionType from Python 3.10 on (the probe runs on 3.9 too)
+_UNIONS = (typing.Union, getattr(types, "UnionType", typing.Union))
+
+
 @functools.cache
 def _decoder(tp: Any) -> Decoder:
     """A decoding function per annotated type, built once: snapshots hold ~100k records."""
     origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
+    if origin in _UNIONS:
         inner = _decoder(next(a for a in typing.get_args(tp) if a is not type(None)))
         return lambda data: None if data is None else inner(data)
     if origin is tuple:
@@ -318,7 +350,13 @@ def _decoder(tp: Any) -> Decoder:
                 return tuple
             return lambda data: tuple(item(v) for v in data)
         items = tuple(_decoder(a) for a in args)
-        return lambda data: tuple(f(v) for f, v in zip(items, data, strict=True))
+
+        def fixed(data: Any) -> Any:
+            if len(data) != len(items):
+                raise ValueError(f"expected {len(items)} items, not {len(data)}")
+            return tuple(f(v) for f, v in zip(items, data))  # noqa: B905  (lengths checked)
+
+        return fixed
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_decoder(tp)
     return _identity

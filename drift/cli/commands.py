@@ -135,6 +135,9 @@ def emit(text: str, output: Path | None) -> None:
               help="Text: list each expected mismatch, not a line per expectation entry.")
 @click.option("--report-url", metavar="URL",
               help="Markdown: link the summary to the full report at URL.")
+@click.option("--no-env-database", is_flag=True,
+              help="Only --url names a database: not $DRIFT_DATABASE_URL, $DATABASE_URL or "
+              "[tool.drift] url (the pre-commit hook's verdict never depends on the shell).")
 @click.pass_context
 def check(ctx: click.Context, /, fmt: str, output: Path | None, verbose: bool,
           report_url: str | None, **options: Any) -> None:
@@ -302,8 +305,9 @@ def demo(ctx: click.Context, /, output_dir: Path, keep: bool) -> None:
 @click.option("--phase", type=int, help="Plan this phase's revision only.")
 @click.option("--verify", is_flag=True, help="Run the revisions on a scratch database and "
               "check that they converge (exit 1 if not).")
-@click.option("--scratch-url", metavar="URL", help="Server for --verify (a database is created "
-              "there and dropped); default: an embedded PostgreSQL.")
+@click.option("--scratch-url", metavar="URL", envvar="DRIFT_SCRATCH_URL",
+              help="Server for --verify (a database is created there and dropped); default: "
+              "$DRIFT_SCRATCH_URL, else an embedded or this machine's PostgreSQL.")
 @click.option("--downgrade", is_flag=True, help="With --verify, also downgrade back to the start.")
 @click.option("--summary", "summary_path", type=FILE, help="Also write the summary as Markdown.")
 @click.option("--message", help="The revisions' title (after it, the phase's, when "

@@ -64,6 +64,13 @@ def pipeline_options(func: F) -> F:
                 help="Where the models are declared (a MetaData, a declarative base or a "
                 "module); repeatable.",
             ),
+            click.option(
+                "--python",
+                metavar="PATH",
+                help="The Python that imports the models: an interpreter or a virtual "
+                "environment (default: [tool.drift] python, the active virtual environment, "
+                "a .venv or venv beside pyproject.toml, else drift's own).",
+            ),
             click.option("--expectations", "-e", type=FILE, help="The expectations YAML file."),
             click.option(
                 "--snapshot",
@@ -91,8 +98,10 @@ def migrations_options(func: F) -> F:
             click.option(
                 "--scratch-url",
                 metavar="URL",
+                envvar="DRIFT_SCRATCH_URL",
                 help="Server where the migrations run (a database is created there and "
-                "dropped); default: an embedded PostgreSQL.",
+                "dropped); default: $DRIFT_SCRATCH_URL, else an embedded PostgreSQL "
+                "(the [embedded] extra) or this machine's PostgreSQL.",
             ),
             click.option(
                 "--downgrades",

@@ -121,6 +121,9 @@ def build_reference(
     """``marks`` (from the findings) put the drift on tables and columns."""
     marks = marks or {}
     tables = _tables(database, models)
+    # where each models table's class is written (the snapshot carries it: a cached run too)
+    classes = {(s.name, t.name): next((w for w in t.locations if not w.name), None)
+               for s in models.schemas for t in s.tables}
     anchors = {key: anchor(*key) for key in tables}
     models_only = _models_only_fks(database, models)
     referring: dict[tuple[str, str], list[Relation]] = {}
@@ -202,7 +205,7 @@ def build_reference(
                 drift=worst(
                     marks.get((schema, name), ""), *(c.drift for c in columns)
                 ),
-                declared_at=declared_at(declared_by, cwd) if declared_by else "",
+                declared_at=declared_at(classes.get((schema, name)), cwd),
             )
         )
     every = {(t.schema, t.name): t for trefs in schemas.values() for t in trefs}

@@ -1,31 +1,30 @@
 """SARIF 2.1.0 for code hosts: one result per unexpected mismatch, on the model's line.
 
-The location is found from the declaring class named by ``Table.declared_by``
-("module:Class", models side): its source file and the line of the column's
-attribute (searched through the class and its mixins, in MRO order), else the
-line of the class statement. Objects no model class declares (tables only in
-the database, enums, sequences) are anchored where a person would act on them:
-the expectations file (at the expired entry's line, if one matched), else the
-models' module; an object only in the models the other way round. Every
-location also names the object itself (``logicalLocations``), so a code host
-that shows one location per file still says which table or index it is.
+The location is the models snapshot's (``Table.locations``, found while the
+models were imported, so a warm run points at the same lines): the line of the
+column's attribute or the name's (searched through the class and its mixins, in
+MRO order), else the line of the class statement. Objects no model class
+declares (tables only in the database, enums, sequences) are anchored where a
+person would act on them: the expectations file (at the expired entry's line,
+if one matched), else the models' module; an object only in the models the
+other way round. Every location also names the object itself
+(``logicalLocations``), so a code host that shows one location per file still
+says which table or index it is. A broken query is anchored at its Python line.
 """
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
-import inspect
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drift.mismatch import Change, Finding, Mismatch, ObjectType, Severity
 from drift.render.describe import side_value
 from drift.render.terminal import shown
+from drift.schema import Table
 
 if TYPE_CHECKING:
     from drift.result import CheckResult
@@ -40,49 +39,14 @@ class SourceLine:
     line: int
 
 
-@cache
-def _class_source(declared_by: str) -> tuple[type, Path, list[str], int] | None:
-    module_name, _, qualname = declared_by.partition(":")
-    try:
-        obj: Any = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-        return _source_of(obj)
-    except (ImportError, AttributeError):
-        return None  # a class we cannot find again has no location; the result still stands
-
-
-def _source_of(cls: Any) -> tuple[type, Path, list[str], int] | None:
-    if not inspect.isclass(cls):
-        return None
-    try:
-        lines, start = inspect.getsourcelines(cls)
-        file = inspect.getsourcefile(cls)
-    except (OSError, TypeError):
-        return None  # built at run time, or from a zip: no source to point at
-    return (cls, Path(file), lines, start) if file else None
-
-
-def locate(declared_by: str, name: str | None = None) -> SourceLine | None:
-    """The source line of ``name`` (a column attribute or a quoted constraint/index name) in the
-    class ``declared_by`` or its bases; else the class's own line; None if it cannot be found."""
-    found = _class_source(declared_by)
-    if found is None:
-        return None
-    cls, file, _, start = found
-    if name:
-        attribute = re.compile(rf"^\s*{re.escape(name)}\s*[:=]")
-        quoted = re.compile(rf"""["']{re.escape(name)}["']""")
-        for pattern in (attribute, quoted):
-            for klass in cls.__mro__:
-                source = _source_of(klass)
-                if source is None or klass is object:
-                    continue
-                _, kfile, lines, kstart = source
-                for offset, text in enumerate(lines):
-                    if pattern.search(text):
-                        return SourceLine(kfile, kstart + offset)
-    return SourceLine(file, start)
+def locate(table: Table, name: str | None = None) -> SourceLine | None:
+    """The source line of ``name`` (a column, constraint or index name) in the class that
+    declares the models' ``table`` or its bases; else the class's own line; None if unknown.
+    The models' snapshot carries them (``Table.locations``, found at the import), so a run
+    that reads it from the cache points at the same lines."""
+    lines = {where.name: where for where in table.locations}
+    where = (lines.get(name) if name else None) or lines.get("")
+    return SourceLine(Path(where.file), where.line) if where is not None else None
 
 
 def _module_file(reference: str) -> Path | None:
@@ -158,7 +122,7 @@ def _uri(path: Path, root: Path) -> str:
 def _result(
     f: Finding,
     rule_index: int,
-    declared: dict[tuple[str, str], str],
+    declared: dict[tuple[str, str], Table],
     anchors: Anchors,
     root: Path,
 ) -> dict[str, Any]:
@@ -194,11 +158,12 @@ def _result(
             "region": {"startLine": m.query.line, "startColumn": m.query.column},
         }, "logicalLocations": logical}]
         return out
-    declared_by = declared.get((m.schema, m.table)) if m.table is not None else None
+    table = declared.get((m.schema, m.table)) if m.table is not None else None
     where = None
-    if declared_by:
-        where = locate(declared_by, m.name if m.object_type is not ObjectType.TABLE else None)
-        logical.append({"fullyQualifiedName": declared_by.replace(":", "."), "kind": "type"})
+    if table is not None and table.declared_by:
+        where = locate(table, m.name if m.object_type is not ObjectType.TABLE else None)
+        logical.append({"fullyQualifiedName": table.declared_by.replace(":", "."),
+                        "kind": "type"})
     if where is None:
         where = anchors.for_finding(f)
     if where is not None:
@@ -279,7 +244,7 @@ def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
     index = {rid: i for i, rid in enumerate(rule_ids)}
     # one lookup table, not a scan of the models' tables per result (thousands at 10k tables)
     declared = {
-        (schema.name, t.name): t.declared_by
+        (schema.name, t.name): t
         for schema in result.models.schemas
         for t in schema.tables
         if t.declared_by

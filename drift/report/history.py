@@ -153,7 +153,7 @@ _RECORDS: dict[str, type] = {
     "index": s.Index,
 }
 
-_NOT_IN_DATABASE = ("raw", "name", "declared_by")  # as read, or models-only: not compared
+_NOT_IN_DATABASE = ("raw", "name", "declared_by", "locations")  # as read, or models-only
 
 
 def _plain(data: Any) -> Any:

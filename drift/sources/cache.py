@@ -8,10 +8,8 @@ or in the current directory; git is told to ignore it by a ``.gitignore`` inside
   the target, ``PYTHONPATH``, and the versions of drift and of the PostgreSQL that
   ran it; valid while every other file, module and variable the run read is as it
   was (``drift.sources.migrations.inputs``);
-- the declared snapshot of the models: an entry per models reference and
-  versions of SQLAlchemy and drift, valid while every source file the import
-  pulled in (recorded at the cold run, from ``sys.modules``) still has the
-  bytes it had.
+- the declared snapshot of the models: keyed and checked by everything their
+  import read (``sources/models/cached.py``).
 
 A cache entry is only a shortcut: an unreadable or stale one is a miss, never an error.
 """
@@ -152,10 +150,3 @@ def files_unchanged(recorded: Any) -> bool:
     return isinstance(recorded, Mapping) and all(
         isinstance(path, str) and file_digest(Path(path)) == sha
         for path, sha in recorded.items())
-
-
-def models_key(references: tuple[str, ...]) -> str:
-    return digest([
-        "models", *references, os.getcwd(), sys.version,
-        package_version("sqlalchemy"), drift_version(),
-    ])

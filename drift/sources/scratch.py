@@ -1,8 +1,11 @@
-"""An embedded PostgreSQL server (pgserver) in a temporary directory.
+"""A scratch PostgreSQL server in a temporary directory: pgserver's, else the machine's own.
 
-Used by ``drift demo``, by ``drift plan --verify`` for its scratch database and
-by the tests. The server is stopped and its directory removed on exit, on
-Ctrl-C and on SIGTERM.
+Used by ``drift demo``, by ``drift check --migrations`` and ``drift plan --verify``
+for their scratch databases (unless ``--scratch-url`` names a server) and by the
+tests. The server is pgserver's embedded build where the ``[embedded]`` extra is
+installed, else a PostgreSQL installed on this machine (``system_postgres.py``);
+with neither, one line says the three ways to get one. The server is stopped and
+its directory removed on exit, on Ctrl-C and on SIGTERM.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -27,6 +31,35 @@ from drift.files import OWNER_FILE, orphaned_folders, read_pid
 from drift.sources.database.connection import make_engine, parse_url
 
 SERVER_PREFIX = "drift-pg-"
+NO_SERVER = (
+    "no PostgreSQL to run a scratch database on: install drift's embedded server "
+    "(pip install 'sqlalchemy-drift[embedded]'), or PostgreSQL on this machine (initdb on "
+    "PATH or pg_config), or pass --scratch-url URL (or set DRIFT_SCRATCH_URL)"
+)
+
+
+def _pgserver() -> Any | None:
+    """pgserver's get_server, or None where the [embedded] extra is not installed."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI): harmless here
+        warnings.simplefilter("ignore")
+        try:
+            from pgserver.postgres_server import get_server  # late: registers atexit handlers
+        except ImportError:
+            return None
+    return get_server
+
+
+def embedded_identity() -> str:
+    """Which server a scratch database without --scratch-url runs on (for cache keys)."""
+    if _pgserver() is not None:
+        from drift.sources.cache import package_version
+
+        return f"embedded pgserver {package_version('pgserver')}"
+    from drift.sources.system_postgres import find_bindir, server_version
+
+    bindir = find_bindir()
+    return f"PostgreSQL {server_version(bindir)} at {bindir}" if bindir else "none"
 
 
 def remove_orphaned_servers(root: Path | None = None) -> list[Path]:
@@ -79,14 +112,18 @@ def _start_lock() -> Iterator[None]:
 
 
 class EmbeddedPostgres:
-    """One embedded server; ``url(dbname)`` gives a psycopg2 URL to one of its databases."""
+    """One scratch server (pgserver's, else the machine's PostgreSQL); ``url(dbname)`` gives
+    a psycopg2 URL to one of its databases."""
 
     def __init__(self, directory: Path | None = None) -> None:
-        with warnings.catch_warnings():
-            # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI): harmless here
-            warnings.simplefilter("ignore")
-            from pgserver.postgres_server import get_server  # late: registers atexit handlers
+        get_server = _pgserver()
+        bindir = None
+        if get_server is None:
+            from drift.sources.system_postgres import find_bindir
 
+            bindir = find_bindir()
+            if bindir is None:
+                raise DriftError(NO_SERVER)
         self._own_dir = directory is None
         if directory is None:
             remove_orphaned_servers()
@@ -95,10 +132,21 @@ class EmbeddedPostgres:
         else:
             base = directory
         self.directory = base
+        self._server: Any
         try:
-            with _start_lock():
-                self._server = get_server(base / "pgdata", cleanup_mode="stop")
+            if bindir is not None:
+                from drift.sources.system_postgres import SystemPostgres
+
+                self._server = SystemPostgres(bindir, base)
+            else:
+                assert get_server is not None
+                with _start_lock():
+                    self._server = get_server(base / "pgdata", cleanup_mode="stop")
+        except DriftError:
+            self._remove()
+            raise
         except Exception as exc:  # pgserver raises plain exceptions with initdb/pg_ctl output
+            self._remove()
             raise DriftError(f"cannot start the embedded PostgreSQL: {first_line(exc)}") from None
 
     def url(self, database: str = "postgres") -> str:
@@ -112,6 +160,9 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self._server.cleanup()
+        self._remove()
+
+    def _remove(self) -> None:
         if self._own_dir:
             shutil.rmtree(self.directory, ignore_errors=True)
 

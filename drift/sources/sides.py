@@ -82,8 +82,10 @@ def read_sides(config: CheckConfig, say: Callable[[str], None]) -> Sides:
 
 def declare_side(config: CheckConfig) -> DeclaredModels:
     from drift.sources.models.cached import declare_models
+    from drift.sources.models.project_python import Interpreter
 
-    return declare_models(config.models, config.schemas, snapshot_cache(config))
+    python = Interpreter(config.python, False) if config.python is not None else None
+    return declare_models(config.models, config.schemas, snapshot_cache(config), python)
 
 
 def default_schemas(declared: DeclaredModels, url: str | None) -> tuple[str, ...]:

@@ -72,6 +72,28 @@ def test_the_pre_commit_hook_as_the_manifest_gives_it(shop: Path) -> None:
     assert "column phone  only_in_models" in drifted.stdout
 
 
+def test_the_pre_commit_hooks_verdict_does_not_depend_on_the_shell(shop: Path,
+                                                                  database_url: str) -> None:
+    """The hook compares the models with the migrations, whatever database the developer's
+    shell names; its own arguments may name one. A .sql file of the history runs it too."""
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook: dict[str, Any] = next(h for h in hooks if h["id"] == "drift-check")
+    for changed in ("migrations/versions/0005_backfill.sql", "shop/models/customers.py",
+                    "alembic.ini", "pyproject.toml"):
+        assert re.search(hook["files"], changed), changed
+    command = shlex.split(hook["entry"]) + list(hook.get("args", ()))
+    env = project_env()
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    # an empty database: against it, every table of the models would be missing
+    for name in ("DATABASE_URL", "DRIFT_DATABASE_URL"):
+        shell = subprocess.run(command, cwd=shop, env={**env, name: database_url},
+                               capture_output=True, text=True, timeout=300)
+        assert shell.returncode == 0, shell.stdout + shell.stderr
+    named = subprocess.run([*command, "--url", database_url], cwd=shop, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert named.returncode == 1, named.stdout + named.stderr
+
+
 def test_the_readme_workflow_is_valid_and_runs_the_tested_commands(shop: Path) -> None:
     workflow = yaml.safe_load(readme_block("ci-workflow", "yaml"))
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true

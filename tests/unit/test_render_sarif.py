@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import textwrap
 import uuid
@@ -14,8 +15,9 @@ from render_factory import sample_result
 
 from drift.mismatch import Status
 from drift.render import FORMATS
-from drift.render.sarif import locate, render_sarif
-from drift.schema import Schema, Snapshot
+from drift.render.sarif import SourceLine, locate, render_sarif
+from drift.schema import Schema, Snapshot, Table
+from drift.sources.models.declare import declare_metadata
 
 MODELS = textwrap.dedent(
     '''
@@ -60,26 +62,39 @@ def _ref(module: Path) -> str:
     return f"{module.parent.name}.odds:Odds"
 
 
+def _declared_odds(module: Path) -> Table:
+    """The odds table as the models' declaration gives it (its source locations with it)."""
+    imported = importlib.import_module(f"{module.parent.name}.odds")
+    snapshot = declare_metadata(imported.Base.metadata, ("public",))
+    table = snapshot.schemas[0].table("odds")
+    assert table is not None and table.declared_by == _ref(module)
+    return table
+
+
 def _line_of(path: Path, text: str) -> int:
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
 
 
 def test_locate_column_mixin_index_and_class(models_module: Path) -> None:
-    ref = _ref(models_module)
-    assert locate(ref, "price").line == _line_of(models_module, "price = mapped_column")  # type: ignore[union-attr]
-    assert locate(ref, "match_id").line == _line_of(models_module, "match_id: Mapped")  # type: ignore[union-attr]
-    assert locate(ref, "created_at").line == _line_of(models_module, "created_at:")  # type: ignore[union-attr]
-    assert locate(ref, "ix_odds_match").line == _line_of(models_module, "__table_args__")  # type: ignore[union-attr]
-    assert locate(ref, None).line == _line_of(models_module, "class Odds")  # type: ignore[union-attr]
-    assert locate(ref, "no_such_column").line == _line_of(models_module, "class Odds")  # type: ignore[union-attr]
-    assert locate(f"{models_module.parent.name}.missing:Nope", "x") is None
+    odds = _declared_odds(models_module)
+    price = SourceLine(models_module, _line_of(models_module, "price = mapped_column"))
+    assert locate(odds, "price") == price
+    assert locate(odds, "match_id").line == _line_of(models_module, "match_id: Mapped")  # type: ignore[union-attr]
+    assert locate(odds, "created_at").line == _line_of(models_module, "created_at:")  # type: ignore[union-attr]
+    assert locate(odds, "ix_odds_match").line == _line_of(models_module, "__table_args__")  # type: ignore[union-attr]
+    assert locate(odds, None).line == _line_of(models_module, "class Odds")  # type: ignore[union-attr]
+    assert locate(odds, "no_such_column").line == _line_of(models_module, "class Odds")  # type: ignore[union-attr]
+    # a table whose class could not be read (built at run time): no location
+    assert locate(replace(odds, locations=()), "price") is None
 
 
 def test_results_rules_and_locations(models_module: Path) -> None:
     result = sample_result()
     # the sample's odds table is declared by the class in the module written above
     public = result.models.schemas[0]
-    odds = replace(public.table("odds"), declared_by=_ref(models_module))  # type: ignore[arg-type]
+    declared = _declared_odds(models_module)
+    odds = replace(public.table("odds"), declared_by=declared.declared_by,  # type: ignore[arg-type]
+                   locations=declared.locations)
     tables = tuple(odds if t.name == "odds" else t for t in public.tables)
     models = Snapshot("models", (replace(public, tables=tables), *result.models.schemas[1:]))
     doc = json.loads(render_sarif(replace(result, models=models)))

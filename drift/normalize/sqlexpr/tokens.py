@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from drift.schema import record
 
 
 class ParseError(ValueError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@record  # a frozen dataclass, slotted where Python has slots (the probe runs 3.9 too)
 class Token:
     kind: str  # "str" | "num" | "word" | "qident" | "op" | "punct"
     text: str

@@ -20,7 +20,7 @@ from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
 from drift.result import DowngradeProblem, HistoryCheck
 from drift.schema import Snapshot
-from drift.sources.cache import SnapshotCache, digest, drift_version, package_version
+from drift.sources.cache import SnapshotCache, digest, drift_version
 from drift.sources.database.connection import read_only_connection
 from drift.sources.database.reflect import reflect_snapshot
 from drift.sources.migrations.env_runner import (
@@ -30,6 +30,7 @@ from drift.sources.migrations.env_runner import (
 )
 from drift.sources.migrations.inputs import ReadInputs, inputs_unchanged, record_inputs
 from drift.sources.migrations.scratch_guard import DEFAULT_ENV_VARS
+from drift.sources.scratch import embedded_identity
 
 KIND = "migrations"
 
@@ -45,7 +46,7 @@ class MigrationsSnapshot:
 def _server_identity(scratch_url: str | None) -> str:
     """What the built schema depends on besides the files: the PostgreSQL that ran them."""
     if scratch_url is None:
-        return f"embedded pgserver {package_version('pgserver')}"
+        return embedded_identity()
     try:
         with read_only_connection(scratch_url) as conn:
             return str(conn.execute(sa.text("SHOW server_version")).scalar_one())

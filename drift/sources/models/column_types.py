@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from drift.normalize import canonical as nz
 from drift.schema import Domain, EnumType
-from drift.sources.models.context import DIALECT, DeclareContext, stored_name, stored_schema
+from drift.sources.models.context import (
+    DIALECT,
+    TYPE_COMPILER,
+    DeclareContext,
+    is_domain,
+    stored_name,
+    stored_schema,
+)
 
 
 def _type_key(t: Any) -> Any:
@@ -26,7 +32,7 @@ def _type_key(t: Any) -> Any:
                 _type_key(v)
                 if isinstance(v, sa.types.TypeEngine)
                 else repr(v)
-                if isinstance(v, list | dict | set)
+                if isinstance(v, (list, dict, set))
                 else v,
             )
             for k, v in t.__dict__.items()
@@ -60,7 +66,7 @@ def type_text(t: Any, ctx: DeclareContext) -> tuple[str, str]:
             ctx.enums.setdefault((schema, name), EnumType(name=name, labels=tuple(impl.enums)))
         text = nz.qualified_name(schema, name)
         result = (text, text)
-    elif isinstance(impl, postgresql.DOMAIN):
+    elif is_domain(impl):
         schema, name = stored_schema(impl.schema), stored_name(impl.name or "")
         if schema in ctx.schemas and (schema, name) not in ctx.domains:
             ctx.domains[(schema, name)] = declare_domain(impl, ctx)
@@ -70,7 +76,7 @@ def type_text(t: Any, ctx: DeclareContext) -> tuple[str, str]:
         inner, inner_raw = type_text(impl.item_type, ctx)
         result = (inner + "[]", inner_raw + "[]")
     else:
-        compiled = DIALECT.type_compiler_instance.process(impl)
+        compiled = TYPE_COMPILER.process(impl)
         compiled = compiled.split(" COLLATE ")[0]  # the collation is its own attribute
         result = (nz.canonical_type(compiled), compiled)
     if key is not None and not isinstance(impl, sa.Enum):
@@ -78,7 +84,7 @@ def type_text(t: Any, ctx: DeclareContext) -> tuple[str, str]:
     return result
 
 
-def declare_domain(domain: postgresql.DOMAIN, ctx: DeclareContext) -> Domain:
+def declare_domain(domain: Any, ctx: DeclareContext) -> Domain:
     """CREATE DOMAIN as create_all() renders it (PGDDLCompiler.visit_create_domain_type)."""
     type_, compiled = type_text(domain.data_type, ctx)
     default_text = (

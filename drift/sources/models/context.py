@@ -12,8 +12,18 @@ from sqlalchemy.dialects import postgresql
 from drift.normalize import canonical as nz
 from drift.schema import Domain, EnumType
 
+# SQLAlchemy 2.0's; the models of 1.4 have no domains
+DOMAIN: Any = getattr(postgresql, "DOMAIN", None)
+
+
+def is_domain(t: Any) -> bool:
+    return DOMAIN is not None and isinstance(t, DOMAIN)
+
+
 # "named": a format paramstyle would double every % of the rendered SQL (LIKE patterns)
 DIALECT = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
+# the dialect's type compiler: type_compiler_instance since SQLAlchemy 2.0, type_compiler in 1.4
+TYPE_COMPILER: Any = getattr(DIALECT, "type_compiler_instance", None) or DIALECT.type_compiler
 
 
 @dataclass
@@ -58,6 +68,25 @@ def _unquote(name: str) -> str:
     if name.startswith('"') and name.endswith('"'):
         return name[1:-1].replace('""', '"')
     return name.lower()
+
+
+def creates_constraint(con: Any, ddl: Any) -> bool:
+    """Whether create_all() emits the constraint (not the CHECK of a native Enum or Boolean,
+    nor a ddl_if() for another dialect): SQLAlchemy 2.0's rule, else 1.4's ``_create_rule``."""
+    should = getattr(con, "_should_create_for_compiler", None)
+    if should is not None:
+        return bool(should(ddl))
+    rule = getattr(con, "_create_rule", None)
+    return rule is None or bool(rule(ddl))
+
+
+def pg_option(construct: Any, name: str, default: Any = None) -> Any:
+    """A ``postgresql_<name>`` option of a construct; ``default`` where this SQLAlchemy has
+    no such option (``not_valid`` and ``nulls_not_distinct`` are newer than 1.4)."""
+    try:
+        return construct.dialect_options["postgresql"][name]
+    except KeyError:
+        return default
 
 
 def deferrability(con: Any) -> dict[str, bool]:

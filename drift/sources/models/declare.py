@@ -8,6 +8,7 @@ model by ``declared_table.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import importlib
 import os
@@ -18,7 +19,6 @@ from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import registry as Registry
 
 from drift.errors import DriftError, first_line
@@ -26,7 +26,8 @@ from drift.normalize import canonical as nz
 from drift.schema import Domain, EnumType, Schema, Sequence, Snapshot, Table
 from drift.sources.migrations.driver_guard import install as install_driver_guard
 from drift.sources.models.column_types import type_text
-from drift.sources.models.context import DeclareContext, stored_name, stored_schema
+from drift.sources.models.context import DeclareContext, is_domain, stored_name, stored_schema
+from drift.sources.models.locations import table_locations
 from drift.sources.models.tables import declare_table
 
 # --- references ----------------------------------------------------------------------------
@@ -120,14 +121,14 @@ def _resolve(ref: str) -> sa.MetaData:
     )
 
 
-def _declared_by(metadatas: list[sa.MetaData]) -> dict[sa.Table, str]:
-    """Table -> "module:Class" of the mapped class that declares it (the base-most one).
+def _declared_by(metadatas: list[sa.MetaData]) -> dict[sa.Table, type]:
+    """Table -> the mapped class that declares it (the base-most one).
 
     The registries are found through SQLAlchemy's (private) list of them, so a
     bare MetaData still gets its class names; without it, tables have none.
     """
     mapper_module = importlib.import_module("sqlalchemy.orm.mapper")
-    found: dict[sa.Table, str] = {}
+    found: dict[sa.Table, type] = {}
     for reg in list(getattr(mapper_module, "_mapper_registries", ())):
         if all(reg.metadata is not m for m in metadatas):
             continue
@@ -136,9 +137,23 @@ def _declared_by(metadatas: list[sa.MetaData]) -> dict[sa.Table, str]:
         for mapper in mappers:
             local = mapper.local_table
             if isinstance(local, sa.Table) and local not in found:
-                cls = mapper.class_
-                found[local] = f"{cls.__module__}:{cls.__qualname__}"
+                found[local] = mapper.class_
     return found
+
+
+def _with_source(converted: Table, cls: type | None) -> Table:
+    """The table with the class that declares it: its name, and where it and the table's
+    names are written (kept in the snapshot, so a cached run points at the same lines)."""
+    if cls is None:
+        return converted
+    names = [c.name for c in converted.columns] + [
+        o.name for group in (converted.foreign_keys, converted.unique_constraints,
+                             converted.check_constraints, converted.indexes,
+                             converted.exclusion_constraints) for o in group if o.name]
+    if converted.primary_key is not None and converted.primary_key.name:
+        names.append(converted.primary_key.name)
+    return dataclasses.replace(converted, declared_by=f"{cls.__module__}:{cls.__qualname__}",
+                               locations=table_locations(cls, names))
 
 
 # --- building ------------------------------------------------------------------------------
@@ -159,13 +174,15 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
             schema = stored_schema(table.schema)
             if schema in schemas:
                 try:
-                    converted = declare_table(table, ctx, declared_by.get(table))
+                    converted = declare_table(table, ctx, None)
                 except sa.exc.SQLAlchemyError as exc:
                     # what create_all() would fail on too (e.g. a naming convention's
                     # %(constraint_name)s on an unnamed constraint)
                     detail = first_line(exc)
                     raise DriftError(f"models: table {schema}.{table.name}: {detail}") from None
-                tables[schema].setdefault(converted.name, converted)
+                if converted.name not in tables[schema]:
+                    tables[schema][converted.name] = _with_source(converted,
+                                                                  declared_by.get(table))
         for seq in md._sequences.values():
             if seq.optional:
                 continue  # only used where the database has no serial/identity; not PostgreSQL
@@ -182,7 +199,7 @@ def _declare_all(metadatas: list[sa.MetaData], schemas: tuple[str, ...], source:
             )
         for obj in getattr(md, "_objects", ()):
             # enums and domains made with metadata=, used by no table yet
-            if isinstance(obj, sa.Enum | postgresql.DOMAIN):
+            if isinstance(obj, sa.Enum) or is_domain(obj):
                 type_text(obj, ctx)
     enums: dict[str, list[EnumType]] = defaultdict(list)
     for (schema, _), enum in sorted(ctx.enums.items()):

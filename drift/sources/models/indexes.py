@@ -50,7 +50,7 @@ _DEFAULT_OPCLASSES: dict[str, frozenset[str]] = {
 
 def creates_index(index: sa.Index, ctx: DeclareContext) -> bool:
     """Whether create_all() would create the index here (Index.ddl_if(dialect=...))."""
-    cond = index._ddl_if
+    cond = getattr(index, "_ddl_if", None)  # Index.ddl_if() is SQLAlchemy 2.0's
     return cond is None or bool(
         cond._should_execute(sa.schema.CreateIndex(index), index, None, compiler=ctx.ddl)
     )

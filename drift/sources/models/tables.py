@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
 from drift.errors import DriftError, first_line
@@ -27,7 +26,10 @@ from drift.sources.models.column_types import type_text
 from drift.sources.models.context import (
     DeclareContext,
     column_names,
+    creates_constraint,
     deferrability,
+    is_domain,
+    pg_option,
     stored_name,
     stored_schema,
 )
@@ -74,7 +76,7 @@ def _column(col: sa.Column[Any], ctx: DeclareContext) -> Column:
             sequence = nz.qualified_name(schema, stored_name(seq.name))
             client_sequence = True
     # a domain's collation is the domain's: the column has its type's (PostgreSQL's view too)
-    collation = None if isinstance(col.type, postgresql.DOMAIN) else getattr(
+    collation = None if is_domain(col.type) else getattr(
         col.type, "collation", None)
     return Column(
         name=stored_name(col.name),
@@ -110,7 +112,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
     implicit: set[int] = set()  # records whose name is not the user's (see declared_once)
     constraints = list(table.constraints) + [k for c in table.columns for k in c.constraints]
     for con in constraints:
-        if not con._should_create_for_compiler(ctx.ddl):
+        if not creates_constraint(con, ctx.ddl):
             continue  # the CHECK of a native Enum or Boolean, a ddl_if() for another dialect
         if isinstance(con, sa.ForeignKeyConstraint):
             fks.append(_foreign_key(con, ctx))
@@ -120,9 +122,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
                 UniqueConstraint(
                     name=ctx.name(con),
                     columns=column_names(con.columns),
-                    nulls_not_distinct=bool(
-                        con.dialect_options["postgresql"]["nulls_not_distinct"]
-                    ),
+                    nulls_not_distinct=bool(pg_option(con, "nulls_not_distinct")),
                     **deferrability(con),
                 )
             )
@@ -135,7 +135,7 @@ def declare_table(table: sa.Table, ctx: DeclareContext, declared_by: str | None)
                     name=ctx.name(con),
                     expression=expression,
                     raw=nz.raw_of(expression=(text, expression)),
-                    validated=not con.dialect_options["postgresql"]["not_valid"],
+                    validated=not pg_option(con, "not_valid"),
                 )
             )
             record = checks[-1]
@@ -188,6 +188,6 @@ def _foreign_key(con: sa.ForeignKeyConstraint, ctx: DeclareContext) -> ForeignKe
         on_delete=(con.ondelete or "NO ACTION").upper(),
         on_update=(con.onupdate or "NO ACTION").upper(),
         match=(con.match or "SIMPLE").upper(),
-        validated=not con.dialect_options["postgresql"]["not_valid"],
+        validated=not pg_option(con, "not_valid"),
         **deferrability(con),
     )
