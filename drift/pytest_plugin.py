@@ -32,9 +32,9 @@ def drift_check(request: pytest.FixtureRequest) -> DriftCheck:
 
     def run(**options: Any) -> Any:
         from drift.api import run_check
+        from drift.cli.pytest_options import OptionError, check_options
         from drift.config import config_from_options
         from drift.errors import DriftError
-        from drift.pytest_options import OptionError, check_options
         from drift.render.pytest_failure import render_test_failure
 
         try:
