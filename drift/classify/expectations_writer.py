@@ -26,6 +26,8 @@ def expectation_entry(m: Mismatch) -> dict[str, Any]:
     }
     if m.attribute is not None:
         entry["attribute"] = m.attribute
+    if m.query is not None and m.query.phase is not None:
+        entry["phase"] = m.query.phase  # a query breaks when its phase ships
     entry["reason"] = TODO_REASON
     return entry
 

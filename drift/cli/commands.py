@@ -180,6 +180,27 @@ def explain(mismatch_id: str, **options: Any) -> None:
 
 
 @main.command()
+@code_option
+@click.option("--config", type=FILE,
+              help="The pyproject.toml whose [tool.drift] to read (default: the nearest one).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def queries(fmt: str, **options: Any) -> None:
+    """List every SQL call site under --code, each statement and how it is checked.
+
+    Static (no database): the unresolved parts sent as parameters (holes), and the
+    statements drift leaves unchecked, with why. `drift check --code` judges them.
+    """
+    from drift.render.queries import render_queries
+    from drift.sources.code import extract
+
+    config = config_from_options(**options)
+    if not config.code:
+        raise DriftError("no code to read: pass --code DIR (or set code in [tool.drift])")
+    click.echo(render_queries(extract(config.code, config.sql_calls), fmt), nl=False)
+
+
+@main.command()
 @pipeline_options
 @migrations_options
 @click.option("--output", "-o", type=FILE,

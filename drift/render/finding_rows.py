@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from drift.mismatch import Change, Expectation, Finding, Phase, Status
 from drift.render.describe import side_value
 from drift.render.nextstep import NextStep
+from drift.render.query_view import QueryView, query_view
 
 EXPIRY_WARNING = timedelta(days=30)
 NO_PHASE = "none"
@@ -61,6 +62,7 @@ class FindingRow:
     search: str  # lower-case text the browser search matches
     operation: str = ""  # the next step: the Alembic operation drift plan would write
     accept: str = ""  # the expectations entry that would accept it (unexpected drift only)
+    query: QueryView | None = None  # object type query: the statement and where it breaks
 
 
 def phase_label(number: int | None, phases: dict[int, Phase]) -> str:
@@ -129,4 +131,5 @@ def finding_row(
         search=" ".join(words).lower(),
         operation=step.operation if step else "",
         accept=step.accept if step else "",
+        query=query_view(f),
     )

@@ -42,6 +42,8 @@ def _case_of(f: Finding) -> str:
 
 def _line(f: Finding) -> str:
     m = f.mismatch
+    if m.query is not None:
+        return _query_line(f)
     what = f"{m.path}: {m.object_type.value} {m.change.value}" + (
         f" {m.attribute}" if m.attribute else ""
     )
@@ -53,6 +55,20 @@ def _line(f: Finding) -> str:
         line += f" - cause: {m.cause.value}"
     if f.expectation is not None:
         line += f" - {'expired ' if f.expired else ''}expectation: {f.expectation.reason}"
+    return line
+
+
+def _query_line(f: Finding) -> str:
+    """A statement of the application: where it is, where it first breaks, what breaks it."""
+    m, q = f.mismatch, f.mismatch.query
+    assert q is not None
+    line = (f"[{m.severity.value}] {m.attribute} at {q.file}:{q.line}:{q.column} ({q.call}): "
+            f"breaks {q.state_label}: {q.message}")
+    if q.operation:
+        line += f"; planned operation: {q.operation}"
+    line += f" (id {m.id})\n    " + " ".join(q.statement.split())
+    if f.expectation is not None:
+        line += f"\n    {'expired ' if f.expired else ''}expectation: {f.expectation.reason}"
     return line
 
 
@@ -71,7 +87,10 @@ def render_junit(result: CheckResult) -> str:
             for table in declared.tables:
                 cases[declared.name].setdefault(table.name, [])  # a clean table is a passing case
     for f in findings:
-        cases[f.mismatch.schema][_case_of(f)].append(f)
+        if f.mismatch.query is not None:  # a suite of the application's SQL, a case per call
+            cases["queries"][f.mismatch.path].append(f)
+        else:
+            cases[f.mismatch.schema][_case_of(f)].append(f)
 
     root = ET.Element("testsuites", name="drift")
     total = failures = 0

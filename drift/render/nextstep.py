@@ -64,6 +64,9 @@ def next_steps(findings: Iterable[Finding], models: Snapshot, database: Snapshot
     autogen = AutogenContext(context, opts=dict(_RENDER_OPTIONS))
     out: dict[str, NextStep] = {}
     for f in findings:
+        if f.mismatch.query is not None:  # the application's SQL: no revision fixes it
+            out[f.id] = NextStep("", accept_yaml(f) if f.status is Status.UNEXPECTED else "")
+            continue
         steps = [dataclasses.replace(st, disabled=st.destructive) for st in steps_for(ctx, f)]
         code = "\n".join(
             text for st in steps for text in render_op(autogen, PlannedOp.from_step(st))

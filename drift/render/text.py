@@ -15,6 +15,7 @@ import click
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
 from drift.render.nextstep import NextStep
+from drift.render.query_view import shown_sql
 from drift.render.terminal import cut, printable
 from drift.sources.database.connection import redact_url
 
@@ -247,6 +248,8 @@ def render_explanation(finding: Finding, step: NextStep | None = None) -> str:
     """`drift explain`: both values as read and normalised, the rule that decided, and
     (with ``step``) the next step: the planner's operation, and the entry accepting it."""
     m = finding.mismatch
+    if m.query is not None:
+        return _explain_query(finding, step)
     if finding.expectation is None:
         status = finding.status.value + " (no expectation matches it)"
     else:
@@ -278,4 +281,36 @@ def render_explanation(finding: Finding, step: NextStep | None = None) -> str:
             text += "\nor accept it: add to the expectations file's `expected:` list\n"
             accept = "".join(printable(line) + "\n" for line in step.accept.splitlines())
             text += textwrap.indent(accept, "    ")
+    return text
+
+
+def _explain_query(finding: Finding, step: NextStep | None) -> str:
+    """`drift explain` of a statement of the application: where it is, the state it first
+    breaks on, the planned operation that breaks it, and the entry that would accept it."""
+    m, q = finding.mismatch, finding.mismatch.query
+    assert q is not None
+    status = finding.status.value + (
+        " (no expectation matches it)" if finding.expectation is None else
+        f", expectation: {describe_expectation(finding.expectation)}")
+    lines = [
+        ("id", m.id),
+        ("location", f"{q.file}:{q.line}:{q.column} ({q.call})"),
+        ("object type", m.object_type.value),
+        ("break", f"{m.attribute}: {q.message}"),
+        ("first breaks", q.state_label),
+        ("phase", str(q.phase) if q.phase is not None else "-"),
+        ("operation", q.operation or "-"),
+        ("broken on", ", ".join(q.broken_on)),
+        ("severity", m.severity.value),
+        ("status", status),
+        ("rule", m.rule or "-"),
+    ]
+    width = max(len(k) for k, _ in lines)
+    text = "".join(printable(f"{k + ':':<{width + 1}} {v}") + "\n" for k, v in lines)
+    text += "statement:\n" + "".join(f"    {printable(line)}\n"
+                                      for line in shown_sql(q.statement).splitlines())
+    if step is not None and step.accept:
+        text += "\nor accept it: add to the expectations file's `expected:` list\n"
+        accept = "".join(printable(line) + "\n" for line in step.accept.splitlines())
+        text += textwrap.indent(accept, "    ")
     return text

@@ -25,6 +25,7 @@ from drift.render.finding_rows import (
 )
 from drift.render.history_view import HistoryView, history_view
 from drift.render.nextstep import next_steps
+from drift.render.query_view import QueriesView, queries_view
 from drift.render.reference import ReferenceView, build_reference, worst
 from drift.render.trend_chart import TrendChart, trend_chart
 from drift.report.history import TrendPoint, WeekOverWeek
@@ -77,6 +78,7 @@ class ReportView:
     history: HistoryView | None
     trend: TrendChart | None
     reference: ReferenceView | None
+    queries: QueriesView | None = None  # with --code: what breaks when each phase ships
 
     @property
     def expected_rows(self) -> tuple[FindingRow, ...]:
@@ -147,7 +149,9 @@ def build_view(
             {s.value: s.value for s in (Status.UNEXPECTED, Status.EXPECTED)},
         ),
         _breakdown("Severity", "severity", rows, {s.value: s.value for s in Severity}),
-        _breakdown("Schema", "schema", rows, {s: s for s in result.config.schemas}),
+        # a query's "schema" is its Python location: no schema to count
+        _breakdown("Schema", "schema", [r for r in rows if r.query is None],
+                   {s: s for s in result.config.schemas}),
         _breakdown("Object type", "object_type", rows, {}),
         # expected rows only: each phase's count is then its section's
         _breakdown("Phase", "phase_key", expected, phase_labels),
@@ -175,6 +179,7 @@ def build_view(
         history=history_view(week) if week else None,
         trend=trend_chart(trend),
         reference=ref,
+        queries=queries_view(c.findings, result.code, phases),
     )
 
 

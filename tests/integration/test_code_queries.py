@@ -11,6 +11,8 @@ the models (drift-expectations.yaml).
 from __future__ import annotations
 
 import json
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +193,117 @@ def test_every_statement_judged_fine_runs_on_its_state(
                     assert failed and sqlstate == verdict.sqlstate, (state.key, st.sql)
                 checked += 1
     assert checked == 15 * 4
+
+
+# ------------------------------------------------------------------ reports and explain
+
+
+def _section(text: str, start: str, end: str) -> str:
+    return text[text.index(start):text.index(end, text.index(start))]
+
+
+def test_weekly_report_says_what_breaks_when_each_phase_ships(
+        sportsbook: Path, database_url: str, scratch: PostgresServer) -> None:
+    run = drift(sportsbook, "report", "--url", plain_url(database_url), "--scratch-url",
+                scratch.admin_url, "--output-dir", "reports", "--date", "2025-03-03")
+    assert run.returncode == 1, run.stderr
+    markdown = (sportsbook / "reports" / "2025-03-03" / "drift.md").read_text()
+    start = markdown.index("## Application SQL")
+    section = markdown[start:markdown.index("\n## ", start)]
+    headings = [line for line in section.splitlines() if line.startswith("#")]
+    assert headings == [
+        "## Application SQL: what breaks when each phase ships",
+        "### Already broken on the live database (1)",
+        "### Phase 1: scraper cleanup: breaks when it ships (1)",
+        "### Phase 2: fixtures v2: breaks when it ships (2)",
+        "### Unchecked (1)",
+    ]
+    assert ("15 call site(s) in 7 file(s), 16 statement(s): 15 checked on 4 schema state(s), "
+            "1 unchecked") in section
+    phase_1 = _section(section, "### Phase 1", "### Phase 2")
+    assert ("- `sportsbook/db/odds.py:26:22` `cur.execute` · **undefined_column** · unexpected: "
+            "column o.price\\_raw does not exist · planned operation: "
+            "`drop column public.odds.price_raw`") in phase_1
+    # the statement from its first word, its other lines dedented together
+    assert ("  ```sql\n  SELECT o.id, o.price_raw\n   FROM odds o\n  WHERE o.match_id = $1\n"
+            "    AND o.bookmaker_id IN ($2)\n  ```") in phase_1
+    assert ("| sportsbook/db/odds.py:80 | cur.execute | a name in it comes from \\`table\\`, "
+            "which drift cannot resolve from the source |") in section
+
+    html = (sportsbook / "reports" / "2025-03-03" / "drift.html").read_text()
+    queries = _section(html, '<section id="queries">', "</section>")
+    titles = re.findall(r"<h3>([^<]*) <span", queries)
+    assert titles == ["Already broken on the live database",
+                      "Phase 1: scraper cleanup: breaks when it ships",
+                      "Phase 2: fixtures v2: breaks when it ships", "Unchecked"]
+    phase_1_html = _section(queries, 'data-state="phase-1"', "</table>")
+    assert "<code>sportsbook/db/odds.py:26:22</code>" in phase_1_html
+    assert "<code>drop column public.odds.price_raw</code>" in phase_1_html
+    assert "SELECT o.id, o.price_raw\n FROM odds o\nWHERE o.match_id = $1\n" in phase_1_html
+    # the finding's own row shows the statement and where, not models/database
+    saved = json.loads((sportsbook / "reports" / "2025-03-03" / "drift.json").read_text())
+    price_raw = next(m["id"] for m in saved["mismatches"]
+                     if m["path"] == "sportsbook/db/odds.py:26")
+    row = _section(html, f'id="m-{price_raw}"', "</tr>")
+    assert '<span class="lbl">models</span>' not in row
+    assert ('<span class="lbl">where</span><code>sportsbook/db/odds.py:26:22</code> '
+            'cur.execute') in row
+    assert ('<span class="lbl">breaks</span>after phase 1 (scraper cleanup): column '
+            'o.price_raw does not exist') in row
+
+
+def test_explain_markdown_and_junit_show_the_statement_and_where(
+        sportsbook: Path, database_url: str, scratch: PostgresServer) -> None:
+    base = ("--url", plain_url(database_url), "--scratch-url", scratch.admin_url)
+    report = json.loads(drift(sportsbook, "check", *base, "--format", "json").stdout)
+    price_raw = next(m["id"] for m in report["mismatches"]
+                     if m["path"] == "sportsbook/db/odds.py:26")
+    run = drift(sportsbook, "explain", *base, price_raw)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == f"""\
+id:           {price_raw}
+location:     sportsbook/db/odds.py:26:22 (cur.execute)
+object type:  query
+break:        undefined_column: column o.price_raw does not exist
+first breaks: after phase 1 (scraper cleanup)
+phase:        1
+operation:    drop column public.odds.price_raw
+broken on:    phase-1, phase-2, models
+severity:     error
+status:       unexpected (no expectation matches it)
+rule:         prepared (Parse/Describe) by PostgreSQL on a scratch database of each schema state
+statement:
+    SELECT o.id, o.price_raw
+     FROM odds o
+    WHERE o.match_id = $1
+      AND o.bookmaker_id IN ($2)
+
+or accept it: add to the expectations file's `expected:` list
+    - path: "sportsbook/db/odds.py:26"
+      object_type: "query"
+      change: "differs"
+      attribute: "undefined_column"
+      phase: 1
+      reason: "TODO: say why this drift is expected"
+"""
+    markdown = drift(sportsbook, "check", *base, "--format", "markdown").stdout
+    row = next(line for line in markdown.splitlines()
+               if line.startswith("| error") and "sportsbook/db/odds.py:26" in line)
+    # a statement's location is no schema: the summary's schema count leaves it out
+    assert "**Schema**: public 4  \n" in markdown
+    assert ("| `sportsbook/db/odds.py:26:22` cur.execute: `SELECT o.id, o.price_raw FROM odds o "
+            "WHERE o.match_id = $1 AND o.bookmaker_id IN ($2)` | breaks after phase 1 (scraper "
+            "cleanup): column o.price\\_raw does not exist (planned: "
+            "`drop column public.odds.price_raw`) |") in row
+    junit = ET.fromstring(drift(sportsbook, "check", *base, "--format", "junit").stdout)
+    suite = junit.find("testsuite[@name='drift.queries']")
+    assert suite is not None
+    case = suite.find("testcase[@name='sportsbook/db/odds.py:26']")
+    assert case is not None
+    failure = case.find("failure")
+    assert failure is not None and failure.text == (
+        "[error] undefined_column at sportsbook/db/odds.py:26:22 (cur.execute): breaks after "
+        "phase 1 (scraper cleanup): column o.price_raw does not exist; planned operation: "
+        f"drop column public.odds.price_raw (id {price_raw})\n"
+        "    SELECT o.id, o.price_raw FROM odds o WHERE o.match_id = $1 AND o.bookmaker_id "
+        "IN ($2)")

@@ -71,7 +71,7 @@ Verdicts = dict[str, dict[str, Verdict]]  # state key -> statement key -> verdic
 
 
 # bumped whenever how a verdict is reached changes: older verdicts are then misses
-JUDGE_VERSION = 2
+JUDGE_VERSION = 3
 
 
 class VerdictStore:

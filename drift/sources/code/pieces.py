@@ -88,5 +88,9 @@ class Builder:
         self._text.append(text)
         self._positions.extend([where] * len(text))
 
+    def __len__(self) -> int:
+        """How many characters are built so far."""
+        return len(self._positions)
+
     def build(self, holes: Sequence[str] = ()) -> Text:
         return Text("".join(self._text), tuple(self._positions), tuple(holes))

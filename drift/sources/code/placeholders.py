@@ -39,6 +39,8 @@ class Rewritten:
     text: Text  # with $n placeholders
     holes: dict[int, str]  # parameter number -> the Python expression it stands for
     identifier_holes: tuple[str, ...] = ()  # holes inside a quoted identifier
+    # holes inside a string literal (any text keeps it one): (offset in the text, expression)
+    literal_holes: tuple[tuple[int, str], ...] = ()
 
 
 _PYFORMAT = re.compile(r"%%|%\((?P<name>[^)]*)\)(?P<conv>.)|%(?P<plain>.)", re.DOTALL)
@@ -67,6 +69,7 @@ class _Numbers:
         self.next = first
         self.named: dict[str, int] = {}
         self.holes: dict[int, str] = {}
+        self.literal: list[tuple[int, str]] = []
 
     def new(self) -> int:
         self.next += 1
@@ -119,7 +122,8 @@ def _pyformat(text: Text, values_row: int | None) -> Rewritten:
             numbers.new())
         out.put(f"(${number})" if _IN_BEFORE.search(before) else f"${number}", where)
     out.copy(text, last, len(s))
-    return Rewritten(out.build(), numbers.holes, tuple(identifier_holes))
+    return Rewritten(out.build(), numbers.holes, tuple(identifier_holes),
+                     tuple(numbers.literal))
 
 
 def _named(text: Text) -> Rewritten:
@@ -142,7 +146,8 @@ def _named(text: Text) -> Rewritten:
             out.put(f"${numbers.name(name)}", text.positions[start])
         last = end
     out.copy(text, last, len(s))
-    return Rewritten(out.build(), numbers.holes, tuple(identifier_holes))
+    return Rewritten(out.build(), numbers.holes, tuple(identifier_holes),
+                     tuple(numbers.literal))
 
 
 def _plain(text: Text, first: int) -> Rewritten:
@@ -157,7 +162,8 @@ def _plain(text: Text, first: int) -> Rewritten:
             _hole(out, text, i, next(holes), numbers, identifier_holes)
             last = i + 1
     out.copy(text, last, len(text.text))
-    return Rewritten(out.build(), numbers.holes, tuple(identifier_holes))
+    return Rewritten(out.build(), numbers.holes, tuple(identifier_holes),
+                     tuple(numbers.literal))
 
 
 def _max_dollar(sql: str) -> int:
@@ -169,6 +175,7 @@ def _hole(out: Builder, text: Text, at: int, expression: str, numbers: _Numbers,
     where = text.positions[at]
     quoting = _quoting(text.text, at)
     if quoting == "'":
+        numbers.literal.append((len(out), expression))
         out.put("x", where)  # a value of the literal: any text keeps it a literal
     elif quoting == '"':
         identifier_holes.append(expression)

@@ -47,6 +47,9 @@ class Statement:
     params: int = 0
     # psycopg2 spells the values into the SQL (client side): an untyped NULL, not a typed $n
     client_side: bool = False
+    # the Python expressions drift could not resolve: ($n's n, expression) for one sent as a
+    # parameter, (0, expression) for one inside a string literal (any text keeps it one)
+    holes: tuple[tuple[int, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -71,13 +74,15 @@ class Statement:
         return {"file": self.file, "line": self.line, "column": self.column, "call": self.call,
                 "sql": self.sql, "positions": _runs(self.positions), "kind": self.kind.value,
                 "reason": self.reason, "star": self.star, "index": self.index,
-                "params": self.params, "client_side": self.client_side}
+                "params": self.params, "client_side": self.client_side,
+                "holes": [list(h) for h in self.holes]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Statement:
         return cls(d["file"], d["line"], d["column"], d["call"], d["sql"],
                    _unruns(d["positions"]), Kind(d["kind"]), d["reason"], d["star"],
-                   d["index"], d["params"], d["client_side"])
+                   d["index"], d["params"], d["client_side"],
+                   tuple((int(n), str(e)) for n, e in d.get("holes", ())))
 
     def position_of(self, offset: int) -> Position:
         """The Python (line, column) of a 0-based character offset of ``sql``."""
@@ -137,7 +142,10 @@ def statements_of(file: str, line: int, column: int, call: str, rewritten: Rewri
         out.append(Statement(file, line, column, call, part.text, part.positions, kind,
                              reason, kind is Kind.QUERY and _star(node),
                              index, _params(part.text),
-                             client_side and _params(part.text) > 0))
+                             client_side and _params(part.text) > 0,
+                             tuple(sorted(holes.items())) + tuple(
+                                 (0, e) for at, e in rewritten.literal_holes
+                                 if cut[0] <= at < cut[1])))
     return out
 
 
