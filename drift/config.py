@@ -21,7 +21,8 @@ from drift.sources.database.connection import with_connect_timeout
 
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
-FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations")
+FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations",
+             "migrations_base")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class FileConfig:
     expectations: Path | None = None
     connect_timeout: int | None = None  # seconds
     migrations: Path | None = None
+    migrations_base: Path | None = None  # SQL run before the first revision
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -73,6 +75,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
     base = path.parent
     expectations = _string(path, table, "expectations")
     migrations = _string(path, table, "migrations")
+    migrations_base = _string(path, table, "migrations_base")
     return FileConfig(
         path=path,
         url=_string(path, table, "url"),
@@ -82,6 +85,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         expectations=(base / expectations) if expectations is not None else None,
         connect_timeout=_seconds(path, table, "connect_timeout"),
         migrations=(base / migrations) if migrations is not None else None,
+        migrations_base=(base / migrations_base) if migrations_base is not None else None,
     )
 
 
@@ -106,6 +110,7 @@ def config_from_options(
     scratch_url: str | None = None,
     no_cache: bool = False,
     downgrades: bool = False,
+    migrations_base: Path | None = None,
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
     """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults.
@@ -126,6 +131,7 @@ def config_from_options(
             migrations if isinstance(migrations, Path) else from_file.migrations),
         scratch_url=scratch_url,
         downgrades=downgrades,
+        migrations_base=migrations_base or from_file.migrations_base,
         cache=None if no_cache else (
             (from_file.path.parent if from_file.path is not None else Path.cwd()) / CACHE_DIR),
         url=url,

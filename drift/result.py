@@ -34,6 +34,7 @@ class CheckConfig:
     migrations: Path | None = None  # an Alembic environment: its heads are a side to compare
     scratch_url: str | None = None  # where migrations run (default: an embedded PostgreSQL)
     downgrades: bool = False  # also check each revision's downgrade
+    migrations_base: Path | None = None  # SQL the history starts from (before its first)
     cache: Path | None = None  # the cache folder (.drift_cache); None: no cache
 
 

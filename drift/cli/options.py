@@ -95,6 +95,13 @@ def migrations_options(func: F) -> F:
                 "dropped); default: an embedded PostgreSQL.",
             ),
             click.option(
+                "--migrations-base",
+                type=FILE,
+                help="SQL the history starts from, run on the scratch database before its "
+                "first revision (a base schema made by create_all, not by a revision); "
+                "default: [tool.drift] migrations_base.",
+            ),
+            click.option(
                 "--downgrades",
                 is_flag=True,
                 help="With --migrations, also run each revision's downgrade and upgrade "

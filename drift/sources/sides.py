@@ -150,7 +150,7 @@ def _migrations_side(config: CheckConfig) -> MigrationsSnapshot:
     assert config.migrations is not None
     return build_migrations_snapshot(config.migrations, config.scratch_url, config.schemas,
                                      cache=_cache(config), downgrades=config.downgrades,
-                                     protected=_protected(config))
+                                     protected=_protected(config), base=config.migrations_base)
 
 
 def _history_at_live_revisions(config: CheckConfig, built: MigrationsSnapshot
@@ -163,7 +163,8 @@ def _history_at_live_revisions(config: CheckConfig, built: MigrationsSnapshot
     if not revisions or set(revisions) == set(built.history.heads):
         return None
     return build_snapshot_at(config.migrations, config.scratch_url, config.schemas,
-                             revisions, _cache(config), _protected(config))
+                             revisions, _cache(config), _protected(config),
+                             base=config.migrations_base)
 
 
 def _protected(config: CheckConfig) -> tuple[str, ...]:

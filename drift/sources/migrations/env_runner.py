@@ -31,7 +31,14 @@ from alembic.config import Config
 from alembic.script import Script, ScriptDirectory
 
 from drift.errors import DriftError, first_line
-from drift.sources.database.connection import make_engine
+from drift.sources.migrations.env_files import (
+    TEMPLATE,
+    minimal_ini,
+    project_output,
+    resolve_script_location,
+    template_fallback,
+)
+from drift.sources.migrations.handover import Handover
 from drift.sources.migrations.scratch_guard import (
     check_protected,
     driver_url,
@@ -107,13 +114,12 @@ class AlembicEnvironment:
         return self.script_location / "env.py"
 
     def config(self, url: str | None = None) -> Config:
-        # quiet: Alembic's "Generating ..." lines would mix with drift's output; and no file
-        # name, so that env.py leaves logging alone: the ini's [alembic] options are copied
-        config = Config(output_buffer=io.StringIO(),
+        # quiet: Alembic's "Generating ..." lines would mix with drift's output; a real file
+        # name, as under `alembic`: env.py may call fileConfig(config.config_file_name) or
+        # read %(here)s (the logging it sets up is put back afterwards, see env_files)
+        config = Config(str(self.ini or minimal_ini()), output_buffer=io.StringIO(),
                         cmd_opts=argparse.Namespace(quiet=True, x=[]))
-        for key, value in self._ini_options().items():
-            config.set_main_option(key, value.replace("%", "%%"))
-        config.set_main_option("script_location", str(self.script_location))
+        config.set_main_option("script_location", str(self.script_location).replace("%", "%%"))
         config.attributes["configure_logger"] = False
         if self.staging:
             config.set_main_option("path_separator", "os")
@@ -161,7 +167,7 @@ class AlembicEnvironment:
 
     def input_files(self) -> tuple[Path, ...]:
         """Every file the environment's result depends on (for cache keys)."""
-        files = [self.env_py, self.script_location / "script.py.mako"]
+        files = [self.env_py, self.script_location / TEMPLATE]
         if self.ini is not None:
             files.append(self.ini)
         for location in [*self.version_locations(), *self.staging]:
@@ -210,15 +216,16 @@ class AlembicEnvironment:
         before = version_of(scratch_url)
         source = self.env_py.read_text(encoding="utf-8", errors="replace")
         configured = self._ini_options().get("sqlalchemy.url")
-        engine = make_engine(scratch_url)
+        handed_url = driver_url(scratch_url, configured, source)
+        handover = Handover(handed_url, scratch_url)  # the driver env.py is configured with
         try:
-            with engine.connect() as conn, fresh_imports(), \
+            with handover.connect() as conn, fresh_imports(), project_output(), \
                     scratch_environment(scratch_url, self.env_vars, source), \
                     only_scratch(scratch_url) as refused:
-                config = self.config(driver_url(scratch_url, configured, source))
+                config = self.config(handed_url)
                 config.attributes["connection"] = conn
                 try:
-                    action(config)
+                    handover.run(action, config)
                 except (sa.exc.DBAPIError, util.CommandError) as exc:
                     if refused.endpoints:
                         raise self._unsafe(refused.endpoints[0]) from None
@@ -235,9 +242,9 @@ class AlembicEnvironment:
                 if refused.endpoints:  # env.py caught the refusal and went on
                     raise self._unsafe(refused.endpoints[0])
                 if conn.in_transaction():
-                    conn.commit()
+                    handover.run(conn.commit)
         finally:
-            engine.dispose()
+            handover.close()
         check_protected(protected)
         after = version_of(scratch_url)
         if not moved(before, after):
@@ -265,11 +272,11 @@ def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicE
         location = source.get_main_option("script_location")
         if not location:
             raise DriftError(f"{ini} has no script_location")
-        here = Path(location)
-        migrations = (here if here.is_absolute() else ini.parent / here).resolve()
-    if not (migrations / "env.py").is_file() or not (migrations / "script.py.mako").is_file():
-        raise DriftError(f"{migrations} is not an Alembic environment (no env.py or "
-                         "script.py.mako): create one with `alembic init`")
+        migrations = resolve_script_location(ini, location)
+    if not (migrations / "env.py").is_file():
+        # script.py.mako is needed only to write a revision (and then Alembic's serves)
+        raise DriftError(f"{migrations} is not an Alembic environment (no env.py): create "
+                         "one with `alembic init`")
     if ini is None:
         ini = next((p for p in (migrations / "alembic.ini", migrations.parent / "alembic.ini")
                     if p.is_file()), None)
@@ -322,8 +329,8 @@ def run_offline_revision(env: AlembicEnvironment, config: Config,
     connection: the scripts Alembic wrote."""
     source = env.env_py.read_text(encoding="utf-8", errors="replace")
     try:
-        with fresh_imports(), scratch_environment(_NOWHERE, env.env_vars, source), \
-                only_scratch(_NOWHERE):
+        with fresh_imports(), project_output(), template_fallback(env.script_location), \
+                scratch_environment(_NOWHERE, env.env_vars, source), only_scratch(_NOWHERE):
             scripts = run_project_code(env.script_location, lambda: command.revision(
                 config, message="drift", sql=True,
                 process_revision_directives=directives))

@@ -20,7 +20,7 @@ from drift.mismatch import Mismatch
 from drift.result import DowngradeProblem, HistoryCheck
 from drift.schema import Snapshot
 from drift.sources.cache import SnapshotCache, digest, drift_version, package_version
-from drift.sources.database.connection import read_only_connection
+from drift.sources.database.connection import make_engine, read_only_connection
 from drift.sources.database.reflect import reflect_snapshot
 from drift.sources.migrations.env_runner import (
     AlembicEnvironment,
@@ -51,9 +51,11 @@ def _server_identity(scratch_url: str | None) -> str:
 
 
 def cache_key(env: AlembicEnvironment, schemas: tuple[str, ...], target: str,
-              scratch_url: str | None) -> str:
+              scratch_url: str | None, base: Path | None = None) -> str:
     parts: list[str | bytes] = [KIND, target, ",".join(schemas), drift_version(),
                                 _server_identity(scratch_url)]
+    if base is not None:
+        parts += ["base", read_base(base)]
     root = env.script_location.parent
     for path in env.input_files():
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
@@ -69,14 +71,16 @@ def build_migrations_snapshot(
     cache: SnapshotCache | None = None,
     downgrades: bool = False,
     protected: tuple[str, ...] = (),
+    base: Path | None = None,
 ) -> MigrationsSnapshot:
     """Upgrade a scratch database to the heads of ``migrations`` and reflect ``schemas``.
 
-    ``protected``: URLs of databases the run must prove it did not touch (the live one).
+    ``protected``: URLs of databases the run must prove it did not touch (the live one);
+    ``base``: a SQL file run on the scratch database before the first revision.
     """
     env = open_environment(migrations)
     heads = env.heads()
-    key = cache_key(env, schemas, "heads", scratch_url)
+    key = cache_key(env, schemas, "heads", scratch_url, base)
     if cache is not None and not downgrades:
         snapshot = cache.load_snapshot(KIND, key)
         if snapshot is not None:
@@ -86,8 +90,10 @@ def build_migrations_snapshot(
     if downgrades:
         # on a database of its own: a failed step may leave it where no upgrade runs on
         with scratch_database(scratch_url) as url:
+            apply_base(url, base)
             problems = _check_downgrades(env, url, schemas, protected)
     with scratch_database(scratch_url) as url:
+        apply_base(url, base)
         env.upgrade(url, "heads", protected_urls=protected)
         snapshot = _reflect_built(url, schemas)
     if cache is not None:
@@ -98,20 +104,45 @@ def build_migrations_snapshot(
 
 def build_snapshot_at(migrations: Path, scratch_url: str | None, schemas: tuple[str, ...],
                       revisions: tuple[str, ...], cache: SnapshotCache | None = None,
-                      protected: tuple[str, ...] = ()) -> Snapshot:
+                      protected: tuple[str, ...] = (), base: Path | None = None) -> Snapshot:
     """The schema at ``revisions`` (where a live database stands), for pending_migration."""
     env = open_environment(migrations)
     target = ",".join(revisions)
-    key = cache_key(env, schemas, target, scratch_url)
+    key = cache_key(env, schemas, target, scratch_url, base)
     if cache is not None and (hit := cache.load_snapshot(KIND, key)) is not None:
         return hit
     with scratch_database(scratch_url) as url:
+        apply_base(url, base)
         for revision in revisions:
             env.upgrade(url, revision, protected_urls=protected)
         snapshot = _reflect_built(url, schemas)
     if cache is not None:
         cache.store_snapshot(KIND, key, snapshot)
     return snapshot
+
+
+def read_base(base: Path) -> bytes:
+    try:
+        return base.read_bytes()
+    except OSError as exc:
+        raise DriftError(f"cannot read the migrations base {base}: {exc.strerror}") from None
+
+
+def apply_base(url: str, base: Path | None) -> None:
+    """Run the base schema's SQL (``migrations_base``) on a fresh scratch database."""
+    if base is None:
+        return
+    sql = read_base(base).decode("utf-8", errors="replace")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            # no parameters: the driver sends the script as it is (a % stays a %)
+            conn.execution_options(no_parameters=True).exec_driver_sql(sql)
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"the migrations base {base} failed on the scratch database: "
+                         f"{first_line(exc)}") from None
+    finally:
+        engine.dispose()
 
 
 def _reflect_built(url: str, schemas: tuple[str, ...]) -> Snapshot:
