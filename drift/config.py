@@ -111,6 +111,7 @@ def config_from_options(
     no_cache: bool = False,
     downgrades: bool = False,
     migrations_base: Path | None = None,
+    env_vars: tuple[str, ...] = (),
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
     """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults.
@@ -132,6 +133,7 @@ def config_from_options(
         scratch_url=scratch_url,
         downgrades=downgrades,
         migrations_base=migrations_base or from_file.migrations_base,
+        env_vars=tuple(env_vars),
         cache=None if no_cache else (
             (from_file.path.parent if from_file.path is not None else Path.cwd()) / CACHE_DIR),
         url=url,

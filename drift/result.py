@@ -35,6 +35,7 @@ class CheckConfig:
     scratch_url: str | None = None  # where migrations run (default: an embedded PostgreSQL)
     downgrades: bool = False  # also check each revision's downgrade
     migrations_base: Path | None = None  # SQL the history starts from (before its first)
+    env_vars: tuple[str, ...] = ()  # more variables env.py reads its URL from
     cache: Path | None = None  # the cache folder (.drift_cache); None: no cache
 
 

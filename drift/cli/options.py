@@ -102,6 +102,14 @@ def migrations_options(func: F) -> F:
                 "default: [tool.drift] migrations_base.",
             ),
             click.option(
+                "--env-var",
+                "env_vars",
+                multiple=True,
+                metavar="NAME",
+                help="Another variable env.py reads its database URL from: pointed at the "
+                "scratch database while env.py runs, like DATABASE_URL.",
+            ),
+            click.option(
                 "--downgrades",
                 is_flag=True,
                 help="With --migrations, also run each revision's downgrade and upgrade "

@@ -12,6 +12,7 @@ import fcntl
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import time
 import uuid
@@ -27,6 +28,28 @@ from drift.sources.database.connection import make_engine, parse_url
 
 SERVER_PREFIX = "drift-pg-"
 OWNER_FILE = "drift-owner.pid"  # the PID of the drift process that made the folder
+SERVER_LOG = "server-output.log"  # what the server's tools and the postmaster print
+
+
+@contextlib.contextmanager
+def _output_to(log: Path) -> Iterator[None]:
+    """The process's stdout and stderr (file descriptors 1 and 2, which initdb, pg_ctl and
+    the postmaster inherit) into ``log`` for the block: drift's stdout carries the report
+    only, and a server that outlives the block keeps writing there, not into it."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with open(log, "ab") as out:
+            os.dup2(out.fileno(), 1)
+            os.dup2(out.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
 
 
 def _alive(pid: int) -> bool:
@@ -97,11 +120,13 @@ class EmbeddedPostgres:
         else:
             base = directory
         self.directory = base
+        self.log = base / SERVER_LOG
         try:
-            with _start_lock():
+            with _start_lock(), _output_to(self.log):
                 self._server = get_server(base / "pgdata", cleanup_mode="stop")
         except Exception as exc:  # pgserver raises plain exceptions with initdb/pg_ctl output
-            raise DriftError(f"cannot start the embedded PostgreSQL: {first_line(exc)}") from None
+            raise DriftError(f"cannot start the embedded PostgreSQL: {first_line(exc)} "
+                             f"(its output: {self.log})") from None
 
     def url(self, database: str = "postgres") -> str:
         base = parse_url(self._server.get_uri())
@@ -112,7 +137,7 @@ class EmbeddedPostgres:
         return create_database(self.url(), name)
 
     def stop(self) -> None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception), _output_to(self.log):
             self._server.cleanup()
         if self._own_dir:
             shutil.rmtree(self.directory, ignore_errors=True)

@@ -150,7 +150,8 @@ def _migrations_side(config: CheckConfig) -> MigrationsSnapshot:
     assert config.migrations is not None
     return build_migrations_snapshot(config.migrations, config.scratch_url, config.schemas,
                                      cache=_cache(config), downgrades=config.downgrades,
-                                     protected=_protected(config), base=config.migrations_base)
+                                     protected=_protected(config), base=config.migrations_base,
+                                     env_vars=config.env_vars)
 
 
 def _history_at_live_revisions(config: CheckConfig, built: MigrationsSnapshot
@@ -164,7 +165,7 @@ def _history_at_live_revisions(config: CheckConfig, built: MigrationsSnapshot
         return None
     return build_snapshot_at(config.migrations, config.scratch_url, config.schemas,
                              revisions, _cache(config), _protected(config),
-                             base=config.migrations_base)
+                             base=config.migrations_base, env_vars=config.env_vars)
 
 
 def _protected(config: CheckConfig) -> tuple[str, ...]:

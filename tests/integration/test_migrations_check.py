@@ -168,3 +168,19 @@ def test_the_warm_path_and_what_invalidates_it(shop: Path) -> None:
     fixed = drift(shop, "check")
     assert MIGRATIONS_CACHED not in fixed.stdout and MODELS_CACHED in fixed.stdout
     assert fixed.returncode == 0, fixed.stdout
+
+
+def test_stdout_is_the_report_alone_with_a_cold_embedded_server(shop: Path) -> None:
+    # an env.py that logs and prints to stdout, as scripts run by hand often do; the
+    # embedded server is started for this run (no --scratch-url), and stopped after env.py
+    env_py = shop / "migrations" / "env.py"
+    env_py.write_text(env_py.read_text().replace(
+        "from shop import settings\n",
+        "import logging\nimport sys\n\nfrom shop import settings\n\n"
+        "logging.basicConfig(stream=sys.stdout, level=logging.INFO)\n"
+        "print('migrating', settings.database_url())\n"))
+    run = drift(shop, "check", "--no-cache", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)  # nothing but the report
+    assert report["migrations"]["heads"] == [HEAD]
+    assert "migrating postgresql" in run.stderr

@@ -92,6 +92,12 @@ SAFE_ENV_PY = """    # at the top of run_migrations_online() in env.py:
         return"""
 
 
+# one line (messages are): the lines themselves are in the README
+USE_THE_CONNECTION = (
+    "make run_migrations_online() use the connection handed in, "
+    'config.attributes.get("connection") (README, "drift plan --verify and your env.py")')
+
+
 class MigrationError(DriftError):
     """A revision failed on the scratch database (SQL error, unknown revision): a verdict of
     the verification, not a failure of the run."""
@@ -251,15 +257,14 @@ class AlembicEnvironment:
             raise DriftError(
                 f"{what}: the scratch database's alembic_version is at "
                 f"{', '.join(after) or 'base'} (was {', '.join(before) or 'base'}): {self.env_py} "
-                "did not migrate the database drift handed it. Add these lines (README, "
-                f"'A safe env.py'):\n{SAFE_ENV_PY}")
+                f"did not migrate the database drift handed it; {USE_THE_CONNECTION}")
 
     def _unsafe(self, endpoint: str) -> DriftError:
         return DriftError(
             f"{self.env_py} connects to {endpoint}, not to the scratch database drift hands it "
             "(config.attributes['connection'], sqlalchemy.url, $DATABASE_URL): refused before "
-            "it connected. Add these lines (README, 'A safe env.py'), or name the variable "
-            f"it reads with --env-var:\n{SAFE_ENV_PY}")
+            f"it connected; name the variable it reads its URL from with --env-var NAME, or "
+            f"{USE_THE_CONNECTION}")
 
 
 def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicEnvironment:

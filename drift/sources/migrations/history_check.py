@@ -72,13 +72,15 @@ def build_migrations_snapshot(
     downgrades: bool = False,
     protected: tuple[str, ...] = (),
     base: Path | None = None,
+    env_vars: tuple[str, ...] = (),
 ) -> MigrationsSnapshot:
     """Upgrade a scratch database to the heads of ``migrations`` and reflect ``schemas``.
 
     ``protected``: URLs of databases the run must prove it did not touch (the live one);
-    ``base``: a SQL file run on the scratch database before the first revision.
+    ``base``: a SQL file run on the scratch database before the first revision;
+    ``env_vars``: more variables env.py reads its URL from (pointed at the scratch).
     """
-    env = open_environment(migrations)
+    env = open_environment(migrations, env_vars)
     heads = env.heads()
     key = cache_key(env, schemas, "heads", scratch_url, base)
     if cache is not None and not downgrades:
@@ -104,9 +106,10 @@ def build_migrations_snapshot(
 
 def build_snapshot_at(migrations: Path, scratch_url: str | None, schemas: tuple[str, ...],
                       revisions: tuple[str, ...], cache: SnapshotCache | None = None,
-                      protected: tuple[str, ...] = (), base: Path | None = None) -> Snapshot:
+                      protected: tuple[str, ...] = (), base: Path | None = None,
+                      env_vars: tuple[str, ...] = ()) -> Snapshot:
     """The schema at ``revisions`` (where a live database stands), for pending_migration."""
-    env = open_environment(migrations)
+    env = open_environment(migrations, env_vars)
     target = ",".join(revisions)
     key = cache_key(env, schemas, target, scratch_url, base)
     if cache is not None and (hit := cache.load_snapshot(KIND, key)) is not None:

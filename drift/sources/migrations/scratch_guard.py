@@ -213,7 +213,7 @@ def check_protected(before: Mapping[str, tuple[str, ...]]) -> None:
             raise DriftError(f"the alembic_version of {redact_url(url)} moved from "
                              f"{', '.join(was) or 'base'} to {', '.join(now) or 'base'} while "
                              "env.py ran: it migrated that database, not the scratch one; "
-                             "see README, 'A safe env.py'")
+                             "see README, \"drift plan --verify and your env.py\"")
 
 
 # ---------------------------------------------------------------- the scratch database
