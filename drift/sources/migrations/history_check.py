@@ -89,19 +89,20 @@ def build_migrations_snapshot(
             snapshot = replace(snapshot, source="migrations (heads, from the cache)")
             return MigrationsSnapshot(snapshot, env.script_location, True, HistoryCheck(heads))
     problems: tuple[DowngradeProblem, ...] = ()
+    checked = total = 0
     if downgrades:
         # on a database of its own: a failed step may leave it where no upgrade runs on
         with scratch_database(scratch_url) as url:
             apply_base(url, base)
-            problems = _check_downgrades(env, url, schemas, protected)
+            problems, checked, total = _check_downgrades(env, url, schemas, protected)
     with scratch_database(scratch_url) as url:
         apply_base(url, base)
         env.upgrade(url, "heads", protected_urls=protected)
         snapshot = _reflect_built(url, schemas)
     if cache is not None:
         cache.store_snapshot(KIND, key, snapshot)
-    return MigrationsSnapshot(snapshot, env.script_location, False,
-                              HistoryCheck(heads, downgrades, problems))
+    return MigrationsSnapshot(snapshot, env.script_location, False, HistoryCheck(
+        heads, downgrades and checked == total, problems, total, checked))
 
 
 def build_snapshot_at(migrations: Path, scratch_url: str | None, schemas: tuple[str, ...],
@@ -175,47 +176,57 @@ def _describe(m: Mismatch) -> str:
 
 
 def _check_downgrades(env: AlembicEnvironment, url: str, schemas: tuple[str, ...],
-                      protected: tuple[str, ...]) -> tuple[DowngradeProblem, ...]:
-    """Each revision, base first: upgrade to it, downgrade one step, compare, upgrade again.
+                      protected: tuple[str, ...]
+                      ) -> tuple[tuple[DowngradeProblem, ...], int, int]:
+    """Each revision, base first: upgrade to it, downgrade one step, compare, upgrade again;
+    the problems, the revisions checked and the revisions of the history.
 
-    A merge revision has no one step back to take, so it is only upgraded. A
-    failed downgrade rolls back (PostgreSQL's DDL is transactional), so the next
-    revision starts from this one; a failed upgrade ends the check.
+    A merge revision has no one step back to take, so it is only upgraded (and counts as
+    checked). A failed downgrade rolls back (PostgreSQL's DDL is transactional), so the
+    next revision starts from this one; a failed upgrade ends the check, and the count
+    says how far it got.
     """
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(env.config())
     problems: list[DowngradeProblem] = []
-    for rev in reversed(list(script.walk_revisions())):
+    revisions = list(reversed(list(script.walk_revisions())))
+    checked = 0
+    for rev in revisions:
         down = rev.down_revision
         try:
             if isinstance(down, tuple | list):
                 env.upgrade(url, rev.revision, protected_urls=protected)
+                checked += 1
                 continue
             before = _reflect_built(url, schemas)
             env.upgrade(url, rev.revision, protected_urls=protected)
         except DriftError as exc:
-            problems.append(DowngradeProblem(rev.revision, f"upgrade failed: {exc}"))
+            problems.append(DowngradeProblem(rev.revision, f"upgrade failed: {exc}", (),
+                                             rev.path))
             break
         after = _reflect_built(url, schemas)
+        checked += 1
         try:
             # rev@-1: one step down on this revision's branch only (a plain target would
             # take every branch above it down too)
             env.downgrade(url, f"{rev.revision}@-1", protected_urls=protected)
         except DriftError as exc:
-            problems.append(DowngradeProblem(rev.revision, f"downgrade failed: {exc}"))
+            problems.append(DowngradeProblem(rev.revision, f"downgrade failed: {exc}", (),
+                                             rev.path))
             continue
         back = tuple(sorted(_describe(m) for m in compare_snapshots(before, _reflect_built(
             url, schemas))))
         if back:
-            problems.append(DowngradeProblem(rev.revision, differences=back))
+            problems.append(DowngradeProblem(rev.revision, differences=back, path=rev.path))
         try:
             env.upgrade(url, rev.revision, protected_urls=protected)
         except DriftError as exc:
             problems.append(DowngradeProblem(rev.revision, f"upgrade after downgrade failed: "
-                                                           f"{exc}"))
+                                                           f"{exc}", (), rev.path))
             break
         if compare_snapshots(after, _reflect_built(url, schemas)):
             problems.append(DowngradeProblem(rev.revision, "upgrading again after its "
-                                                           "downgrade gives another schema"))
-    return tuple(problems)
+                                                           "downgrade gives another schema",
+                                             (), rev.path))
+    return tuple(problems), checked, len(revisions)
