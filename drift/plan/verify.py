@@ -28,7 +28,7 @@ from drift import schema as s
 from drift.compare import compare_snapshots
 from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
-from drift.plan import Plan
+from drift.plan import HazardKind, Plan
 from drift.plan.objects import enum_index
 from drift.plan.operations import snapshot_steps
 from drift.plan.ordering import order_steps
@@ -66,11 +66,13 @@ class VerifyReport:
     downgrade_ran: bool | None = None  # None: not asked
     downgrade_differences: tuple[str, ...] = ()
     downgrade_error: str | None = None
+    downgrade_irreversible: tuple[str, ...] = ()  # not given back, as its hazard says
 
     @property
     def converged(self) -> bool:
+        # the downgrade must give back the schema before the upgrade, to drift's comparator
         return bool(self.revisions) and all(r.converged for r in self.revisions) and (
-            self.downgrade_error is None)
+            self.downgrade_error is None) and not self.downgrade_differences
 
 
 def _describe(m: Mismatch) -> str:
@@ -166,8 +168,14 @@ def verify_plan(
             return replace(report, downgrade_ran=False,
                            downgrade_error=f"downgrade failed: {_after_colon(exc)}")
         back = compare_snapshots(baseline, reflect_snapshot(url, schemas))
-        diff = tuple(sorted(_describe(m) for m in back))
-        return replace(report, downgrade_ran=True, downgrade_differences=diff)
+        # a step marked irreversible (an enum label PostgreSQL cannot remove) is not undone,
+        # as its hazard says; any other difference means the downgrade does not converge
+        irreversible = {st.finding_id for st in plan.steps
+                        if any(h.kind is HazardKind.IRREVERSIBLE for h in st.hazards)}
+        diff = tuple(sorted(_describe(m) for m in back if m.id not in irreversible))
+        kept = tuple(sorted(_describe(m) for m in back if m.id in irreversible))
+        return replace(report, downgrade_ran=True, downgrade_differences=diff,
+                       downgrade_irreversible=kept)
 
 
 def _after_colon(exc: MigrationError) -> str:
