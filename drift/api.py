@@ -6,6 +6,7 @@ a ``CheckResult``. Nothing here formats output.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -86,7 +87,7 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
     say(f"classify: {len(mismatches):,} mismatch(es)")
     expectations = load_expectations(config.expectations) if config.expectations else None
     classification = classify(mismatches, expectations, today=config.today)
-    return CheckResult(
+    result = CheckResult(
         config=config,
         database=other,
         models=models,
@@ -97,6 +98,24 @@ def run_check(config: CheckConfig, progress: Progress | None = None) -> CheckRes
         history=sides.built.history if sides.built is not None else None,
         cached=sides.cached,
     )
+    if not config.code:
+        return result
+    # the application's SQL, judged on every schema state: the plan's phases need the
+    # schema findings classified first; then all findings are classified together
+    from drift.plan.states import schema_states
+    from drift.sources.code import check_code
+    from drift.sources.sides import snapshot_cache
+
+    head = sides.built.snapshot if sides.three_way and sides.built is not None else None
+    states = schema_states(result, head)
+    say(f"queries: the SQL under {', '.join(str(p) for p in config.code)}, on "
+        f"{len(states)} schema state(s)")
+    queries, coverage = check_code(config.code, config.sql_calls, states, config.scratch_url,
+                                   snapshot_cache(config))
+    mismatches = mismatches + tuple(queries)
+    classification = classify(mismatches, expectations, today=config.today)
+    return replace(result, mismatches=mismatches, classification=classification,
+                   notes=_notes(sides, classification), code=coverage)
 
 
 def _notes(sides: Sides, classification: Classification) -> tuple[str, ...]:

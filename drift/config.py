@@ -21,8 +21,8 @@ from drift.sources.database.connection import with_connect_timeout
 
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
-FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations",
-             "migrations_base")
+FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations", "code",
+             "sql_calls", "migrations_base")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,8 @@ class FileConfig:
     expectations: Path | None = None
     connect_timeout: int | None = None  # seconds
     migrations: Path | None = None
+    code: tuple[Path, ...] = ()
+    sql_calls: tuple[str, ...] = ()
     migrations_base: Path | None = None  # SQL run before the first revision
 
 
@@ -85,6 +87,8 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         expectations=(base / expectations) if expectations is not None else None,
         connect_timeout=_seconds(path, table, "connect_timeout"),
         migrations=(base / migrations) if migrations is not None else None,
+        code=tuple(base / p for p in _strings(path, table, "code")),
+        sql_calls=_strings(path, table, "sql_calls"),
         migrations_base=(base / migrations_base) if migrations_base is not None else None,
     )
 
@@ -110,6 +114,7 @@ def config_from_options(
     scratch_url: str | None = None,
     no_cache: bool = False,
     downgrades: bool = False,
+    code: tuple[Path, ...] = (),
     migrations_base: Path | None = None,
     env_vars: tuple[str, ...] = (),
     **_other: Any,  # a command's own options pass through untouched
@@ -143,6 +148,8 @@ def config_from_options(
         schemas_given=bool(schemas or from_file.schemas),
         expectations=expectations if expectations is not None else from_file.expectations,
         strict=strict,
+        code=tuple(code) or from_file.code,
+        sql_calls=from_file.sql_calls,
     )
 
 
@@ -156,6 +163,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise DriftError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
         raise DriftError(f"{path}: not UTF-8 text (byte {exc.start + 1})") from None
+    except RecursionError:
+        raise DriftError(f"{path}: not valid TOML: nested too deeply") from None
 
 
 def _seconds(path: Path, table: Mapping[str, Any], key: str) -> int | None:
@@ -189,7 +198,7 @@ def positive_seconds(value: Any, what: str) -> int:
         raise DriftError(f"{what} must be a positive whole number of seconds, not {value!r}")
     try:
         seconds = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: inf
         seconds = 0
     if seconds < 1 or (isinstance(value, float) and value != seconds):
         shown = str(value)[:40]

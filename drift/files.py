@@ -13,6 +13,7 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from drift.errors import DriftError
@@ -137,3 +138,39 @@ def write_new(path: Path, text: str) -> None:
         raise _cannot_write(path, exc) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- folders a run owns
+
+OWNER_FILE = "drift-owner.pid"  # the PID of the drift process that made the folder
+
+
+@contextlib.contextmanager
+def owned_folder(prefix: str) -> Iterator[Path]:
+    """A new folder in the temporary directory, marked with this process's PID so that a
+    later run removes it if this one is killed (``orphaned_folders``); removed on exit."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        (folder / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def orphaned_folders(prefix: str, root: Path | None = None) -> list[Path]:
+    """Folders ``owned_folder`` made whose owner is gone (a ``kill -9``); a folder without
+    drift's owner file is not drift's, and is left alone."""
+    found = []
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{prefix}*"):
+        owner = read_pid(folder / OWNER_FILE)
+        if owner is not None and owner != os.getpid() and not _alive(owner):
+            found.append(folder)
+    return found
+
+
+def read_pid(path: Path) -> int | None:
+    """The PID on the first line of a pid file (None: no file, or not a PID)."""
+    try:
+        return int(path.read_text(encoding="ascii").split()[0])
+    except (OSError, ValueError, IndexError):
+        return None

@@ -32,6 +32,7 @@ class ObjectType(StrEnum):
     VIEW = "view"
     DOMAIN = "domain"
     EXCLUSION_CONSTRAINT = "exclusion_constraint"
+    QUERY = "query"  # application SQL found in the project's Python
 
 
 class Change(StrEnum):
@@ -62,6 +63,39 @@ class Cause(StrEnum):
 
 SortKey = tuple[str, str, str, str, str, str]
 
+# How a statement of the application breaks (a `query` finding's attribute): PostgreSQL's
+# condition name for the error it gives, or a change of the columns a `*` returns.
+QUERY_ATTRIBUTES: tuple[str, ...] = (
+    "undefined_column", "undefined_table", "undefined_function", "undefined_object",
+    "datatype_mismatch", "ambiguous_column", "invalid_schema_name", "result_columns_changed",
+    "prepare_failed",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryBreak:
+    """Where a statement of the application breaks, and on which schema state first."""
+
+    file: str  # relative to the working directory, / separated
+    line: int  # of the failing part of the SQL where PostgreSQL says which, else of the call
+    column: int
+    call: str  # "cur.execute", "text()", "asyncpg fetch", ...
+    statement: str  # as PostgreSQL received it ($n placeholders)
+    state: str  # the first state it breaks on: "live", "phase-3", "models", "head"
+    state_label: str  # "after phase 3 (medium term)"
+    message: str  # PostgreSQL's, or what changed in the result columns
+    phase: int | None = None
+    operation: str | None = None  # the planned operation that breaks it
+    broken_on: tuple[str, ...] = ()  # every state it breaks on, in order
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "line": self.line, "column": self.column, "call": self.call,
+            "statement": self.statement, "state": self.state, "state_label": self.state_label,
+            "phase": self.phase, "operation": self.operation, "message": self.message,
+            "broken_on": list(self.broken_on),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Mismatch:
@@ -90,6 +124,7 @@ class Mismatch:
     database_raw: str | None = None
     rule: str = ""
     cause: Cause | None = None  # set only when a third side (the migrations) is known
+    query: QueryBreak | None = None  # object type `query`: the statement and where it breaks
 
     @property
     def path(self) -> str:
@@ -184,6 +219,7 @@ class Finding:
             "expectation": self.expectation.to_dict() if self.expectation else None,
             "hint": m.hint,
             "cause": m.cause.value if m.cause else None,
+            **({"query": m.query.to_dict()} if m.query is not None else {}),
         }
 
 

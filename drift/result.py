@@ -37,6 +37,45 @@ class CheckConfig:
     migrations_base: Path | None = None  # SQL the history starts from (before its first)
     env_vars: tuple[str, ...] = ()  # more variables env.py reads its URL from
     cache: Path | None = None  # the cache folder (.drift_cache); None: no cache
+    code: tuple[Path, ...] = ()  # folders of Python whose SQL is checked (--code)
+    sql_calls: tuple[str, ...] = ()  # the project's own functions that run SQL
+
+
+@dataclass(frozen=True, slots=True)
+class Unchecked:
+    location: str  # file:line of the call
+    call: str
+    reason: str
+    statement: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCoverage:
+    """What ``--code`` found and how much of it PostgreSQL could judge (always shown)."""
+
+    files: int
+    call_sites: int
+    statements: int
+    checked: int  # judged on every schema state
+    unchecked: tuple[Unchecked, ...]
+    states: tuple[tuple[str, str], ...]  # (key, label) in the order statements are followed
+    from_cache: bool = False  # every verdict came from .drift_cache
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files, "call_sites": self.call_sites, "statements": self.statements,
+            "checked": self.checked,
+            "unchecked": [{"location": u.location, "call": u.call, "reason": u.reason,
+                           "statement": u.statement} for u in self.unchecked],
+            "states": [{"key": k, "label": label} for k, label in self.states],
+            "from_cache": self.from_cache,
+        }
+
+    def line(self) -> str:
+        cached = " (verdicts from the cache)" if self.from_cache else ""
+        return (f"{self.call_sites} call site(s) in {self.files} file(s), {self.statements} "
+                f"statement(s): {self.checked} checked on {len(self.states)} schema state(s), "
+                f"{len(self.unchecked)} unchecked{cached}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +90,7 @@ class CheckResult:
     notes: tuple[str, ...] = ()
     history: HistoryCheck | None = None  # with --migrations: the history's own problems
     cached: tuple[str, ...] = ()  # the sides read from the cache: "models", "migrations"
+    code: CodeCoverage | None = None  # with --code: what was found in the application's SQL
 
     @property
     def placeholders(self) -> tuple[Finding, ...]:
@@ -110,6 +150,7 @@ class CheckResult:
             "mismatches": [f.to_dict() for f in findings],
             "stale_expectations": [e.to_dict() for e in self.classification.stale],
             **({"migrations": self.history.to_dict()} if self.history is not None else {}),
+            **({"queries": self.code.to_dict()} if self.code is not None else {}),
         }
 
 

@@ -243,6 +243,8 @@ class Snapshot:
             data = json.loads(text)
         except ValueError as exc:
             raise ValueError(f"not a drift snapshot: {exc}") from None
+        except RecursionError:
+            raise ValueError("not a drift snapshot: JSON nested too deeply") from None
         validate_snapshot(data)  # its published JSON Schema: versions, keys and types
         try:
             return from_jsonable(cls, data["snapshot"])

@@ -43,6 +43,7 @@ import yaml
 from drift.classify.renames import same_parent
 from drift.errors import DriftError, first_line
 from drift.mismatch import (
+    QUERY_ATTRIBUTES,
     Cause,
     Change,
     Expectation,
@@ -86,6 +87,7 @@ ATTRIBUTES: tuple[str, ...] = tuple(sorted((
     "opclass",  # index and exclusion constraint elements
     "name_too_long",  # a declared name over 63 bytes, any table-level object
     "start", "increment", "min_value", "max_value", "cycle",  # sequence (and "type")
+    *QUERY_ATTRIBUTES,  # how a statement of the application breaks
 )))
 
 _TOP_KEYS = ("phases", "expected", "renames")

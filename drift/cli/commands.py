@@ -7,8 +7,10 @@ stderr and no traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from drift import api
 from drift.cli.options import (
     DIRECTORY,
     FILE,
+    code_option,
     database_options,
     format_option,
     migrations_options,
@@ -29,22 +32,53 @@ from drift.config import config_from_options
 from drift.errors import DriftError, redact_secrets
 from drift.files import write_atomic
 from drift.render import render
-from drift.render.terminal import printable
+from drift.render.terminal import shown
+
+
+def error_line(message: str) -> None:
+    """The one line of a run that could not be done: escaped, cut, no secret (the message
+    may quote a name, a value given on the command line, a third-party error)."""
+    click.echo(f"drift: error: {shown(redact_secrets(message))}", err=True)
 
 
 class DriftGroup(click.Group):
-    """Turns DriftError (and Ctrl-C) into one line on stderr and exit status 2."""
+    """Turns DriftError, a usage error (and Ctrl-C) into one line on stderr and exit
+    status 2."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # drift's own flags: click would print three lines
+            error_line(f"{exc.format_message()} (see drift --help)")
+            raise click.exceptions.Exit(2) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DriftError as exc:
-            # the message may quote a name or a third-party error: one line, no secret
-            click.echo(f"drift: error: {printable(redact_secrets(str(exc)))}", err=True)
-            ctx.exit(2)
-        except KeyboardInterrupt:
-            click.echo("drift: interrupted", err=True)
-            ctx.exit(2)
+        # a library's warning (Alembic's "Revision ... is not present") is printed by Python
+        # as two lines: taken here, it is one line of its own, or part of the error it
+        # explains
+        with warnings.catch_warnings(record=True) as caught:
+            try:
+                return super().invoke(ctx)
+            except DriftError as exc:
+                error_line(str(exc) + _warned(caught))
+                caught.clear()
+                ctx.exit(2)
+            except click.UsageError as exc:
+                command = f"{exc.ctx.command_path} --help" if exc.ctx else "drift --help"
+                error_line(f"{exc.format_message()} (see {command})")
+                ctx.exit(2)
+            except KeyboardInterrupt:
+                click.echo("drift: interrupted", err=True)
+                ctx.exit(2)
+            finally:
+                for warning in dict.fromkeys(str(w.message) for w in caught):
+                    click.echo(f"drift: warning: {shown(warning)}", err=True)
+
+
+def _warned(caught: list[warnings.WarningMessage]) -> str:
+    said = dict.fromkeys(" ".join(str(w.message).split()) for w in caught)
+    return f" (warned: {'; '.join(said)})" if said else ""
 
 
 @click.group(cls=DriftGroup)
@@ -53,12 +87,18 @@ def main() -> None:
     """Find schema drift between live PostgreSQL databases and SQLAlchemy models."""
 
 
+def project_output_to_stderr() -> contextlib.AbstractContextManager[Any]:
+    """While the project's code runs (the models' import, env.py, revisions): whatever it
+    prints goes to stderr, since stdout carries the report (``--format json``)."""
+    return contextlib.redirect_stdout(sys.stderr)
+
+
 def run_pipeline(config: api.CheckConfig) -> api.CheckResult:
     """api.run_check, with the running stage shown on a terminal's stderr, then its notes.
 
     The notes (what the run left out) go to stderr: stdout is the report and stays clean.
     """
-    with StageLine() as progress:
+    with StageLine() as progress, project_output_to_stderr():
         result = api.run_check(config, progress=progress)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -87,6 +127,7 @@ def emit(text: str, output: Path | None) -> None:
 @main.command()
 @pipeline_options
 @migrations_options
+@code_option
 @strict_option
 @format_option
 @click.option("--output", "-o", type=FILE, help="Write the report to FILE instead of stdout.")
@@ -122,6 +163,7 @@ def snapshot(output: Path | None, **options: Any) -> None:
 @main.command()
 @pipeline_options
 @migrations_options
+@code_option
 @click.argument("mismatch_id", metavar="ID")
 def explain(mismatch_id: str, **options: Any) -> None:
     """Show how one mismatch (ID or a unique prefix of it) was found and classified."""
@@ -176,6 +218,7 @@ def expect(output: Path | None, force: bool, **options: Any) -> None:
 @main.command()
 @pipeline_options
 @migrations_options
+@code_option
 @strict_option
 @click.option(
     "--output-dir",
@@ -291,10 +334,11 @@ def plan(ctx: click.Context, /, migrations: Path, allow_destructive: bool, expec
 
     confirmed = tuple(parse_rename(r) for r in renames)
     result = run_pipeline(config_from_options(**options))
-    outcome = run_plan(result, migrations, PlanOptions(allow_destructive, expected_only, phase,
-                                                       confirmed + result.classification.renames),
-                       verify=verify, scratch_url=scratch_url, downgrade=downgrade,
-                       message=message, env_vars=env_vars)
+    with project_output_to_stderr():
+        outcome = run_plan(result, migrations, PlanOptions(
+            allow_destructive, expected_only, phase, confirmed + result.classification.renames),
+            verify=verify, scratch_url=scratch_url, downgrade=downgrade, message=message,
+            env_vars=env_vars)
     click.echo(render_plan_summary(outcome), nl=False)
     if summary_path is not None:
         emit(render_plan_summary(outcome, "markdown"), summary_path)

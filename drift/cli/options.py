@@ -145,3 +145,16 @@ def format_option(func: F) -> F:
         show_default=True,
         help="Output format.",
     )(func)
+
+
+def code_option(func: F) -> F:
+    """--code DIR (repeatable): the application's SQL, checked against every schema state."""
+    return click.option(
+        "--code",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        metavar="DIR",
+        help="Python source whose SQL (cursor.execute, text(), asyncpg, ...) is prepared "
+        "on every schema state: live, after each planned phase, the models, the migration "
+        "head; repeatable (default: [tool.drift] code).",
+    )(func)

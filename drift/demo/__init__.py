@@ -74,6 +74,17 @@ def locate_example_models(cwd: Path | None = None, checkout: Path | None = None)
     )
 
 
+LEGACY_CODE = "legacy"  # the psycopg2 data layer beside the models
+
+
+def example_code(checkout: Path | None = None) -> Path:
+    """The legacy data layer: the checkout's ``legacy/``, else the copy in the package."""
+    base = checkout or Path(drift.__file__).resolve().parents[1]
+    if (base / LEGACY_CODE / "odds.py").is_file():
+        return base / LEGACY_CODE
+    return Path(str(resources.files(__name__).joinpath(LEGACY_CODE)))
+
+
 PACKAGED_MODELS = "drift.demo.models"  # the same files, shipped inside the wheel
 
 
@@ -137,7 +148,8 @@ def run_demo(
             url = server.create_database(DEMO_DATABASE)
             say(f"demo: creating the example database {DEMO_DATABASE} (public, quantum)")
             execute_script(url, demo_sql())
-            result = _weekly_reports(url, plan, output_dir, say, models)
+            code = example_code()
+            result = _weekly_reports(url, plan, output_dir, say, models, code, server.url())
             echo(render(result, "text", color=color).rstrip("\n"))
             _write_reports(result, output_dir, say)
             from drift.demo.plan import demo_plan  # late: only the demo's plan needs Alembic
@@ -150,7 +162,7 @@ def run_demo(
 
 
 def _weekly_reports(url: str, plan: Path, output_dir: Path, say: Echo,
-                    models: str) -> CheckResult:
+                    models: str, code: Path, scratch_url: str) -> CheckResult:
     """Three weeks of the database, one dated report each; the last check is today's."""
     from drift.render.report_folder import write_report
 
@@ -167,6 +179,9 @@ def _weekly_reports(url: str, plan: Path, output_dir: Path, say: Echo,
             schemas=DEMO_SCHEMAS,
             expectations=plan,
             today=day,
+            # the legacy psycopg2 layer, prepared on each schema state (on the demo's server)
+            code=(code,),
+            scratch_url=scratch_url,
         )
         result = run_check(config)
         write_report(result, reports, day)

@@ -62,6 +62,8 @@ CREATE TABLE odds (
     market market_type NOT NULL,
     selection varchar(20) NOT NULL,
     price numeric(6,2) NOT NULL,
+    -- the price as the 2017 scrapers read it ('5/4', '2.45'); the legacy odds page shows it
+    price_raw varchar(20),
     captured_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT odds_price_check CHECK (price > 1)
 );

@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 
 from drift import schema as s
 from drift.compare.long_names import ATTRIBUTE as LONG_NAME
-from drift.mismatch import Change, Finding, Phase, Rename, Status
+from drift.mismatch import Change, Finding, ObjectType, Phase, Rename, Status
 from drift.plan import builders  # noqa: F401  (registers the builders)
 from drift.plan.hazards import TableStats, assess, measure
 from drift.plan.operations import (
@@ -139,7 +139,9 @@ def build_plan(
     phase_map = {p.number: p for p in phases}
     grouped: dict[str, list[Finding]] = {}
     left_out: list[Finding] = []
-    findings = sorted(findings, key=lambda f: f.mismatch.sort_key)
+    # application SQL that breaks is fixed in the code, not by an operation on the schema
+    findings = sorted((f for f in findings if f.mismatch.object_type is not ObjectType.QUERY),
+                      key=lambda f: f.mismatch.sort_key)
     renamed = rename_steps(findings, options.renames)
     too_long = long_named(findings)
     for f in findings:

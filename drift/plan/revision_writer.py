@@ -8,7 +8,7 @@ verified), with ``write_new``, which never overwrites.
 from __future__ import annotations
 
 import contextlib
-import tempfile
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +19,7 @@ from alembic.autogenerate import render_python_code
 from alembic.runtime.migration import MigrationContext
 
 from drift.errors import DriftError
-from drift.files import write_new
+from drift.files import orphaned_folders, owned_folder, write_new
 from drift.plan import Plan
 from drift.plan.revision_gate import check_body, check_revision
 from drift.plan.revision_script import migration_script
@@ -33,6 +33,8 @@ OFFLINE_URL = "postgresql+psycopg2://"
 # renders a body as the revision will hold it, without the environment (nor a connection)
 _RENDER_CONTEXT = MigrationContext.configure(dialect_name="postgresql")
 
+
+STAGING_PREFIX = "drift-revisions-"  # in the temporary directory, one per plan
 
 @dataclass(frozen=True, slots=True)
 class WrittenRevision:
@@ -84,8 +86,11 @@ def staged_revisions(plan: Plan, env: AlembicEnvironment, *,
         raise DriftError("one revision id per planned revision is needed")
     folder = env.revision_folder(start[0]) if start else None
     target = folder or env.version_locations()[0]
-    with tempfile.TemporaryDirectory(prefix="drift-revisions-") as tmp:
-        staged_env = replace(env, staging=(Path(tmp),))
+    for orphan in orphaned_folders(STAGING_PREFIX):  # a killed run's staging folder
+        shutil.rmtree(orphan, ignore_errors=True)
+    with owned_folder(STAGING_PREFIX) as staging:
+        tmp = str(staging)
+        staged_env = replace(env, staging=(staging,))
         # offline generation never connects: any PostgreSQL URL gives the dialect
         config = staged_env.config(OFFLINE_URL)
         config.set_main_option("revision_environment", "true")

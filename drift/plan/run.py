@@ -11,11 +11,12 @@ from drift.errors import DriftError
 from drift.plan import Plan, PlanOptions, plan_result
 from drift.plan.extensions import needed_extensions, with_extensions
 from drift.plan.revision_writer import WriteResult, publish, staged_revisions, unpublished
-from drift.plan.verify import VerifyReport, verify_plan
+from drift.plan.verify import Collation, VerifyReport, verify_plan
 from drift.result import CheckResult
 from drift.sources.database.connection import read_only_connection, redact_url
 from drift.sources.database.sql import query
 from drift.sources.migrations.env_runner import AlembicEnvironment, open_environment
+from drift.sources.migrations.fingerprint import InspectedDatabases
 from drift.sources.migrations.scratch_guard import database_revisions
 
 
@@ -59,31 +60,41 @@ def run_plan(
     env = open_environment(migrations, env_vars)
     at: tuple[str, ...] | None = None
     extensions: tuple[str, ...] = ()
+    collations: tuple[Collation, ...] = ()
     live = result.config.url if result.config.url and result.config.snapshot is None else None
-    if live:
-        # one read-only session for every read of the live database the plan needs
-        with read_only_connection(live) as conn:
-            at = check_database_at_head(conn, env)
-            extensions = tuple(conn.execute(query("extensions")).scalars())
-            plan = plan_result(result, options, conn)
-    else:
-        plan = plan_result(result, options)
-    if live:
-        plan = with_extensions(plan, set(needed_extensions(result.models)) - set(extensions))
-    plan = titled(plan, message)
-    with staged_revisions(plan, env, rev_ids=rev_ids, at=at) as staged:
-        report = None
-        if verify and plan.revisions:
-            report = verify_plan(plan, tuple(rid for _, rid, _ in staged.revisions),
-                                 staged.start, migrations, result.database, result.models,
-                                 result.config.schemas, scratch_url=scratch_url,
-                                 downgrade=downgrade, environment=staged.environment,
-                                 protected_urls=(live,) if live else (),
-                                 extensions=extensions)
-        if report is not None and not report.converged:
-            written = unpublished(staged)
+    # before any of the project's code runs (the revision files, env.py): the proof's start
+    inspected = InspectedDatabases((live,) if live else ())
+    try:
+        if live:
+            # one read-only session for every read of the live database the plan needs
+            with read_only_connection(live) as conn:
+                at = check_database_at_head(conn, env)
+                extensions = tuple(conn.execute(query("extensions")).scalars())
+                collations = tuple(Collation(r.name, r.schema, r.statement)
+                                   for r in conn.execute(query("collations")))
+                plan = plan_result(result, options, conn)
         else:
-            written = publish(staged)
+            plan = plan_result(result, options)
+        if live:
+            plan = with_extensions(plan, set(needed_extensions(result.models)) - set(extensions))
+        plan = titled(plan, message)
+        with staged_revisions(plan, env, rev_ids=rev_ids, at=at) as staged:
+            report = None
+            if verify and plan.revisions:
+                report = verify_plan(plan, tuple(rid for _, rid, _ in staged.revisions),
+                                     staged.start, migrations, result.database, result.models,
+                                     result.config.schemas, scratch_url=scratch_url,
+                                     downgrade=downgrade, environment=staged.environment,
+                                     protected_urls=(live,) if live else (),
+                                     extensions=extensions, collations=collations)
+            inspected.prove_unchanged()  # no revision is written, nor "converged" said, without
+            if report is not None and not report.converged:
+                written = unpublished(staged)
+            else:
+                written = publish(staged)
+    except DriftError:
+        inspected.prove_unchanged()  # a change to the inspected database outranks the error
+        raise
     return PlanOutcome(plan, written, migrations, report)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from drift.render.terminal import shown
 from drift.report.history import ObjectChange
 from drift.schema import to_jsonable
 
@@ -21,7 +22,7 @@ def render_changes_text(changes: Sequence[ObjectChange]) -> str:
             line += f": {c.attribute} {c.before} -> {c.after}"
         elif c.before or c.after:
             line += f": {c.before or c.after}"
-        lines.append(line)
+        lines.append(shown(line))  # a newline in a name must not forge a line
     counts = {k: sum(1 for c in changes if c.change.value == k) for k in _SIGN}
     lines.append(", ".join(f"{n} {k}" for k, n in counts.items()))
     return "\n".join(lines) + "\n"

@@ -4,17 +4,18 @@ Tables are boxes listing every column with its full type; each foreign key is
 one edge from the referring column's row to the referred column's row, with
 crow's-foot ends (the referred side: exactly one, or zero or one when a
 referring column is nullable; the referring side: many, or zero or one when
-the referring columns are unique). Referred tables sit left of the tables that
-refer to them. The layout runs left to right: grandalf lays out top-down, so
-each box is given to it with width and height swapped, and the coordinates are
-swapped back. Long edges follow grandalf's dummy vertices, so they pass between
-the boxes of the layers they cross instead of through them.
+the referring columns are unique); a foreign key only the models declare is
+dashed. Referred tables sit left of the tables that refer to them: the layered
+layout is ``diagram_layout``'s (grandalf), the edges are routed around the boxes
+by ``diagram_route``.
 
 One diagram per schema; a schema of more than ``GROUP_SPLIT`` tables gets one
 diagram per connected group of tables (tables without any relation share one).
 A table of another schema that a table of the diagram refers to is drawn too, as
 a small box of the referred columns (``presence`` "external"), so that every
-foreign key is an edge.
+foreign key is an edge. Each table also gets its own small diagram (``panel``):
+the table and its foreign-key neighbours, as tbls and SchemaSpy draw one per
+table, readable whatever the size of the schema.
 """
 
 from __future__ import annotations
@@ -22,12 +23,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from grandalf.graphs import Edge as GEdge
-from grandalf.graphs import Graph, Vertex
-from grandalf.layouts import SugiyamaLayout
-
+from drift.render.diagram_layout import layered
+from drift.render.diagram_route import Link, loop, route
 from drift.render.reference_tables import TableRef
 
 COMPACT_AT = 20  # a diagram of more tables shows the key and drifted columns only
@@ -35,7 +33,7 @@ GROUP_SPLIT = 40  # a schema with more tables gets a diagram per connected group
 MAX_GROUP = 150  # a connected group beyond this is listed, not drawn
 CHAR_W, TITLE_CHAR_W, SUB_CHAR_W = 6.7, 7.7, 6.2  # monospace advance at the CSS font sizes
 HEAD_H, SUB_H, ROW_H, PAD_X, PAD = 24, 15, 17, 8, 30
-LAYER_GAP, BOX_GAP, STUB = 110, 26, 16
+LAYER_GAP = 110  # the narrowest channel between two columns
 GRID_GAP = 30
 
 
@@ -78,6 +76,8 @@ class DiagramEdge:
     parent: str
     many: bool  # the referring side's end: crow's foot, or zero-or-one when unique
     optional: bool  # the referred side's end: zero-or-one (a nullable referring column)
+    models: bool = False  # only the models declare it: drawn dashed
+    points: tuple[tuple[float, float], ...] = ()  # the line ``d`` draws, corner by corner
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +88,6 @@ class Diagram:
     height: float
     boxes: tuple[DiagramBox, ...]
     edges: tuple[DiagramEdge, ...]
-
-
-class _View:
-    """What grandalf reads and writes on a vertex: its size and (after draw) its centre."""
-
-    def __init__(self, w: float, h: float) -> None:
-        self.w, self.h = w, h
-        self.xy: tuple[float, float] = (0.0, 0.0)
 
 
 def _box_size(t: TableRef) -> tuple[float, float, float]:
@@ -167,86 +159,15 @@ def _box(t: TableRef, x: float, y: float) -> DiagramBox:
     )
 
 
-def _row_y(box: DiagramBox, column: str) -> float:
+def _row(box: DiagramBox, column: str) -> float:
+    """The middle of a column's row, from the box's top (the title's middle if not shown)."""
     row = next((c for c in box.columns if c.name == column), None)
-    return round(row.top + ROW_H / 2, 1) if row else round(box.y + HEAD_H / 2, 1)
+    return (row.top - box.y + ROW_H / 2) if row else HEAD_H / 2
 
 
-def _smooth(points: Sequence[tuple[float, float]]) -> str:
-    """A curve through the points, horizontal at each of them (so the ends meet the box
-    sides square and the markers sit straight)."""
-    (x0, y0), rest = points[0], points[1:]
-    d = [f"M{x0:.1f},{y0:.1f}"]
-    px, py = x0, y0
-    for x, y in rest:
-        if abs(y - py) < 0.5:
-            d.append(f"L{x:.1f},{y:.1f}")
-        else:
-            mid = (px + x) / 2
-            d.append(f"C{mid:.1f},{py:.1f} {mid:.1f},{y:.1f} {x:.1f},{y:.1f}")
-        px, py = x, y
-    return " ".join(d)
-
-
-def _edge_path(child: DiagramBox, parent: DiagramBox, fk_column: str, referred_column: str,
-               via: Sequence[tuple[float, float]]) -> str:
-    y1, y2 = _row_y(child, fk_column), _row_y(parent, referred_column)
-    if child is parent:  # a self reference: a loop on the right side
-        x = child.x + child.width
-        return (f"M{x:.1f},{y1:.1f} h{STUB} C{x + 60:.1f},{y1:.1f} {x + 60:.1f},{y2:.1f} "
-                f"{x + STUB:.1f},{y2:.1f} H{x:.1f}")
-    toward = via[0][0] if via else parent.x + parent.width / 2
-    left = toward < child.x + child.width / 2
-    x1 = child.x if left else child.x + child.width
-    away = via[-1][0] if via else child.x + child.width / 2
-    right = away > parent.x + parent.width / 2
-    x2 = parent.x + parent.width if right else parent.x
-    s1 = x1 - STUB if left else x1 + STUB
-    s2 = x2 + STUB if right else x2 - STUB
-    return _smooth([(x1, y1), (s1, y1), *via, (s2, y2), (x2, y2)])
-
-
-Point = tuple[float, float]
-
-
-def _layered(
-    tables: Sequence[TableRef], links: list[tuple[str, str]]
-) -> tuple[dict[str, Point], dict[tuple[str, str], list[Point]], float, float]:
-    """Top-left corners of the boxes and the bend points of each (parent, child) link."""
-    sizes = {f"{t.schema}.{t.name}": _box_size(t) for t in tables}
-    vertices = {key: Vertex(key) for key in sizes}
-    for key, v in vertices.items():
-        v.view = _View(sizes[key][1], sizes[key][0])  # swapped: laid out top-down
-    edges = {pair: GEdge(vertices[pair[0]], vertices[pair[1]]) for pair in links}
-    graph = Graph(list(vertices.values()), list(edges.values()))
-    corners: dict[str, tuple[float, float]] = {}
-    bends: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    offset_y, width = 0.0, 0.0
-    for component in sorted(graph.C, key=lambda c: -len(c.sV)):
-        sug = SugiyamaLayout(component)
-        sug.xspace, sug.yspace = BOX_GAP, LAYER_GAP
-        sug.init_all()
-        sug.draw(3)
-        placed = {v.data: v.view.xy for v in component.sV}
-        lows = [placed[k][0] - vertices[k].view.w / 2 for k in placed]
-        lefts = [placed[k][1] - vertices[k].view.h / 2 for k in placed]
-        min_y, min_x = min(lows), min(lefts)
-        bottom = 0.0
-        for key, (tx, ty) in placed.items():
-            w, h, _ = sizes[key]
-            x, y = ty - w / 2 - min_x + PAD, tx - h / 2 - min_y + PAD + offset_y
-            corners[key] = (x, y)
-            bottom = max(bottom, y + h)
-            width = max(width, x + w + PAD)
-        for pair, edge in edges.items():
-            ctrl: dict[int, Any] = sug.ctrls.get(edge, {}) if hasattr(sug, "ctrls") else {}
-            if pair[0] in placed and ctrl:
-                # ctrls holds the edge's two ends too, at their ranks: only the dummies bend it
-                points = [(d.view.xy[1] - min_x + PAD, d.view.xy[0] - min_y + PAD + offset_y)
-                          for _, d in sorted(ctrl.items()) if d not in edge.v]
-                bends[pair] = points
-        offset_y = bottom + GRID_GAP
-    return corners, bends, width, offset_y + PAD - GRID_GAP
+def _path(points: Sequence[tuple[float, float]]) -> str:
+    return " ".join(("M" if k == 0 else "L") + f"{x:.1f},{y:.1f}"
+                    for k, (x, y) in enumerate(points))
 
 
 def _grid(tables: Sequence[TableRef], top: float, max_width: float
@@ -289,54 +210,83 @@ def externals(tables: Sequence[TableRef], every: Mapping[tuple[str, str], TableR
     ]
 
 
-def draw(diagram_id: str, title: str, tables: Sequence[TableRef],
-         every: Mapping[tuple[str, str], TableRef] | None = None) -> Diagram:
-    """One diagram of ``tables`` (and of the tables of ``every`` they refer to): related ones
-    layered, lone ones in a grid below."""
-    tables = [*tables, *externals(tables, every or {})]
-    if len(tables) > COMPACT_AT:
-        tables = _compact(tables)
-    keys = {f"{t.schema}.{t.name}" for t in tables}
-    links = sorted({
-        (f"{fk.schema}.{fk.table}", f"{t.schema}.{t.name}")
-        for t in tables for fk in t.foreign_keys
-        if f"{fk.schema}.{fk.table}" in keys and (fk.schema, fk.table) != (t.schema, t.name)
-    })  # fmt: skip
-    linked = {k for pair in links for k in pair}
-    related = [t for t in tables if f"{t.schema}.{t.name}" in linked]
-    lone = [t for t in tables if f"{t.schema}.{t.name}" not in linked]
-    corners, bends, width, height = _layered(related, links) if related else ({}, {}, 0.0, 0.0)
-    grid, grid_w, grid_h = _grid(lone, height - PAD if related else 0.0, width)
-    corners |= grid
-    boxes = {f"{t.schema}.{t.name}": _box(t, *corners[f"{t.schema}.{t.name}"]) for t in tables}
+def _key(schema: str, table: str) -> str:
+    return f"{schema}.{table}"
+
+
+def _drawn(diagram_id: str, title: str, tables: Sequence[TableRef]) -> Diagram:
+    """Lay out ``tables`` as given (their foreign keys to tables not among them left out):
+    related ones layered, lone ones in a grid below."""
+    shape = {_key(t.schema, t.name): _box(t, 0.0, 0.0) for t in tables}
+    sizes = {k: (b.width, b.height) for k, b in shape.items()}
+    fks = [(t, fk) for t in tables for fk in t.foreign_keys if _key(fk.schema, fk.table) in shape]
+    links = [
+        Link(_key(t.schema, t.name), _key(fk.schema, fk.table),
+             _row(shape[_key(t.schema, t.name)], fk.child_columns[0] if fk.child_columns else ""),
+             _row(shape[_key(fk.schema, fk.table)],
+                  fk.referred_columns[0] if fk.referred_columns else ""))
+        for t, fk in fks
+    ]  # fmt: skip
+    pairs = sorted({(k.parent, k.child) for k in links if k.parent != k.child})
+    linked = {k for pair in pairs for k in pair}
+    placed = route(layered({k: sizes[k] for k in linked}, pairs) if pairs else [], sizes,
+                   links, PAD, GRID_GAP, LAYER_GAP)
+    lone = [t for t in tables if _key(t.schema, t.name) not in linked]
+    grid, grid_w, grid_h = _grid(lone, placed.height - PAD if pairs else 0.0, placed.width)
+    corners = placed.corners | grid
+    boxes = {k: _box(t, *corners[k]) for t in tables for k in (_key(t.schema, t.name),)}
     edges = []
-    for t in tables:
-        child = boxes[f"{t.schema}.{t.name}"]
-        for fk in t.foreign_keys:
-            parent = boxes.get(f"{fk.schema}.{fk.table}")
-            if parent is None:
-                continue
-            via = list(reversed(bends.get((parent.key, child.key), [])))
-            fk_col = fk.child_columns[0] if fk.child_columns else ""
-            ref_col = fk.referred_columns[0] if fk.referred_columns else ""
-            edges.append(DiagramEdge(
-                d=_edge_path(child, parent, fk_col, ref_col, via),
-                title=fk.text,
-                source=f"{child.key}.{fk_col}",
-                target=f"{parent.key}.{ref_col}",
-                child=child.anchor,
-                parent=parent.anchor,
-                many=not fk.unique,
-                optional=fk.nullable,
-            ))  # fmt: skip
+    for (t, fk), link, line in zip(fks, links, placed.lines, strict=True):
+        child, parent = boxes[link.child], boxes[link.parent]
+        if link.child == link.parent:
+            line = loop(corners[link.child], sizes[link.child], link)
+        fk_col = fk.child_columns[0] if fk.child_columns else ""
+        ref_col = fk.referred_columns[0] if fk.referred_columns else ""
+        edges.append(DiagramEdge(
+            d=_path(line),
+            title=fk.text + (" (only in the models)" if fk.presence == "models" else ""),
+            source=f"{child.key}.{fk_col}",
+            target=f"{parent.key}.{ref_col}",
+            child=child.anchor,
+            parent=parent.anchor,
+            many=not fk.unique,
+            optional=fk.nullable,
+            models=fk.presence == "models" or t.presence == "models",
+            points=tuple(line),
+        ))  # fmt: skip
     return Diagram(
         id=diagram_id,
         title=title,
-        width=round(max(width, grid_w, 200.0), 1),
-        height=round(max(height, grid_h, 100.0), 1),
+        width=round(max(placed.width, grid_w, 200.0), 1),
+        height=round(max(placed.height, grid_h, 100.0), 1),
         boxes=tuple(boxes.values()),
         edges=tuple(edges),
     )
+
+
+def draw(diagram_id: str, title: str, tables: Sequence[TableRef],
+         every: Mapping[tuple[str, str], TableRef] | None = None) -> Diagram:
+    """One diagram of ``tables`` (and of the tables of ``every`` they refer to)."""
+    tables = [*tables, *externals(tables, every or {})]
+    return _drawn(diagram_id, title, _compact(tables) if len(tables) > COMPACT_AT else tables)
+
+
+def panel(table: TableRef, every: Mapping[tuple[str, str], TableRef]) -> Diagram | None:
+    """The table and its foreign-key neighbours (the tables it refers to and those that
+    refer to it), with the foreign keys between it and them; None if it has none."""
+    me = (table.schema, table.name)
+    near = {(fk.schema, fk.table) for fk in table.foreign_keys}
+    near |= {(r.schema, r.table) for r in table.referenced_by}
+    near = {k for k in near if k != me and k in every}
+    if not near:
+        return None
+    focus = dataclasses.replace(table, foreign_keys=tuple(
+        fk for fk in table.foreign_keys if (fk.schema, fk.table) in near | {me}))
+    others = [dataclasses.replace(every[k], foreign_keys=tuple(
+        fk for fk in every[k].foreign_keys if (fk.schema, fk.table) == me)) for k in sorted(near)]
+    cut = _compact([focus, *others])[1:]  # the neighbours show their keys and drift only
+    return _drawn(f"{table.anchor}-panel", f"{table.schema}.{table.name} and its neighbours",
+                  [focus, *cut])
 
 
 def groups(tables: Sequence[TableRef]) -> list[tuple[list[TableRef], bool]]:

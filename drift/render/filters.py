@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from drift.render.terminal import cut, printable
+
 # Characters that start Markdown syntax or HTML inline, and what makes each literal; one
 # translate() pass, since reports of thousands of tables call this for every cell.
 _MD_ESCAPES = str.maketrans(
@@ -20,9 +22,21 @@ _MD_ESCAPES = str.maketrans(
 _MD_ORDERED = re.compile(r"^(\d+)([.)])")
 
 
+# A code host links @user (a notification) and #123 (a cross-reference) in text, not in
+# code spans; a zero-width space after the sign breaks the link and shows the same
+# (Renovate writes its release notes so)
+_MD_LINKS = re.compile(r"(?<![\w`])([@#])(?=[\w-])")
+
+
+def _md_text(value: Any) -> str:
+    """One line of text: controls and bidi overrides visibly escaped, runs of spaces one."""
+    return " ".join(printable(str("" if value is None else value)).split())
+
+
 def md_inline(value: Any) -> str:
-    """Text for a Markdown paragraph, heading or list item: no markup, no HTML, one line."""
-    text = " ".join(str("" if value is None else value).split()).translate(_MD_ESCAPES)
+    """Text for a Markdown paragraph, heading or list item: no markup, no HTML, one line, no
+    mention or reference, long text cut with a note."""
+    text = _MD_LINKS.sub(r"\1&#8203;", cut(_md_text(value)).translate(_MD_ESCAPES))
     if text[:1] in ("#", "-", "+", "="):
         return "\\" + text
     if text[:1].isdigit():
@@ -33,7 +47,7 @@ def md_inline(value: Any) -> str:
 def md_cell(value: Any, width: int | None = None) -> str:
     """Text for a Markdown table cell: like ``md_inline`` (pipes escaped, so the row keeps its
     cells), cut to ``width`` characters of the original text where given."""
-    text = " ".join(str("" if value is None else value).split())
+    text = _md_text(value)
     if width is not None and len(text) > width:
         text = text[: width - 1] + "…"
     return md_inline(text) or " "
@@ -41,7 +55,7 @@ def md_cell(value: Any, width: int | None = None) -> str:
 
 def md_code(value: Any) -> str:
     """A code span that holds any text: the fence is longer than any backtick run inside."""
-    text = " ".join(str("" if value is None else value).split())
+    text = cut(_md_text(value))
     if not text:
         return ""
     # a pipe ends a table cell even inside a code span (GFM), so it gets an entity
@@ -77,7 +91,7 @@ _MERMAID_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 def mermaid_entity(value: Any) -> str:
     """A table's name as a Mermaid entity: as it is where it is a plain word, else in double
     quotes (which take any character but ``"``, ``%``, a backslash and line breaks)."""
-    text = " ".join(str(value).split())
+    text = _md_text(value)
     if _MERMAID_WORD.fullmatch(text):
         return text
     # < > and backticks are allowed there, but left out: renderers that are not Mermaid
@@ -106,7 +120,7 @@ def mermaid_attribute(name: str, type_: str, keys: str, comment: str) -> str:
 
 def mermaid_text(value: Any) -> str:
     """Text inside a Mermaid double-quoted string: no quotes, no fences, one line."""
-    text = " ".join(str("" if value is None else value).split())
+    text = _md_text(value)
     return re.sub(r"[\"`<>{}|\[\]]", "'", text)
 
 

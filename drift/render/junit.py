@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from drift.mismatch import Finding, ObjectType, Status
 from drift.render.describe import side_value
+from drift.render.terminal import shown
 
 if TYPE_CHECKING:
     from drift.result import CheckResult
@@ -27,7 +28,9 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def _x(text: object) -> str:
-    return _NOT_XML.sub("\ufffd", str(text))
+    """A name or a message line as a CI's test tab shows it: controls, line breaks and bidi
+    overrides visibly escaped, long text cut (what XML cannot carry at all replaced)."""
+    return _NOT_XML.sub("\ufffd", shown(text))
 
 
 def _case_of(f: Finding) -> str:
@@ -53,6 +56,13 @@ def _line(f: Finding) -> str:
     if f.expectation is not None:
         line += f" - {'expired ' if f.expired else ''}expectation: {f.expectation.reason}"
     return line
+
+
+def _counts(suite: ET.Element, *, tests: int, failures: int, skipped: int = 0) -> None:
+    # every count Surefire's schema requires on a suite (Jenkins' asks fewer), and its time
+    for name, value in (("tests", tests), ("failures", failures), ("errors", 0),
+                        ("skipped", skipped), ("time", 0)):
+        suite.set(name, str(value))
 
 
 def render_junit(result: CheckResult) -> str:
@@ -84,13 +94,11 @@ def render_junit(result: CheckResult) -> str:
                     message=_x(f"{len(bad)} unexpected mismatch(es) in {schema}.{name}"),
                     type="drift.unexpected",
                 )
-                failure.text = _x("\n".join(_line(f) for f in bad))
+                failure.text = "\n".join(_x(_line(f)) for f in bad)
             good = [f for f in found if f.status is Status.EXPECTED]
             if good:
-                ET.SubElement(case, "system-out").text = _x("\n".join(_line(f) for f in good))
-        suite.set("tests", str(len(cases[schema])))
-        suite.set("failures", str(suite_failures))
-        suite.set("errors", "0")
+                ET.SubElement(case, "system-out").text = "\n".join(_x(_line(f)) for f in good)
+        _counts(suite, tests=len(cases[schema]), failures=suite_failures)
         total += len(cases[schema])
         failures += suite_failures
     stale = result.classification.stale
@@ -106,10 +114,8 @@ def render_junit(result: CheckResult) -> str:
             else:
                 ET.SubElement(case, "skipped", message=message)
         strict_failures = len(stale) if result.config.strict else 0
-        suite.set("tests", str(len(stale)))
-        suite.set("failures", str(strict_failures))
-        suite.set("errors", "0")  # required by the Surefire/Jenkins schema
-        suite.set("skipped", str(len(stale) - strict_failures))
+        _counts(suite, tests=len(stale), failures=strict_failures,
+                skipped=len(stale) - strict_failures)
         total += len(stale)
         failures += strict_failures
     history = result.history.items if result.history is not None else ()

@@ -67,6 +67,8 @@ def verify_lines(report: VerifyReport, markdown: bool = False) -> list[str]:
     if markdown:
         out += ["", f"On {md_code(report.scratch)}:", ""]
     bullet = "-" if markdown else "  -"
+    for missing in report.not_rebuilt:
+        out.append(f"{bullet} MANUAL: the scratch copy lacks {esc(missing)}; check it by hand")
     if report.rebuild_differences:
         out.append(f"{bullet} the rebuilt schema differs from the live one in "
                    f"{len(report.rebuild_differences)} place(s): "

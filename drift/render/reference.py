@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from drift.render.describe import describe, describe_default
-from drift.render.diagram import Diagram, diagrams
+from drift.render.diagram import Diagram, diagrams, panel
 from drift.render.reference_tables import ColumnRef, Relation, TableRef
 from drift.render.source import declared_at
-from drift.schema import Domain, EnumType, Sequence, Snapshot, Table, View
+from drift.schema import Domain, EnumType, ForeignKey, Sequence, Snapshot, Table, View
 
 ALEMBIC_VERSION_TABLE = "alembic_version"
 DriftMarks = Mapping[tuple[str, ...], str]  # (schema, table[, column]) -> worst status
@@ -43,6 +43,8 @@ class SchemaRef:
     relations: tuple[MermaidRelation, ...]
     diagram_note: str
     others: tuple[tuple[str, str, str], ...] = ()  # (kind, name, description): enums, views, ...
+    # a table's anchor -> its own diagram: the table and its foreign-key neighbours
+    panels: dict[str, Diagram] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,27 @@ class ReferenceView:
 def anchor(schema: str, table: str) -> str:
     # names may hold any character: the anchor is a digest, the text stays escaped
     return "t-" + hashlib.sha1(f"{schema}\x00{table}".encode()).hexdigest()[:12]
+
+
+def _fk_key(fk: ForeignKey) -> tuple[tuple[str, ...], str, str, tuple[str, ...]]:
+    return (tuple(fk.columns), fk.referred_schema, fk.referred_table, tuple(fk.referred_columns))
+
+
+def _models_only_fks(database: Snapshot, models: Snapshot
+                     ) -> dict[tuple[str, str], list[ForeignKey]]:
+    """(schema, table) -> the foreign keys only the models declare, of tables both sides
+    have (drawn dashed beside the database's)."""
+    live = {(s.name, t.name): {_fk_key(fk) for fk in t.foreign_keys}
+            for s in database.schemas for t in s.tables}
+    out: dict[tuple[str, str], list[ForeignKey]] = {}
+    for s in models.schemas:
+        for t in s.tables:
+            have = live.get((s.name, t.name))
+            if have is not None:
+                extra = [fk for fk in t.foreign_keys if _fk_key(fk) not in have]
+                if extra:
+                    out[(s.name, t.name)] = extra
+    return out
 
 
 def _tables(database: Snapshot, models: Snapshot) -> dict[tuple[str, str], tuple[Table, str, str]]:
@@ -99,9 +122,10 @@ def build_reference(
     marks = marks or {}
     tables = _tables(database, models)
     anchors = {key: anchor(*key) for key in tables}
+    models_only = _models_only_fks(database, models)
     referring: dict[tuple[str, str], list[Relation]] = {}
     for (schema, name), (t, _, _) in tables.items():
-        for fk in t.foreign_keys:
+        for fk in (*t.foreign_keys, *models_only.get((schema, name), ())):
             target = (fk.referred_schema, fk.referred_table)
             referring.setdefault(target, []).append(
                 Relation(
@@ -118,7 +142,8 @@ def build_reference(
     for (schema, name), (t, presence, declared_by) in tables.items():
         module, _, cls = declared_by.partition(":")
         pk = set(t.primary_key.columns) if t.primary_key else set()
-        fk_cols = {c for fk in t.foreign_keys for c in fk.columns}
+        extra = models_only.get((schema, name), [])
+        fk_cols = {c for fk in (*t.foreign_keys, *extra) for c in fk.columns}
         nullable = {c.name for c in t.columns if c.nullable}
         unique = _unique_columns(t)
         columns = tuple(
@@ -146,8 +171,9 @@ def build_reference(
                 fk.referred_columns,
                 any(c in nullable for c in fk.columns),
                 tuple(sorted(fk.columns)) in unique,
+                "models" if presence == "models" or fk in extra else "",
             )
-            for fk in t.foreign_keys
+            for fk in (*t.foreign_keys, *extra)
         )
         words = [schema, name, f"{schema}.{name}", t.comment or "", declared_by] + [
             f"{c.name} {c.comment}" for c in columns
@@ -197,7 +223,9 @@ def build_reference(
             if (fk.schema, fk.table) in tables
         )
         drawn, note = diagrams(name, trefs, anchor(name, "")[2:], every)
-        refs.append(SchemaRef(name, trefs, drawn, relations, note, others))
+        panels = {t.anchor: p for t in trefs if t.presence != "alembic"
+                  for p in (panel(t, every),) if p is not None}
+        refs.append(SchemaRef(name, trefs, drawn, relations, note, others, panels))
     return ReferenceView(schemas=tuple(refs), anchors=anchors)
 
 

@@ -28,6 +28,7 @@ class Relation:
     referred_columns: tuple[str, ...] = ()
     nullable: bool = False  # a referring column is nullable: zero or one on the referred side
     unique: bool = False  # the referring columns are unique: one-to-one
+    presence: str = ""  # "models": a foreign key only the models declare (the tables exist)
 
 
 @dataclass(frozen=True, slots=True)

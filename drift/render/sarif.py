@@ -4,25 +4,96 @@ The location is found from the declaring class named by ``Table.declared_by``
 ("module:Class", models side): its source file and the line of the column's
 attribute (searched through the class and its mixins, in MRO order), else the
 line of the class statement. Objects no model class declares (tables only in
-the database, enums, sequences) get a result without a location.
+the database, enums, sequences) are anchored where a person would act on them:
+the expectations file (at the expired entry's line, if one matched), else the
+models' module; an object only in the models the other way round. Every
+location also names the object itself (``logicalLocations``), so a code host
+that shows one location per file still says which table or index it is.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drift.mismatch import Finding, Mismatch, ObjectType, Severity
+from drift.mismatch import Change, Finding, Mismatch, ObjectType, Severity
 from drift.render.describe import side_value
-from drift.sources.models.source_lines import locate
+from drift.render.terminal import shown
+from drift.sources.models.source_lines import SourceLine, locate
 
 if TYPE_CHECKING:
     from drift.result import CheckResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _module_file(reference: str) -> Path | None:
+    """The source file of the module of "module:attribute", found without running it where its
+    package is already imported (a module that cannot be found has no file to point at)."""
+    module = reference.partition(":")[0]
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    origin = spec.origin if spec is not None else None
+    return Path(origin) if origin and origin.endswith(".py") else None
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """Where a result with no declaring class is anchored: the expectations file, the models'
+    module (the first of --models whose file can be found)."""
+
+    expectations: Path | None
+    models: Path | None
+
+    @classmethod
+    def of(cls, result: CheckResult) -> Anchors:
+        expectations = result.config.expectations
+        if expectations is not None and not expectations.is_file():
+            expectations = None
+        references = (*result.config.models, result.models.source or "")
+        modules = (_module_file(r) for r in references if r)
+        return cls(expectations, next((m for m in modules if m is not None), None))
+
+    def for_finding(self, f: Finding) -> SourceLine | None:
+        entry = _entry_line(f)
+        in_expectations = (
+            SourceLine(self.expectations, entry or 1) if self.expectations is not None else None
+        )
+        in_models = SourceLine(self.models, 1) if self.models is not None else None
+        # an object only in the models is fixed in the models; anything else is accepted (or
+        # not) in the expectations file
+        if f.mismatch.change is Change.ONLY_IN_MODELS:
+            return in_models or in_expectations
+        return in_expectations or in_models
+
+
+def _entry_line(f: Finding) -> int | None:
+    """The line of the (expired) expectation that matched the finding, from its "file:line"."""
+    if f.expectation is None:
+        return None
+    line = f.expectation.source.rpartition(":")[2]
+    return int(line) if line.isdigit() and int(line) > 0 else None
+
+
+_LOGICAL_KINDS = {ObjectType.SCHEMA: "namespace", ObjectType.TABLE: "type",
+                  ObjectType.COLUMN: "member"}
+
+
+def _object_location(m: Mismatch) -> dict[str, Any]:
+    """The database object itself, as SARIF names a thing that is not a place in a file."""
+    return {
+        "name": m.name or m.table or m.schema,
+        "fullyQualifiedName": m.path,
+        "kind": _LOGICAL_KINDS.get(m.object_type, "resource"),
+    }
 
 
 def _uri(path: Path, root: Path) -> str:
@@ -33,7 +104,11 @@ def _uri(path: Path, root: Path) -> str:
 
 
 def _result(
-    f: Finding, rule_index: int, declared: dict[tuple[str, str], str], root: Path
+    f: Finding,
+    rule_index: int,
+    declared: dict[tuple[str, str], str],
+    anchors: Anchors,
+    root: Path,
 ) -> dict[str, Any]:
     m = f.mismatch
     what = m.change.value.replace("_", " ") + (f" ({m.attribute})" if m.attribute else "")
@@ -49,7 +124,7 @@ def _result(
         "ruleId": _rule_id(m),
         "ruleIndex": rule_index,
         "level": LEVELS[m.severity],
-        "message": {"text": text},
+        "message": {"text": shown(text)},  # shown in code scanning: escaped, cut
         "partialFingerprints": {"driftMismatchId/v1": m.id},
         "properties": {
             "id": m.id,
@@ -60,22 +135,32 @@ def _result(
             "severity": m.severity.value,
         },
     }
+    logical = [_object_location(m)]
+    if m.query is not None:  # application SQL: anchored at the Python line it breaks on
+        out["locations"] = [{"physicalLocation": {
+            "artifactLocation": {"uri": _uri(Path(m.query.file), root)},
+            "region": {"startLine": m.query.line, "startColumn": m.query.column},
+        }, "logicalLocations": logical}]
+        return out
     declared_by = declared.get((m.schema, m.table)) if m.table is not None else None
+    where = None
     if declared_by:
-        name = m.name if m.object_type is not ObjectType.TABLE else None
-        where = locate(declared_by, name)
-        if where is not None:
-            out["locations"] = [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(where.file, root)},
-                        "region": {"startLine": where.line},
-                    },
-                    "logicalLocations": [
-                        {"fullyQualifiedName": declared_by.replace(":", "."), "kind": "type"}
-                    ],
-                }
-            ]
+        where = locate(declared_by, m.name if m.object_type is not ObjectType.TABLE else None)
+        logical.append({"fullyQualifiedName": declared_by.replace(":", "."), "kind": "type"})
+    if where is None:
+        where = anchors.for_finding(f)
+    if where is not None:
+        out["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(where.file, root)},
+                    "region": {"startLine": where.line},
+                },
+                "logicalLocations": logical,
+            }
+        ]
+    else:  # neither a file of the models nor an expectations file: the object, by name
+        out["locations"] = [{"logicalLocations": logical}]
     return out
 
 
@@ -180,6 +265,7 @@ def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
         for t in schema.tables
         if t.declared_by
     }
+    anchors = Anchors.of(result)
     import drift
 
     tool_version = drift.__version__  # the distribution is named sqlalchemy-drift
@@ -190,7 +276,8 @@ def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
             {
                 "tool": {"driver": {"name": "drift", "version": tool_version, "rules": rules}},
                 "results": [
-                    _result(f, index[_rule_id(f.mismatch)], declared, root) for f in unexpected
+                    _result(f, index[_rule_id(f.mismatch)], declared, anchors, root)
+                    for f in unexpected
                 ] + _history_results(result, len(rules), root),
                 "columnKind": "unicodeCodePoints",
             }

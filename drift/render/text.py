@@ -15,7 +15,7 @@ import click
 from drift.mismatch import Expectation, Finding, Status, summarize
 from drift.render.describe import NONE, side_value
 from drift.render.nextstep import NextStep
-from drift.render.terminal import printable
+from drift.render.terminal import cut, printable
 from drift.sources.database.connection import redact_url
 
 if TYPE_CHECKING:
@@ -92,7 +92,12 @@ def _terminal_lines(lines: Callable[[Style], Iterator[str]], color: bool) -> str
             return text
         return click.style(printable(text), **kw).replace("\x1b", token)
 
-    return "".join(printable(line).replace(token, "\x1b") + "\n" for line in lines(style))
+    def shown(line: str) -> str:
+        text = cut(printable(line).replace(token, "\x1b"))
+        # a line cut inside a style would leave the terminal styled
+        return text + "\x1b[0m" if text.endswith("cut)") and "\x1b[" in text else text
+
+    return "".join(shown(line) + "\n" for line in lines(style))
 
 
 Style = Callable[..., str]
@@ -111,6 +116,8 @@ def _lines(result: CheckResult, style: Style, verbose: bool = False) -> Iterator
     yield f"models: {', '.join(result.config.models) or NONE}{cached}"
     expectations = result.config.expectations
     yield f"expectations: {relative(expectations) if expectations else NONE}"
+    if result.code is not None:
+        yield f"queries: {result.code.line()}"
     yield (
         f"{summary['total']} mismatch(es): {summary['unexpected']} unexpected, "
         f"{summary['expected']} expected" + (f" ({severities})" if severities else "")
@@ -149,6 +156,11 @@ def _lines(result: CheckResult, style: Style, verbose: bool = False) -> Iterator
         for f in cls.expired:
             reason = describe_expectation(f.expectation) if f.expectation else NONE
             yield f"  {f.mismatch.path} [{f.id}]: {reason}"
+    if result.code is not None and result.code.unchecked:
+        yield ""
+        yield style(f"UNCHECKED QUERIES ({len(result.code.unchecked)})", fg="yellow", bold=True)
+        for u in result.code.unchecked:
+            yield f"  {u.location} {u.call}: {u.reason}"
     problems = result.history.problems if result.history is not None else ()
     if problems:
         yield ""
@@ -190,6 +202,9 @@ def _grouped(findings: list[Finding], style: Style) -> Iterator[str]:
 
 def _finding(f: Finding, style: Style) -> Iterator[str]:
     m = f.mismatch
+    if m.query is not None:
+        yield from _query_finding(f, style)
+        return
     label = m.name or m.table or m.schema
     change = m.change.value + (f": {m.attribute}" if m.attribute else "")
     severity = style(m.severity.value, fg=_SEVERITY_COLOR[m.severity.value])
@@ -203,6 +218,21 @@ def _finding(f: Finding, style: Style) -> Iterator[str]:
         yield f"      cause: {m.cause.value}"
     if m.hint:
         yield "      " + style(f"hint: {m.hint}", fg="cyan")
+
+
+def _query_finding(f: Finding, style: Style) -> Iterator[str]:
+    m = f.mismatch
+    q = m.query
+    assert q is not None
+    severity = style(m.severity.value, fg=_SEVERITY_COLOR[m.severity.value])
+    yield f"  query {q.call}  {m.attribute}  [{severity}]  id {m.id}"
+    yield f"      statement: {' '.join(q.statement.split())}"
+    yield f"      breaks:    {q.state_label}: {q.message}"
+    if q.operation:
+        yield f"      operation: {q.operation}"
+    if f.expectation is not None:
+        word = "expired" if f.expired else "expected"
+        yield f"      {word}: {describe_expectation(f.expectation)}"
 
 
 def _verdict(result: CheckResult, style: Style) -> str:

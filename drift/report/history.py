@@ -101,6 +101,8 @@ def load_reports(output_dir: Path) -> list[SavedReport]:
             reports.append(SavedReport.from_report(day, entry, data))
         except (ValueError, KeyError, TypeError) as exc:
             raise DriftError(f"{path}: not a drift report ({type(exc).__name__}: {exc})") from None
+        except RecursionError:
+            raise DriftError(f"{path}: not a drift report (JSON nested too deeply)") from None
     return reports
 
 
@@ -341,6 +343,8 @@ def load_snapshot_data(path: Path) -> dict[str, Any]:
         raise DriftError(f"cannot read snapshot {path}: {exc.strerror}") from None
     except ValueError as exc:
         raise DriftError(f"{path}: not a drift snapshot: {exc}") from None
+    except RecursionError:
+        raise DriftError(f"{path}: not a drift snapshot: JSON nested too deeply") from None
     try:
         validate_snapshot(data)
     except ValueError as exc:

@@ -5,7 +5,9 @@ or in the current directory; git is told to ignore it by a ``.gitignore`` inside
 
 - the schema an Alembic history builds: keyed by the bytes of env.py,
   alembic.ini, script.py.mako and every revision file, the requested schemas,
-  the target, and the versions of drift and of the PostgreSQL that ran it;
+  the target, ``PYTHONPATH``, and the versions of drift and of the PostgreSQL that
+  ran it; valid while every other file, module and variable the run read is as it
+  was (``drift.sources.migrations.inputs``);
 - the declared snapshot of the models: an entry per models reference and
   versions of SQLAlchemy and drift, valid while every source file the import
   pulled in (recorded at the cold run, from ``sys.modules``) still has the
@@ -79,7 +81,7 @@ class SnapshotCache:
     def load(self, kind: str, key: str) -> dict[str, Any] | None:
         try:
             data = json.loads(self._path(kind, key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("key") != key:
             return None
@@ -104,7 +106,7 @@ class SnapshotCache:
             return None
         try:
             return Snapshot.from_json(data["snapshot"])
-        except (KeyError, ValueError, TypeError):
+        except (KeyError, ValueError, TypeError, AttributeError, RecursionError):
             return None
 
     def store_snapshot(self, kind: str, key: str, snapshot: Snapshot,
@@ -138,8 +140,18 @@ def module_files(names: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def files_unchanged(recorded: Mapping[str, str]) -> bool:
-    return all(file_digest(Path(path)) == sha for path, sha in recorded.items())
+def strings(value: Any) -> tuple[str, ...] | None:
+    """A cache entry's list of strings; None where the entry has something else there."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def files_unchanged(recorded: Any) -> bool:
+    """Whether each file has the sha256 recorded for it (a record of the wrong shape: no)."""
+    return isinstance(recorded, Mapping) and all(
+        isinstance(path, str) and file_digest(Path(path)) == sha
+        for path, sha in recorded.items())
 
 
 def models_key(references: tuple[str, ...]) -> str:

@@ -24,10 +24,10 @@ from types import FrameType
 import sqlalchemy as sa
 
 from drift.errors import DriftError, first_line
+from drift.files import OWNER_FILE, orphaned_folders, read_pid
 from drift.sources.database.connection import make_engine, parse_url
 
 SERVER_PREFIX = "drift-pg-"
-OWNER_FILE = "drift-owner.pid"  # the PID of the drift process that made the folder
 SERVER_LOG = "server-output.log"  # what the server's tools and the postmaster print
 
 
@@ -52,43 +52,41 @@ def _output_to(log: Path) -> Iterator[None]:
             os.close(fd)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _read_pid(path: Path) -> int | None:
-    try:
-        return int(path.read_text(encoding="ascii").split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def remove_orphaned_servers(root: Path | None = None) -> list[Path]:
     """Remove the server folders drift made whose owner is gone (a ``kill -9`` during
     ``--verify`` left one, 38 MB, and maybe its postmaster): stop that server, then
-    delete the folder. Folders without drift's owner file are left alone."""
+    delete the folder. Folders without drift's owner file are left alone, and a process is
+    signalled only once it is proven to be this folder's postmaster (a stale
+    ``postmaster.pid`` may name a PID that another program has since been given)."""
     removed = []
-    for folder in Path(root or tempfile.gettempdir()).glob(f"{SERVER_PREFIX}*"):
-        owner = _read_pid(folder / OWNER_FILE)
-        if owner is None or _alive(owner):
-            continue
-        postmaster = _read_pid(folder / "pgdata" / "postmaster.pid")
-        if postmaster is not None and _alive(postmaster):
+    for folder in orphaned_folders(SERVER_PREFIX, root):
+        data = folder / "pgdata"
+        postmaster = read_pid(data / "postmaster.pid")
+        if postmaster is not None and is_postmaster_of(postmaster, data):
             with contextlib.suppress(OSError):
                 os.kill(postmaster, signal.SIGQUIT)  # immediate shutdown: nothing to keep
             for _ in range(50):
-                if not _alive(postmaster):
+                if not is_postmaster_of(postmaster, data):
                     break
                 time.sleep(0.1)
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
     return removed
+
+
+def is_postmaster_of(pid: int, data_directory: Path) -> bool:
+    """Whether ``pid`` is a running PostgreSQL server of ``data_directory``: its program is
+    ``postgres`` and it works in that directory (a postmaster chdirs into its data
+    directory). Where ``/proc`` cannot tell, it is not proven, and no signal is sent."""
+    proc = Path("/proc") / str(pid)
+    try:
+        program = Path(os.readlink(proc / "exe")).name
+        cwd = Path(os.readlink(proc / "cwd"))
+        state = (proc / "stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return (program in ("postgres", "postmaster") and state != "Z"
+            and cwd.resolve() == data_directory.resolve())
 
 
 @contextlib.contextmanager

@@ -74,16 +74,16 @@ def read_sides(config: CheckConfig, say: Callable[[str], None]) -> Sides:
         database, models = _reflect_with_literals(config, models)
     if config.migrations is not None:
         say("migrations: building the schema of the heads")
-        built = _migrations_side(config)
-        if database is not None and config.url is not None:
-            at_live = _history_at_live_revisions(config, built)
+        built, at_live = _migrations_sides(config, database is not None)
+        if database is None:
+            models = _literals_on_scratch(config, models, built.snapshot)
     return Sides(config, declared, models, database, built, at_live)
 
 
 def declare_side(config: CheckConfig) -> DeclaredModels:
     from drift.sources.models.cached import declare_models
 
-    return declare_models(config.models, config.schemas, _cache(config))
+    return declare_models(config.models, config.schemas, snapshot_cache(config))
 
 
 def default_schemas(declared: DeclaredModels, url: str | None) -> tuple[str, ...]:
@@ -135,23 +135,49 @@ def _reflect_with_literals(config: CheckConfig, models: Snapshot) -> tuple[Snaps
     assert config.url is not None
     with read_only_connection(config.url) as conn:
         database = reflect_consistently(conn, config.schemas, source=redact_url(config.url))
-        return database, canonical_literals(models, conn)
+        return database, canonical_literals(models, conn, database)
 
 
-def _cache(config: CheckConfig) -> SnapshotCache | None:
+def _literals_on_scratch(config: CheckConfig, models: Snapshot, built: Snapshot) -> Snapshot:
+    """With no live database, the models' literals as a scratch database prints them (the
+    server that printed the history's): started only when there is a literal to ask about."""
+    from drift.sources.database.connection import read_only_connection
+    from drift.sources.database.literals import canonical_literals, has_questions
+    from drift.sources.migrations.scratch_guard import scratch_database
+
+    if not has_questions(models, built):
+        return models
+    with scratch_database(config.scratch_url) as url, read_only_connection(url) as conn:
+        return canonical_literals(models, conn, built)
+
+
+def snapshot_cache(config: CheckConfig) -> SnapshotCache | None:
     from drift.sources.cache import SnapshotCache
 
     return SnapshotCache(config.cache) if config.cache is not None else None
 
 
-def _migrations_side(config: CheckConfig) -> MigrationsSnapshot:
+def _migrations_sides(config: CheckConfig, with_live: bool
+                      ) -> tuple[MigrationsSnapshot, Snapshot | None]:
+    """The history's heads (and, beside a live database, the history at its revisions),
+    with the proof that the project's code left the live database alone."""
+    from drift.sources.migrations.fingerprint import InspectedDatabases
     from drift.sources.migrations.history_check import build_migrations_snapshot
 
     assert config.migrations is not None
-    return build_migrations_snapshot(config.migrations, config.scratch_url, config.schemas,
-                                     cache=_cache(config), downgrades=config.downgrades,
-                                     protected=_protected(config), base=config.migrations_base,
-                                     env_vars=config.env_vars)
+    inspected = InspectedDatabases(_protected(config))
+    try:
+        built = build_migrations_snapshot(
+            config.migrations, config.scratch_url, config.schemas, cache=snapshot_cache(config),
+            downgrades=config.downgrades, protected=_protected(config),
+            base=config.migrations_base, env_vars=config.env_vars)
+        at_live = (_history_at_live_revisions(config, built)
+                   if with_live and config.url is not None else None)
+    except DriftError:
+        inspected.prove_unchanged()  # a change to the live database outranks the error
+        raise
+    inspected.prove_unchanged()
+    return built, at_live
 
 
 def _history_at_live_revisions(config: CheckConfig, built: MigrationsSnapshot
@@ -164,7 +190,7 @@ def _history_at_live_revisions(config: CheckConfig, built: MigrationsSnapshot
     if not revisions or set(revisions) == set(built.history.heads):
         return None
     return build_snapshot_at(config.migrations, config.scratch_url, config.schemas,
-                             revisions, _cache(config), _protected(config),
+                             revisions, snapshot_cache(config), _protected(config),
                              base=config.migrations_base, env_vars=config.env_vars)
 
 

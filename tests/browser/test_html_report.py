@@ -7,9 +7,11 @@ browser is downloaded. The page is opened from a file: it needs no network.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+from diagram_schemas import generated
 from hostile_db import TABLE, make_hostile_report
 from render_factory import HOSTILE, many_findings_result, sample_result
 from selenium import webdriver
@@ -18,6 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from drift.render.html import render_html
+from drift.schema import Snapshot
 
 
 def _open(browser: webdriver.Chrome, path: Path, html: str) -> None:
@@ -114,6 +117,50 @@ def test_summary_filters_search_and_diagram(browser: webdriver.Chrome, tmp_path:
     shot = tmp_path / "drift-report.png"
     browser.set_window_size(1400, 2600)
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+
+
+def test_fit_shows_a_60_table_diagram_whole_in_the_window(
+    browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    database = generated(60, 114, 1)
+    result = dataclasses.replace(sample_result(), database=database, models=Snapshot("models"))
+    _open(browser, tmp_path / "drift.html", render_html(result))
+    figure = browser.find_element(By.CSS_SELECTOR, '.schema-ref[data-schema="public"] figure')
+    assert len(figure.find_elements(By.CSS_SELECTOR, "g.box")) == 60
+    assert len(figure.find_elements(By.CSS_SELECTOR, "path.rel")) == 114
+    figure.find_element(By.CSS_SELECTOR, 'button[data-zoom="fit"]').click()
+    # every box and edge drawn lies inside the frame, and the frame inside the window
+    where = browser.execute_script(
+        """
+        var f = arguments[0], frame = f.querySelector('.diagram').getBoundingClientRect();
+        var drawn = f.querySelector('g.viewport').getBoundingClientRect();
+        return {frame: [frame.left, frame.top, frame.right, frame.bottom],
+                drawn: [drawn.left, drawn.top, drawn.right, drawn.bottom],
+                window: [window.innerWidth, window.innerHeight]};
+        """,
+        figure,
+    )
+    left, top, right, bottom = where["frame"]
+    assert left >= 0 and top >= 0 and right <= where["window"][0] and bottom <= where["window"][1]
+    d_left, d_top, d_right, d_bottom = where["drawn"]
+    assert left - 0.5 <= d_left and top - 0.5 <= d_top
+    assert d_right <= right + 0.5 and d_bottom <= bottom + 0.5
+    # a table's own diagram opens at a readable size, and fits as well
+    teams = browser.find_element(By.CSS_SELECTOR, "details.neighbours")
+    teams.find_element(By.TAG_NAME, "summary").click()
+    panel = teams.find_element(By.CSS_SELECTOR, "svg.erd")
+    assert panel.get_attribute("viewBox") != (
+        f"0 0 {panel.get_attribute('data-width')} {panel.get_attribute('data-height')}"
+    ) or float(panel.get_attribute("data-width")) < 1300
+    teams.find_element(By.CSS_SELECTOR, 'button[data-zoom="fit"]').click()
+    box = browser.execute_script(
+        "var r = arguments[0].querySelector('g.viewport').getBoundingClientRect(),"
+        " f = arguments[0].parentNode.getBoundingClientRect();"
+        "return [r.left - f.left, r.top - f.top, f.right - r.right, f.bottom - r.bottom];",
+        panel,
+    )
+    assert min(box) >= -0.5
+    assert _errors(browser) == []
 
 
 def test_hostile_database_text_does_not_execute(browser: webdriver.Chrome, tmp_path: Path) -> None:

@@ -175,6 +175,42 @@ def _migrations(env: Env, env_py_prefix: str = "", versions_file: str | None = N
             "--migrations", str(folder)]
 
 
+DEEP = 100_000  # levels of nesting: past any recursion limit
+
+
+def _alembic_ini(text: str) -> Build:
+    def build(env: Env) -> list[str]:
+        args = _migrations(env)
+        (env.tmp / "migrations" / "alembic.ini").write_text(text, encoding="utf-8")
+        return args
+
+    return build
+
+
+def _deep_snapshot(env: Env, command: str) -> list[str]:
+    path = env.tmp / "deep.json"
+    path.write_text('{"snapshot": ' * DEEP + "1" + "}" * DEEP, encoding="utf-8")
+    if command == "diff":
+        return ["diff", str(path), str(path)]
+    return ["check", "--snapshot", str(path), "-m", env.models, "--schema", "public"]
+
+
+def _deep_earlier_report(env: Env) -> list[str]:
+    earlier = env.tmp / "reports" / "2024-01-01"
+    earlier.mkdir(parents=True)
+    (earlier / "drift.json").write_text("[" * DEEP + "]" * DEEP, encoding="utf-8")
+    return ["report", "--url", env.url, "-m", env.models, "--schema", "public",
+            "--output-dir", str(env.tmp / "reports")]
+
+
+def _pyproject(text: str) -> Build:
+    def build(env: Env) -> list[str]:
+        (env.tmp / "pyproject.toml").write_text(text, encoding="utf-8")
+        return ["check", "--url", env.url, "-m", env.models, "--schema", "public"]
+
+    return build
+
+
 def _pyproject_not_utf8(env: Env) -> list[str]:
     (env.tmp / "pyproject.toml").write_bytes(b'[tool.drift]\nurl = "postgresql:///caf\xe9"\n')
     return ["check", "-m", env.models]
@@ -218,6 +254,22 @@ CASES: dict[str, tuple[Build, str]] = {
     ),
     # config
     "config: pyproject.toml not UTF-8": (_pyproject_not_utf8, "not UTF-8"),
+    "config: TOML nested 100,000 deep": (
+        _pyproject("[tool.drift]\nx = " + "[" * DEEP + "]" * DEEP + "\n"), "pyproject.toml"),
+    "config: connect_timeout = inf": (
+        _pyproject("[tool.drift]\nconnect_timeout = inf\n"), "connect_timeout"),
+    "config: connect_timeout = nan": (
+        _pyproject("[tool.drift]\nconnect_timeout = nan\n"), "connect_timeout"),
+    # nested past any recursion limit
+    "snapshot: nested 100,000 deep (check)": (lambda e: _deep_snapshot(e, "check"), "deep.json"),
+    "snapshot: nested 100,000 deep (diff)": (lambda e: _deep_snapshot(e, "diff"), "deep.json"),
+    "report: an earlier report nested 100,000 deep": (_deep_earlier_report, "drift.json"),
+    # alembic.ini
+    "environment: alembic.ini with a bad %(...)s": (
+        _alembic_ini("[alembic]\nscript_location = %(nowhere)s/migrations\n"), "alembic.ini"),
+    "environment: alembic.ini that is not an ini file": (
+        _alembic_ini("script_location: migrations\n- a YAML list, not an ini file\n"),
+        "alembic.ini"),
     # snapshot
     "snapshot: column named with a number": (
         lambda e: e.check_snapshot(_set(*TABLE, "columns", 0, "name", value=123)),
@@ -321,8 +373,10 @@ CASES: dict[str, tuple[Build, str]] = {
 def files_under(root: Path) -> set[Path]:
     # the models' cache (content-keyed, valid whatever the rest of the run does) may be
     # written before a bad input is read: it is not an output of the run
+    # nor is the reports folder's lock file (empty, kept for the next run to lock)
     return {p for p in root.rglob("*")
-            if "__pycache__" not in p.parts and ".drift_cache" not in p.parts}
+            if "__pycache__" not in p.parts and ".drift_cache" not in p.parts
+            and p.name != ".drift.lock"}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -446,9 +500,55 @@ def test_connect_timeout_flag_and_setting(silent_server: int, tmp_path: Path) ->
         assert result.stderr.count("\n") == 1 and "timeout" in result.stderr, result.stderr
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "abc"])
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "inf", "nan", "1e400"])
 def test_a_bad_connect_timeout_is_one_line(value: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["snapshot", "--url", "postgresql://u@h/db", "--connect-timeout", value]
     )
     assert_one_line_error(result, "connect")
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["check", "--format", "nope"], "--format"),
+    (["report", "--date", "2026-13-45"], "--date"),
+    (["plan", "--phase", "x"], "--phase"),
+    (["check", "--migrations", "pyproject.toml"], "--migrations"),
+    (["chek"], "chek"),
+    (["--no-such-flag"], "--no-such-flag"),
+])
+def test_a_usage_error_is_one_line(args: list[str], fragment: str, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.drift]\n", encoding="utf-8")
+    assert_one_line_error(CliRunner().invoke(main, args), fragment)
+
+
+def test_a_long_value_is_not_echoed_whole() -> None:
+    value = "x" * 100_000
+    result = CliRunner().invoke(main, ["plan", "--url", "postgresql://u@h/db", "-m", "m",
+                                       "--rename", value])
+    assert_one_line_error(result, "--rename")
+    assert len(result.stderr) < 3_000
+
+
+@pytest.mark.parametrize("entry", ["wrong types", "nested 100,000 deep", "not JSON"])
+def test_a_bad_cache_entry_is_a_miss(entry: str, tmp_path: Path, database_url: str) -> None:
+    """A cache entry is a shortcut: one drift cannot read is rebuilt, never an error."""
+    execute_script(database_url, BETS_SQL)
+    args = Env(tmp_path, database_url, write_models(tmp_path)).check()
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.stderr
+    entries = list((tmp_path / ".drift_cache").glob("*.json"))
+    assert entries
+    for path in entries:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        text = {
+            "wrong types": json.dumps({"format": data["format"], "key": data["key"],
+                                       "built": 5, "schemas": {"a": [1]}, "files": [1, 2],
+                                       "snapshot": {"schemas": 7}}),
+            "nested 100,000 deep": "[" * DEEP + "]" * DEEP,
+            "not JSON": "\x00\xff{",
+        }[entry]
+        path.write_text(text, encoding="utf-8")
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, (again.stderr, again.exception)
+    assert "(from the cache)" not in again.stdout
+    assert again.stdout.splitlines()[1:] == first.stdout.splitlines()[1:]

@@ -80,8 +80,15 @@ def test_the_readme_workflow_is_valid_and_runs_the_tested_commands(shop: Path) -
     runs = [line.strip() for step in steps for line in step.get("run", "").splitlines()]
     assert [r for r in runs if r.startswith("drift ")] == WORKFLOW_COMMANDS
     install = next(r for r in runs if r.startswith("pip install"))
-    name = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
-    assert install.split()[2] == name
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    # not on the package index yet: the wheel built from the repository (README's name for it)
+    wheel = f"{project['name'].replace('-', '_')}-{project['version']}-py3-none-any.whl"
+    assert install.split()[2] == f"tools/{wheel}"
+    assert f"pip install dist/{wheel}" in README
+    # the cache is restored whole and drift judges each entry: no glob over file names
+    cache = next(s["with"] for s in steps if s.get("uses", "").startswith("actions/cache"))
+    assert cache["path"] == ".drift_cache" and "hashFiles" not in cache["key"]
+    assert cache["key"].startswith(cache["restore-keys"])
     script = next(s["with"]["script"] for s in steps if "github-script" in s.get("uses", ""))
     assert f'const marker = "{MARKER}";' in script
 
@@ -105,3 +112,19 @@ def test_the_readme_pytest_example_is_the_tested_one() -> None:
 
     example = readme_block("pytest-example", "python")
     assert example.split("#")[0].strip() == ONE_LINE_TEST.strip()
+
+
+def test_the_readme_pre_commit_hook_is_the_manifest_s_and_names_no_url(shop: Path) -> None:
+    (hook,) = yaml.safe_load(readme_block("pre-commit-config", "yaml"))[0]["hooks"]
+    (manifest,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert yaml.safe_load(readme_block("pre-commit-config", "yaml"))[0]["repo"] == "local"
+    assert {k: v for k, v in hook.items() if k != "language"} == {
+        k: v for k, v in manifest.items() if k not in ("language", "description")}
+    assert "repo: https://" not in (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "repo: https://" not in README  # one way to name the hook, and it works today
+
+
+def test_no_placeholder_e_mail_or_url_in_the_package_metadata() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert "urls" not in project
+    assert all("email" not in author for author in project["authors"])

@@ -43,6 +43,7 @@ STORY: dict[tuple[str, str, str, str | None], str] = {
     ("quantum.signal_weights", "table", "only_in_models", None): "expected",
     ("quantum.dna_kind", "enum", "differs", "values"): "expected",
     ("public.odds.odds_bookmaker_id_fkey", "foreign_key", "only_in_models", None): "expected",
+    ("public.odds.price_raw", "column", "only_in_database", None): "expected",
     (
         "quantum.dna_profiles.dna_profiles_team_id_fkey",
         "foreign_key",
@@ -53,7 +54,8 @@ STORY: dict[tuple[str, str, str, str | None], str] = {
     ("public.legacy_odds_archive", "table", "only_in_database", None): "expected",
     ("public.team_dna.legacy_score", "column", "only_in_database", None): "expected",
     ("public.v_open_exposure", "view", "only_in_database", None): "expected",
-    # nobody planned these
+    # nobody planned these: the legacy odds page reads the column phase 3 drops
+    ("legacy/odds.py:32", "query", "differs", "undefined_column"): "unexpected",
     ("public.bets.odds_id", "column", "differs", "nullable"): "unexpected",
     ("public.bets.payout", "column", "differs", "type"): "unexpected",
     ("public.bookmakers.active", "column", "differs", "default"): "unexpected",
@@ -105,15 +107,18 @@ def test_demo_exits_1_and_names_expected_and_unexpected_drift(demo_run: tuple[An
     lines = text.splitlines()
     unplanned = sorted(key for key, status in STORY.items() if status == "unexpected")
     # the section headers, each a line of its own, with the counts the demo is built with:
-    # 5 unplanned differences, and 45 planned ones in drift/demo/expectations.yaml
+    # 5 unplanned differences and a legacy query that a phase breaks, and 46 planned ones
+    # in drift/demo/expectations.yaml
     assert f"UNEXPECTED ({len(unplanned)})" in lines
-    expected_header = "EXPECTED (45), by expectation entry (-v lists each mismatch)"
+    expected_header = "EXPECTED (46), by expectation entry (-v lists each mismatch)"
     assert expected_header in lines
     assert "STALE EXPECTATIONS (1)" in text
     assert "EXPIRED EXPECTATIONS (1)" in text
     # each unplanned difference is listed under UNEXPECTED, none under EXPECTED
     unexpected = lines[lines.index(f"UNEXPECTED ({len(unplanned)})"):lines.index(expected_header)]
     for path, kind, change, attribute in unplanned:
+        if kind == "query":
+            continue
         what = f"{change}: {attribute}" if attribute else change
         entry = f"  {kind} {path.rsplit('.', 1)[1]}  {what}  ["
         assert [line for line in unexpected if line.startswith(entry)], (entry, unexpected)
@@ -177,6 +182,26 @@ def test_demo_tells_the_story_it_was_built_for(demo_run: tuple[Any, Path]) -> No
     assert name["expectation"]["expires"] == "2025-09-30"
     # the widening of teams.short_name is done: its expectation matched nothing
     assert [e["path"] for e in report["stale_expectations"]] == ["public.teams.short_name"]
+
+
+def test_demo_reports_the_legacy_query_phase_3_breaks_and_no_other(
+        demo_run: tuple[Any, Path]) -> None:
+    result, out = demo_run
+    report = json.loads((out / "drift.json").read_text(encoding="utf-8"))
+    queries = [m for m in report["mismatches"] if m["object_type"] == "query"]
+    assert [(m["path"], m["attribute"]) for m in queries] == [
+        ("legacy/odds.py:32", "undefined_column")]
+    query = queries[0]["query"]
+    assert (query["file"], query["line"], query["phase"], query["operation"]) == (
+        "legacy/odds.py", 32, 3, "drop column public.odds.price_raw")
+    assert query["broken_on"] == ["phase-3", "phase-4", "models"]
+    assert report["queries"]["unchecked"] == []
+    text = result.stdout.splitlines()
+    at = text.index("legacy/odds.py:32")
+    assert text[at + 3] == ("      breaks:    after phase 3 (medium term): column o.price_raw "
+                            "does not exist")
+    # the weekly report (today's) shows it too
+    assert "legacy/odds.py:32" in (out / "drift.md").read_text(encoding="utf-8")
 
 
 def test_demo_unexpected_drift_is_exactly_the_unplanned_part(demo_run: tuple[Any, Path]) -> None:

@@ -41,7 +41,7 @@ def check(url: str, metadata: sa.MetaData, schemas: tuple[str, ...] = ("public",
           ) -> tuple[list[Mismatch], Snapshot]:
     with read_only_connection(url) as conn:
         database = reflect_snapshot_with_connection(conn, schemas)
-        models = canonical_literals(declare_metadata(metadata, schemas), conn)
+        models = canonical_literals(declare_metadata(metadata, schemas), conn, database)
     return compare_snapshots(models, database), models
 
 
@@ -340,6 +340,26 @@ LITERAL_CASES = [
                  [("column", X, "default", "public.t.a")]),
 ]
 
+JSONPATH_CHECK = """jsonb_path_exists(doc, '$.* ? (@.type() <> "string")')"""
+
+
+def checked(expression: str, type_: object = pg.JSONB, column: str = "doc"
+            ) -> Callable[[sa.MetaData], sa.Table]:
+    return t(col(column, type_), sa.CheckConstraint(expression, name="ck_t"))
+
+
+CHECK_LITERAL_CASES = [
+    # PostgreSQL stores the jsonpath parsed: '$.*?(@.type() != "string")'::jsonpath
+    Case("jsonpath literal in a CHECK", "CREATE TABLE t (id integer PRIMARY KEY, doc jsonb,"
+         f" CONSTRAINT ck_t CHECK ({JSONPATH_CHECK}));", checked(JSONPATH_CHECK), []),
+    Case("another jsonpath in a CHECK still differs", "CREATE TABLE t (id integer PRIMARY KEY,"
+         " doc jsonb, CONSTRAINT ck_t CHECK (jsonb_path_exists(doc, '$.a')));",
+         checked("jsonb_path_exists(doc, '$.b')"),
+         [("check_constraint", X, "expression", "public.t.ck_t")]),
+    Case("interval literal in a CHECK", "CREATE TABLE t (id integer PRIMARY KEY, d interval,"
+         " CONSTRAINT ck_t CHECK (d >= '0'));", checked("d >= '0 seconds'", sa.Interval, "d"), []),
+]
+
 # ------------------------------------------------------------------ 6. default precision
 
 PRECISION_CASES = [
@@ -386,7 +406,7 @@ VIEW_CASES = [
 ]
 
 CASES = (VIEW_CASES + PARTITION_CASES + SERIAL_CASES + INDEX_CASES + TWICE_CASES + LITERAL_CASES
-         + PRECISION_CASES + ONE_CASES)
+         + CHECK_LITERAL_CASES + PRECISION_CASES + ONE_CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

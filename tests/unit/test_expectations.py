@@ -284,6 +284,11 @@ def test_attribute_vocabulary_covers_every_attribute_the_comparators_emit() -> N
     # a constraint's name, a view that is a table, a unique constraint that is an index)
     emitted |= {"values", "definition", "name", "kind", "constraint_kind"}
     emitted.add(compare_package.long_names.ATTRIBUTE)  # any table-level kind (long_names.py)
+    # how application SQL breaks (drift/sources/code/breaks.py): PostgreSQL's conditions,
+    # a `*` whose columns change, and any other error a later state gives
+    from drift.sources.code.breaks import CONDITIONS
+
+    emitted |= set(CONDITIONS.values()) | {"result_columns_changed", "prepare_failed"}
     assert "nulls_not_distinct" in emitted and "partitioned_by" in emitted  # the scan worked
     assert emitted == set(ATTRIBUTES)
 

@@ -76,7 +76,8 @@ def test_hostile_names_and_control_characters_give_valid_xml() -> None:
     )
     odd = replace(result, classification=replace(result.classification, findings=findings))
     failure = _cases(ET.fromstring(render_junit(odd)))[("drift.public", "odds")].find("failure")
-    assert failure is not None and "nul\ufffd and bell\ufffd" in (failure.text or "")
+    # shown as their escapes, as every text format shows them
+    assert failure is not None and "nul\\x00 and bell\\x07" in (failure.text or "")
 
 
 def test_sides_read_as_in_every_other_renderer() -> None:
@@ -107,3 +108,30 @@ def test_valid_against_the_jenkins_surefire_xsd(strict: bool, hostile: bool) -> 
     document = etree.fromstring(render_junit(result).encode("utf-8"))
     schema = _jenkins_schema()
     assert schema.validate(document), schema.error_log
+
+
+def _surefire_schema() -> etree.XMLSchema:
+    # Maven Surefire's report format (one <testsuite> per file), written by hand from its
+    # documented structure: see the comment at the top of the file
+    return etree.XMLSchema(etree.parse(str(DATA / "surefire-test-report-3.0.xsd")))
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("hostile", [False, True])
+def test_each_suite_is_valid_against_the_maven_surefire_xsd(strict: bool, hostile: bool) -> None:
+    result = sample_result(hostile=hostile)
+    result = replace(result, config=replace(result.config, strict=strict))
+    document = etree.fromstring(render_junit(result).encode("utf-8"))
+    schema = _surefire_schema()
+    suites = list(document.iter("testsuite"))
+    assert [s.get("name") for s in suites] == [
+        "drift.public", "drift.quantum", "drift.expectations"
+    ]
+    for suite in suites:
+        alone = etree.fromstring(etree.tostring(suite))
+        assert schema.validate(alone), (suite.get("name"), schema.error_log)
+    # the counts Surefire's consumers add up, on every suite
+    counts = [(s.get("tests"), s.get("failures"), s.get("skipped"), s.get("time"))
+              for s in suites]
+    stale = ("1", "1", "0", "0") if strict else ("1", "0", "1", "0")
+    assert counts == [("4", "2", "0", "0"), ("1", "0", "0", "0"), stale]

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from render_factory import sample_result
 
+from drift.mismatch import Status
 from drift.render import FORMATS
 from drift.render.sarif import locate, render_sarif
 from drift.schema import Schema, Snapshot
@@ -101,15 +102,67 @@ def test_results_rules_and_locations(models_module: Path) -> None:
     assert location["region"]["startLine"] == _line_of(models_module, "price = mapped_column")
     assert "models: numeric(10,2); database: numeric" in price["message"]["text"]
     assert price["partialFingerprints"]["driftMismatchId/v1"] == price["properties"]["id"]
-    # matches is declared by a class that cannot be imported here: no location, result kept
-    assert "locations" not in by_path["public.matches.ix_matches_played_at"]
+    assert price["locations"][0]["logicalLocations"] == [
+        {"name": "price", "fullyQualifiedName": "public.odds.price", "kind": "member"},
+        {"fullyQualifiedName": f"{models_module.parent.name}.odds.Odds", "kind": "type"},
+    ]
 
 
-def test_database_only_objects_have_no_location() -> None:
-    result = sample_result()
-    bare = replace(result, models=Snapshot("models", (Schema("public"),)))
+EXPECTATIONS = """\
+expected:
+  - path: public.legacy_*
+    reason: Legacy bet tracking, dropped after the export
+"""
+
+
+def _anchored(result_location: dict) -> tuple[str, int, list[str]]:
+    physical = result_location["physicalLocation"]
+    names = [logical["fullyQualifiedName"] for logical in result_location["logicalLocations"]]
+    return physical["artifactLocation"]["uri"], physical["region"]["startLine"], names
+
+
+def test_objects_no_class_declares_are_anchored_at_the_expectations_file(
+    models_module: Path,
+) -> None:
+    (models_module.parent.parent / "expectations.yaml").write_text(EXPECTATIONS)
+    result = sample_result()  # its expectations file is expectations.yaml, in the cwd
+    bare = replace(
+        result,
+        config=replace(result.config, models=(f"{models_module.parent.name}.odds:Base",)),
+        models=Snapshot("models", (Schema("public"),)),
+    )
     results = json.loads(render_sarif(bare))["runs"][0]["results"]
-    assert len(results) == 3 and all("locations" not in r for r in results)
+    assert [_anchored(r["locations"][0]) for r in results] == [
+        # an index only in the database: the file that would accept it
+        ("expectations.yaml", 1, ["public.matches.ix_matches_played_at"]),
+        # drift that an expired entry (line 20) accepted until it expired: that entry's line
+        ("expectations.yaml", 20, ["public.matches.played_at"]),
+        ("expectations.yaml", 1, ["public.odds.price"]),
+    ]
+
+
+def test_without_an_expectations_file_the_models_module_is_the_anchor(
+    models_module: Path,
+) -> None:
+    result = sample_result()
+    bare = replace(
+        result,
+        config=replace(
+            result.config,
+            models=(f"{models_module.parent.name}.odds:Base",),
+            expectations=None,
+        ),
+        models=Snapshot("models", (Schema("public"),)),
+    )
+    results = json.loads(render_sarif(bare))["runs"][0]["results"]
+    module = f"{models_module.parent.name}/odds.py"
+    assert [_anchored(r["locations"][0]) for r in results] == [
+        (module, 1, ["public.matches.ix_matches_played_at"]),
+        (module, 1, ["public.matches.played_at"]),
+        (module, 1, ["public.odds.price"]),
+    ]
+    kinds = [r["locations"][0]["logicalLocations"][0]["kind"] for r in results]
+    assert kinds == ["resource", "member", "member"]
 
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -119,11 +172,27 @@ def test_valid_against_the_sarif_2_1_0_schema(models_module: Path) -> None:
     # the OASIS SARIF 2.1.0 schema (its final, rtm.5 draft, as schemastore publishes it)
     schema = json.loads((DATA / "sarif-schema-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
-    for result in (sample_result(), sample_result(hostile=True)):
+    (models_module.parent.parent / "expectations.yaml").write_text(EXPECTATIONS)
+    for hostile in (False, True):
+        result = sample_result(hostile=hostile)
+        # a table only in the database, an enum only in the models: no class declares either
+        findings = tuple(
+            replace(f, status=Status.UNEXPECTED, expectation=None)
+            for f in result.classification.findings
+        )
+        result = replace(result, classification=replace(result.classification,
+                                                        findings=findings))
         doc = json.loads(render_sarif(result))
         errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(doc)]
         assert errors == []
-        assert doc["runs"][0]["results"]
+        results = doc["runs"][0]["results"]
+        assert len(results) == 6
+        for r in results:
+            (location,) = r["locations"]
+            # the repository's own models/ declares dna_profile; the rest has no class here
+            uri = location["physicalLocation"]["artifactLocation"]["uri"]
+            assert uri == "expectations.yaml" or uri.endswith("/models/quantum.py")
+            assert location["logicalLocations"][0]["fullyQualifiedName"] == r["properties"]["path"]
 
 
 def test_every_rule_has_help_and_a_help_uri() -> None:

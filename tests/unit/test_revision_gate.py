@@ -115,3 +115,34 @@ def test_module_level_code_is_rejected(module_code: str) -> None:
 def test_text_that_is_not_python_is_rejected_with_the_line() -> None:
     with pytest.raises(RevisionRejected, match="line 2"):
         check_revision("x = 1\n'o'brien'\n", "r")
+
+
+@pytest.mark.parametrize("module_code", [
+    # importing the file would run the payload: an attribute chain through modules
+    'x = sa.sql.sqltypes.pickle.loads(b"cos\\nsystem\\n(S\'id\'\\ntR.")',
+    'revision = sa.sql.sqltypes.pickle.loads(b"payload")',
+    "import this",
+    "import os",
+    "from os import system",
+    "import sqlalchemy as os",
+    "from alembic import op as sa",
+    "from .helpers import op",
+    "sneaky = 'x'",
+])
+def test_only_the_templates_imports_and_identifiers_are_allowed(module_code: str) -> None:
+    with pytest.raises(RevisionRejected, match="line 30"):
+        check_revision(TEMPLATE.format(rid="a", body="pass") + "\n" + module_code + "\n", "r")
+
+
+@pytest.mark.parametrize("body", [
+    "op.get_bind().execute('DROP TABLE t')",
+    "op.invoke(x)",
+    "op.run_async(f)",
+    "op.add_column('t', sa.Column('c', sa.sql.sqltypes.pickle.loads(b'p')))",
+    "op.add_column('t', sa.Column('c', sa.PickleType()))",
+    "op.add_column('t', sa.Column('c', sa.types.TypeDecorator()))",
+    "op.execute(sa.exc.text('x'))",
+])
+def test_operations_and_constructs_by_exact_name(body: str) -> None:
+    with pytest.raises(RevisionRejected, match="line 23"):
+        check_revision(TEMPLATE.format(rid="a", body=body), "r")

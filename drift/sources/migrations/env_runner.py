@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import configparser
 import contextlib
 import io
 import os
@@ -31,6 +32,7 @@ from alembic.config import Config
 from alembic.script import Script, ScriptDirectory
 
 from drift.errors import DriftError, first_line
+from drift.sources.migrations.driver_guard import Refusal, guarded
 from drift.sources.migrations.env_files import (
     TEMPLATE,
     minimal_ini,
@@ -71,7 +73,12 @@ def run_project_code(migrations: Path | str, call: Callable[[], _T]) -> _T:
     """``call()``, an Alembic call that runs the project's own Python (env.py, the revision
     files): whatever that code raises is one line naming the file and line it came from."""
     try:
-        return call()
+        with guarded(None) as guard:  # inside _online, the outer guard (the scratch) holds
+            result = call()
+        if guard.refusals and guard.allowed is None:
+            raise DriftError(f"{guard.refusals[0]}: a revision file connects to a database "
+                             "when it is imported; refused, nothing written")
+        return result
     except (DriftError, KeyboardInterrupt, util.CommandError):
         raise  # Alembic's own errors are said by the caller
     except (Exception, SystemExit) as exc:  # env.py and revisions may raise anything
@@ -90,12 +97,6 @@ SAFE_ENV_PY = """    # at the top of run_migrations_online() in env.py:
         with context.begin_transaction():
             context.run_migrations()
         return"""
-
-
-# one line (messages are): the lines themselves are in the README
-USE_THE_CONNECTION = (
-    "make run_migrations_online() use the connection handed in, "
-    'config.attributes.get("connection") (README, "drift plan --verify and your env.py")')
 
 
 class MigrationError(DriftError):
@@ -123,6 +124,8 @@ class AlembicEnvironment:
         # quiet: Alembic's "Generating ..." lines would mix with drift's output; a real file
         # name, as under `alembic`: env.py may call fileConfig(config.config_file_name) or
         # read %(here)s (the logging it sets up is put back afterwards, see env_files)
+        if self.ini is not None:
+            read_ini(self.ini)  # one line naming a file configparser cannot read
         config = Config(str(self.ini or minimal_ini()), output_buffer=io.StringIO(),
                         cmd_opts=argparse.Namespace(quiet=True, x=[]))
         config.set_main_option("script_location", str(self.script_location).replace("%", "%%"))
@@ -140,13 +143,14 @@ class AlembicEnvironment:
     def _ini_options(self) -> dict[str, str]:
         if self.ini is None:
             return {}
-        source = Config(str(self.ini))
-        return {k: v for k, v in source.file_config.items(source.config_ini_section)
-                if k != "here"}
+        return read_ini(self.ini)
 
     def _script(self) -> ScriptDirectory:
         try:
-            return ScriptDirectory.from_config(self.config())
+            script = ScriptDirectory.from_config(self.config())
+            # the revision files are imported here (project code), under the guard
+            run_project_code(script.dir, lambda: script.revision_map.heads)
+            return script
         except util.CommandError as exc:
             raise DriftError(f"{self.script_location}: {exc}") from None
 
@@ -227,26 +231,28 @@ class AlembicEnvironment:
         try:
             with handover.connect() as conn, fresh_imports(), project_output(), \
                     scratch_environment(scratch_url, self.env_vars, source), \
-                    only_scratch(scratch_url) as refused:
+                    only_scratch(scratch_url, conn) as guard:
                 config = self.config(handed_url)
                 config.attributes["connection"] = conn
                 try:
                     handover.run(action, config)
                 except (sa.exc.DBAPIError, util.CommandError) as exc:
-                    if refused.endpoints:
-                        raise self._unsafe(refused.endpoints[0]) from None
-                    raise MigrationError(f"{what} failed: {first_line(exc)}") from None
+                    if guard.refusals:
+                        raise self._unsafe(guard.refusals[0]) from None
+                    at = self._revision_in(exc)
+                    raise MigrationError(f"{what} failed: {first_line(exc)}"
+                                         + (f" ({at})" if at else "")) from None
                 except DriftError:
-                    if refused.endpoints:
-                        raise self._unsafe(refused.endpoints[0]) from None
+                    if guard.refusals:
+                        raise self._unsafe(guard.refusals[0]) from None
                     raise
                 except (Exception, SystemExit) as exc:  # env.py is user code: any failure
-                    if refused.endpoints:
-                        raise self._unsafe(refused.endpoints[0]) from None
-                    raise DriftError(f"{self.env_py} failed ({what}): "
+                    if guard.refusals:
+                        raise self._unsafe(guard.refusals[0]) from None
+                    raise DriftError(f"{self._revision_in(exc) or self.env_py} failed ({what}): "
                                      f"{type(exc).__name__}: {first_line(exc)}") from None
-                if refused.endpoints:  # env.py caught the refusal and went on
-                    raise self._unsafe(refused.endpoints[0])
+                if guard.refusals:  # the project's code caught the refusal and went on
+                    raise self._unsafe(guard.refusals[0])
                 if conn.in_transaction():
                     handover.run(conn.commit)
         finally:
@@ -257,14 +263,30 @@ class AlembicEnvironment:
             raise DriftError(
                 f"{what}: the scratch database's alembic_version is at "
                 f"{', '.join(after) or 'base'} (was {', '.join(before) or 'base'}): {self.env_py} "
-                f"did not migrate the database drift handed it; {USE_THE_CONNECTION}")
+                "did not migrate the database drift handed it: use "
+                'config.attributes.get("connection") (README, \'drift plan --verify and your '
+                "env.py')")
 
-    def _unsafe(self, endpoint: str) -> DriftError:
+    def _revision_in(self, exc: BaseException) -> str | None:
+        """The revision an exception came from, as ``revision ID at file:line`` (the last
+        frame in a revision file), or None when it did not come from one."""
+        folders = tuple(str(p.resolve()) + os.sep
+                        for p in [*self.version_locations(), *self.staging])
+        found = None
+        for frame, line in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.startswith(folders):
+                found = (frame.f_globals.get("revision"), frame.f_code.co_filename, line)
+        if found is None:
+            return None
+        revision, file, line = found
+        return (f"revision {revision} at " if isinstance(revision, str) else "") + f"{file}:{line}"
+
+    def _unsafe(self, refusal: Refusal) -> DriftError:
         return DriftError(
-            f"{self.env_py} connects to {endpoint}, not to the scratch database drift hands it "
-            "(config.attributes['connection'], sqlalchemy.url, $DATABASE_URL): refused before "
-            f"it connected; name the variable it reads its URL from with --env-var NAME, or "
-            f"{USE_THE_CONNECTION}")
+            f"{refusal}, not to the scratch database drift hands it: refused {refusal.when}, "
+            "nothing written; name the variable env.py reads its URL from with --env-var NAME, "
+            'or use config.attributes.get("connection") (README, '
+            "'drift plan --verify and your env.py')")
 
 
 def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicEnvironment:
@@ -273,8 +295,7 @@ def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicE
     ini: Path | None = None
     if not (migrations / "env.py").is_file() and (migrations / "alembic.ini").is_file():
         ini = migrations / "alembic.ini"
-        source = Config(str(ini))
-        location = source.get_main_option("script_location")
+        location = read_ini(ini).get("script_location")
         if not location:
             raise DriftError(f"{ini} has no script_location")
         migrations = resolve_script_location(ini, location)
@@ -286,6 +307,20 @@ def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicE
         ini = next((p for p in (migrations / "alembic.ini", migrations.parent / "alembic.ini")
                     if p.is_file()), None)
     return AlembicEnvironment(migrations, ini, tuple(env_vars))
+
+
+def read_ini(ini: Path) -> dict[str, str]:
+    """The ``[alembic]`` options of an alembic.ini, interpolated (``%(here)s``) as Alembic
+    reads them; a file configparser cannot read is one line naming it."""
+    source = Config(str(ini))
+    try:
+        return {k: v for k, v in source.file_config.items(source.config_ini_section)
+                if k != "here"}
+    except configparser.NoSectionError:
+        return {}  # no [alembic] section: Alembic's defaults
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise DriftError(f"{ini}: not an alembic.ini Alembic can read: "
+                         f"{' '.join(str(exc).split())}") from None
 
 
 def load_config(migrations: Path, url: str | None = None) -> Config:
@@ -335,15 +370,22 @@ def run_offline_revision(env: AlembicEnvironment, config: Config,
     source = env.env_py.read_text(encoding="utf-8", errors="replace")
     try:
         with fresh_imports(), project_output(), template_fallback(env.script_location), \
-                scratch_environment(_NOWHERE, env.env_vars, source), only_scratch(_NOWHERE):
+                scratch_environment(_NOWHERE, env.env_vars, source), \
+                only_scratch(_NOWHERE) as guard:
             scripts = run_project_code(env.script_location, lambda: command.revision(
                 config, message="drift", sql=True,
                 process_revision_directives=directives))
     except util.CommandError as exc:
         raise DriftError(f"alembic: {exc}") from None
     except DriftError:
+        if guard.refusals:
+            raise DriftError(f"{guard.refusals[0]} while it writes revisions offline (no "
+                             "connection is allowed then): refused, nothing written") from None
         raise
     except (Exception, SystemExit) as exc:  # env.py is user code: any failure
+        if guard.refusals:
+            raise DriftError(f"{guard.refusals[0]} while it writes revisions offline (no "
+                             "connection is allowed then): refused, nothing written") from None
         raise DriftError(f"{env.env_py} failed (offline, writing the revisions): "
                          f"{type(exc).__name__}: {first_line(exc)}") from None
     return scripts if isinstance(scripts, list) else [scripts]

@@ -9,6 +9,7 @@ with drift's own comparator).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from drift.sources.migrations.env_runner import (
     open_environment,
     scratch_database,
 )
+from drift.sources.migrations.inputs import ReadInputs, inputs_unchanged, record_inputs
+from drift.sources.migrations.scratch_guard import DEFAULT_ENV_VARS
 
 KIND = "migrations"
 
@@ -52,8 +55,11 @@ def _server_identity(scratch_url: str | None) -> str:
 
 def cache_key(env: AlembicEnvironment, schemas: tuple[str, ...], target: str,
               scratch_url: str | None, base: Path | None = None) -> str:
+    # PYTHONPATH decides which file an import finds (the recorded files say only which
+    # file was found last time)
     parts: list[str | bytes] = [KIND, target, ",".join(schemas), drift_version(),
-                                _server_identity(scratch_url)]
+                                _server_identity(scratch_url),
+                                os.environ.get("PYTHONPATH", "")]
     if base is not None:
         parts += ["base", read_base(base)]
     root = env.script_location.parent
@@ -84,7 +90,7 @@ def build_migrations_snapshot(
     heads = env.heads()
     key = cache_key(env, schemas, "heads", scratch_url, base)
     if cache is not None and not downgrades:
-        snapshot = cache.load_snapshot(KIND, key)
+        snapshot = _load(cache, key)
         if snapshot is not None:
             snapshot = replace(snapshot, source="migrations (heads, from the cache)")
             return MigrationsSnapshot(snapshot, env.script_location, True, HistoryCheck(heads))
@@ -95,12 +101,12 @@ def build_migrations_snapshot(
         with scratch_database(scratch_url) as url:
             apply_base(url, base)
             problems, checked, total = _check_downgrades(env, url, schemas, protected)
-    with scratch_database(scratch_url) as url:
+    with scratch_database(scratch_url) as url, record_inputs() as read:
         apply_base(url, base)
         env.upgrade(url, "heads", protected_urls=protected)
         snapshot = _reflect_built(url, schemas)
     if cache is not None:
-        cache.store_snapshot(KIND, key, snapshot)
+        _store(cache, key, snapshot, env, read)
     return MigrationsSnapshot(snapshot, env.script_location, False, HistoryCheck(
         heads, downgrades and checked == total, problems, total, checked))
 
@@ -113,15 +119,15 @@ def build_snapshot_at(migrations: Path, scratch_url: str | None, schemas: tuple[
     env = open_environment(migrations, env_vars)
     target = ",".join(revisions)
     key = cache_key(env, schemas, target, scratch_url, base)
-    if cache is not None and (hit := cache.load_snapshot(KIND, key)) is not None:
+    if cache is not None and (hit := _load(cache, key)) is not None:
         return hit
-    with scratch_database(scratch_url) as url:
+    with scratch_database(scratch_url) as url, record_inputs() as read:
         apply_base(url, base)
         for revision in revisions:
             env.upgrade(url, revision, protected_urls=protected)
         snapshot = _reflect_built(url, schemas)
     if cache is not None:
-        cache.store_snapshot(KIND, key, snapshot)
+        _store(cache, key, snapshot, env, read)
     return snapshot
 
 
@@ -147,6 +153,21 @@ def apply_base(url: str, base: Path | None) -> None:
                          f"{first_line(exc)}") from None
     finally:
         engine.dispose()
+
+
+def _load(cache: SnapshotCache, key: str) -> Snapshot | None:
+    """The cached schema, if every file and variable the run that built it read is as it
+    was then."""
+    entry = cache.load(KIND, key)
+    if entry is None or not inputs_unchanged(entry, os.environ):
+        return None
+    return cache.load_snapshot(KIND, key)
+
+
+def _store(cache: SnapshotCache, key: str, snapshot: Snapshot, env: AlembicEnvironment,
+           read: ReadInputs) -> None:
+    cache.store_snapshot(KIND, key, snapshot,
+                         read.payload(os.environ, (*DEFAULT_ENV_VARS, *env.env_vars)))
 
 
 def _reflect_built(url: str, schemas: tuple[str, ...]) -> Snapshot:

@@ -6,13 +6,13 @@ Three guards, used by ``drift.sources.migrations.env_runner`` around every onlin
 * the URL handed over (``sqlalchemy.url``, ``config.attributes["connection"]``)
   and the usual variables (``DATABASE_URL``, ``DRIFT_DATABASE_URL``, any the
   user names) point at the scratch database while ``env.py`` runs;
-* a ``do_connect`` listener on every SQLAlchemy engine refuses, before the
-  DBAPI connection is made, one to any other database than the scratch one:
-  an ``env.py`` that builds its engine from a settings object read before
-  drift started cannot reach another database through SQLAlchemy;
+* every connection the project's code opens is checked where it is made: a
+  ``do_connect`` listener refuses a SQLAlchemy engine's by its URL before the
+  DBAPI connection is made, and ``driver_guard`` refuses any other (a raw
+  ``psycopg2.connect``, a ``creator=``, asyncpg, pg8000, psycopg 3) by the
+  endpoint the live connection reports, before any statement runs;
 * afterwards, the protected databases' ``alembic_version`` is read again: it
-  must not have moved (this also covers an ``env.py`` that connects with a
-  bare DBAPI driver, which the listener cannot see).
+  must not have moved (``fingerprint`` proves the rest: their whole catalog).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import sys
 import sysconfig
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -39,6 +38,11 @@ from drift.sources.database.connection import (
     parse_url,
     read_only_connection,
     redact_url,
+)
+from drift.sources.migrations.driver_guard import (
+    Guard,
+    guarded,
+    scratch_endpoint,
 )
 from drift.sources.scratch import create_database, drop_database, embedded_postgres
 
@@ -119,32 +123,31 @@ def endpoint_of(url: str) -> tuple[str, str, str]:
     return _endpoint(params)
 
 
-@dataclass
-class Refusal:
-    """What the listener refused while ``env.py`` ran (empty: nothing)."""
-
-    endpoints: list[str] = field(default_factory=list)
-
-
 @contextlib.contextmanager
-def only_scratch(scratch_url: str) -> Iterator[Refusal]:
-    """Refuse every new SQLAlchemy connection that is not to the scratch database."""
+def only_scratch(scratch_url: str, scratch: Connection | None = None) -> Iterator[Guard]:
+    """Refuse every connection the project's code opens to another database than the
+    scratch one (``scratch``: drift's own connection to it; None: no connection at all).
+
+    Two checks: a ``do_connect`` listener refuses a SQLAlchemy engine's connection by
+    its URL before it is made; ``driver_guard`` refuses any connection, however
+    opened (a raw driver call, a ``creator=``), by the endpoint it reports."""
     allowed = endpoint_of(scratch_url)
-    refused = Refusal()
+    live = scratch_endpoint(scratch.connection.dbapi_connection) if scratch is not None else None
+    with guarded(live) as guard:
 
-    def check(dialect: Any, conn_rec: Any, cargs: Sequence[Any], cparams: dict[str, Any]) -> None:
-        where = _endpoint(cparams)
-        if cargs or where != allowed:  # a DSN string in cargs cannot be checked: refused
-            host, port, database = where
-            refused.endpoints.append(f"database {database!r} on {host or 'localhost'}:{port}")
-            raise DriftError(f"drift refused a connection to {refused.endpoints[-1]}: only the "
-                             "scratch database may be migrated")
+        def check(dialect: Any, conn_rec: Any, cargs: Sequence[Any],
+                  cparams: dict[str, Any]) -> None:
+            where = _endpoint(cparams)
+            if scratch is None or cargs or where != allowed:  # a DSN in cargs: not checkable
+                host, port, database = where
+                raise guard.refuse(f"database {database!r} on {host or 'localhost'}:{port}",
+                                   "before it connected")
 
-    event.listen(Engine, "do_connect", check)
-    try:
-        yield refused
-    finally:
-        event.remove(Engine, "do_connect", check)
+        event.listen(Engine, "do_connect", check)
+        try:
+            yield guard
+        finally:
+            event.remove(Engine, "do_connect", check)
 
 
 def fresh_imports() -> contextlib.AbstractContextManager[None]:
@@ -213,7 +216,7 @@ def check_protected(before: Mapping[str, tuple[str, ...]]) -> None:
             raise DriftError(f"the alembic_version of {redact_url(url)} moved from "
                              f"{', '.join(was) or 'base'} to {', '.join(now) or 'base'} while "
                              "env.py ran: it migrated that database, not the scratch one; "
-                             "see README, \"drift plan --verify and your env.py\"")
+                             "see README, 'drift plan --verify and your env.py'")
 
 
 # ---------------------------------------------------------------- the scratch database

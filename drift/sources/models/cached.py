@@ -14,7 +14,13 @@ import sys
 from dataclasses import dataclass, replace
 
 from drift.schema import Snapshot
-from drift.sources.cache import SnapshotCache, files_unchanged, models_key, module_files
+from drift.sources.cache import (
+    SnapshotCache,
+    files_unchanged,
+    models_key,
+    module_files,
+    strings,
+)
 
 KIND = "models"
 
@@ -40,11 +46,12 @@ def declare_models(references: tuple[str, ...], wanted: tuple[str, ...],
     key = models_key(references)
     if cache is not None:
         data = cache.load(KIND, key)
-        if (data is not None and set(wanted) <= set(data.get("built", ()))
-                and isinstance(data.get("files"), dict) and files_unchanged(data["files"])):
+        built, declared = (strings(data.get(k)) if data else None for k in ("built", "schemas"))
+        if (built is not None and declared is not None and set(wanted) <= set(built)
+                and data is not None and files_unchanged(data.get("files"))):
             snapshot = cache.load_snapshot(KIND, key)
             if snapshot is not None:
-                return DeclaredModels(snapshot, frozenset(data.get("schemas", ())), True)
+                return DeclaredModels(snapshot, frozenset(declared), True)
     from drift.normalize import canonical as nz
     from drift.sources.models.declare import declare_snapshot, declared_schemas
 

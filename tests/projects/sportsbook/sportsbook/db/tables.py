@@ -1,0 +1,3 @@
+# table names, kept in one place since the 2018 schema rename
+ODDS_TABLE = "odds"
+MATCHES_TABLE = "matches"
