@@ -22,7 +22,7 @@ from drift.sources.database.connection import with_connect_timeout
 PYPROJECT = "pyproject.toml"
 URL_ENVIRONMENT = ("DRIFT_DATABASE_URL", "DATABASE_URL")  # first one set wins
 FILE_KEYS = ("url", "models", "schemas", "expectations", "connect_timeout", "migrations", "code",
-             "sql_calls", "python")
+             "sql_calls", "python", "migrations_base")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class FileConfig:
     code: tuple[Path, ...] = ()
     sql_calls: tuple[str, ...] = ()
     python: Path | None = None  # the interpreter (or virtual environment) of the models
+    migrations_base: Path | None = None  # SQL run before the first revision
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -78,6 +79,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
     expectations = _string(path, table, "expectations")
     migrations = _string(path, table, "migrations")
     python = _string(path, table, "python")
+    migrations_base = _string(path, table, "migrations_base")
     return FileConfig(
         path=path,
         url=_string(path, table, "url"),
@@ -90,6 +92,7 @@ def parse_file_config(path: Path, table: Any) -> FileConfig:
         code=tuple(base / p for p in _strings(path, table, "code")),
         sql_calls=_strings(path, table, "sql_calls"),
         python=(base / Path(python).expanduser()) if python is not None else None,
+        migrations_base=(base / migrations_base) if migrations_base is not None else None,
     )
 
 
@@ -117,6 +120,8 @@ def config_from_options(
     code: tuple[Path, ...] = (),
     python: str | None = None,
     no_env_database: bool = False,
+    migrations_base: Path | None = None,
+    env_vars: tuple[str, ...] = (),
     **_other: Any,  # a command's own options pass through untouched
 ) -> CheckConfig:
     """Resolve a run's settings: flags > environment > ``[tool.drift]`` > defaults.
@@ -142,6 +147,8 @@ def config_from_options(
         scratch_url=scratch_url,
         downgrades=downgrades,
         python=None if interpreter.own else interpreter.path,
+        migrations_base=migrations_base or from_file.migrations_base,
+        env_vars=tuple(env_vars),
         cache=None if no_cache else (
             (from_file.path.parent if from_file.path is not None else Path.cwd()) / CACHE_DIR),
         url=url,

@@ -34,6 +34,8 @@ class CheckConfig:
     migrations: Path | None = None  # an Alembic environment: its heads are a side to compare
     scratch_url: str | None = None  # where migrations run (default: an embedded PostgreSQL)
     downgrades: bool = False  # also check each revision's downgrade
+    migrations_base: Path | None = None  # SQL the history starts from (before its first)
+    env_vars: tuple[str, ...] = ()  # more variables env.py reads its URL from
     cache: Path | None = None  # the cache folder (.drift_cache); None: no cache
     code: tuple[Path, ...] = ()  # folders of Python whose SQL is checked (--code)
     sql_calls: tuple[str, ...] = ()  # the project's own functions that run SQL
@@ -115,6 +117,25 @@ class CheckResult:
     def exit_code(self) -> int:
         return 1 if self.failed else 0
 
+    @property
+    def failure_causes(self) -> tuple[str, ...]:
+        """Why the run fails, one sentence per cause (empty: it passes)."""
+        cls = self.classification
+        causes = []
+        if cls.unexpected:
+            causes.append(f"{len(cls.unexpected)} unexpected mismatch(es)")
+        if self.history is not None:
+            causes += [f"the migration history: {p}" for p in self.history.problems]
+        if self.config.strict:
+            if cls.stale:
+                causes.append(f"{len(cls.stale)} stale expectation(s) (--strict)")
+            if cls.expired:
+                causes.append(f"{len(cls.expired)} expired expectation(s) (--strict)")
+            if self.placeholders:
+                causes.append(f"{len(self.placeholders)} finding(s) accepted with a "
+                              "placeholder reason (--strict)")
+        return tuple(causes)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON report of DESIGN.md (a public contract)."""
         findings = self.classification.findings
@@ -142,6 +163,7 @@ class DowngradeProblem:
     revision: str
     error: str | None = None  # the downgrade (or the upgrade after it) failed
     differences: tuple[str, ...] = ()  # what the downgrade did not give back
+    path: str | None = None  # the revision's file
 
     def describe(self) -> str:
         if self.error is not None:
@@ -155,21 +177,35 @@ class HistoryCheck:
     """What is wrong with the migration history itself (beside the schema it builds)."""
 
     heads: tuple[str, ...]
-    downgrades_checked: bool = False
+    downgrades_checked: bool = False  # every revision's downgrade was run (not: all passed)
     downgrade_problems: tuple[DowngradeProblem, ...] = ()
+    revisions: int = 0  # the revisions of the history (counted with --downgrades)
+    revisions_checked: int = 0  # those whose downgrade was run
+
+    @property
+    def items(self) -> tuple[tuple[str, str, str | None], ...]:
+        """Each problem as (name, message, file): a JUnit case, a SARIF result."""
+        out: list[tuple[str, str, str | None]] = []
+        if len(self.heads) > 1:
+            out.append(("heads", f"the migration history has {len(self.heads)} heads "
+                        f"({', '.join(self.heads)}): merge them with `alembic merge heads`",
+                        None))
+        out += [(f"revision {p.revision}", p.describe(), p.path)
+                for p in self.downgrade_problems]
+        if self.revisions_checked < self.revisions:
+            out.append(("downgrades", f"{self.revisions_checked} of {self.revisions} "
+                        "revisions' downgrades were checked", None))
+        return tuple(out)
 
     @property
     def problems(self) -> tuple[str, ...]:
-        out = []
-        if len(self.heads) > 1:
-            out.append(f"the migration history has {len(self.heads)} heads "
-                       f"({', '.join(self.heads)}): merge them with `alembic merge heads`")
-        out += [p.describe() for p in self.downgrade_problems]
-        return tuple(out)
+        return tuple(message for _, message, _ in self.items)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "heads": list(self.heads),
             "downgrades_checked": self.downgrades_checked,
+            "revisions": self.revisions,
+            "revisions_checked": self.revisions_checked,
             "problems": list(self.problems),
         }

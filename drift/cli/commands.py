@@ -175,7 +175,14 @@ def explain(mismatch_id: str, **options: Any) -> None:
     from drift.render.text import render_explanation
 
     finding = api.find_by_id(result, mismatch_id)
-    step = next_steps([finding], result.models, result.database)[finding.id]
+    gaps: frozenset[tuple[str, str]] = frozenset()
+    if result.config.url and result.config.snapshot is None:
+        from drift.plan.buildable import opclass_pairs, read_opclass_gaps
+        from drift.sources.database.connection import read_only_connection
+
+        with read_only_connection(result.config.url) as conn:  # PostgreSQL says what it builds
+            gaps = read_opclass_gaps(conn, opclass_pairs(result.models))
+    step = next_steps([finding], result.models, result.database, gaps)[finding.id]
     click.echo(render_explanation(finding, step), nl=False)
 
 

@@ -104,6 +104,21 @@ def migrations_options(func: F) -> F:
                 "(the [embedded] extra) or this machine's PostgreSQL.",
             ),
             click.option(
+                "--migrations-base",
+                type=FILE,
+                help="SQL the history starts from, run on the scratch database before its "
+                "first revision (a base schema made by create_all, not by a revision); "
+                "default: [tool.drift] migrations_base.",
+            ),
+            click.option(
+                "--env-var",
+                "env_vars",
+                multiple=True,
+                metavar="NAME",
+                help="Another variable env.py reads its database URL from: pointed at the "
+                "scratch database while env.py runs, like DATABASE_URL.",
+            ),
+            click.option(
                 "--downgrades",
                 is_flag=True,
                 help="With --migrations, also run each revision's downgrade and upgrade "

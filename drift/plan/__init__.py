@@ -135,7 +135,7 @@ def build_plan(
     stats: TableStats | None = None,
 ) -> Plan:
     """Group, build, order and assess the steps. Pure: ``stats`` come from ``measure``."""
-    ctx = PlanContext.of(models, database)
+    ctx = PlanContext.of(models, database, (stats or TableStats()).opclass_gaps)
     phase_map = {p.number: p for p in phases}
     grouped: dict[str, list[Finding]] = {}
     left_out: list[Finding] = []
@@ -214,6 +214,10 @@ def plan_result(result: object, options: PlanOptions = PlanOptions(),
                        result.database, options)
     if conn is None:
         return draft
+    from drift.plan.buildable import opclass_pairs, read_opclass_gaps
+
     stats = measure(conn, draft.steps, result.config.schemas)
+    stats = dataclasses.replace(stats, opclass_gaps=read_opclass_gaps(
+        conn, opclass_pairs(result.models)))
     return build_plan(classification.findings, classification.phases, result.models,
                       result.database, options, stats)

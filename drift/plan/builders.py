@@ -134,8 +134,13 @@ def _table_add(ctx: PlanContext, f: Finding) -> list[Step]:
 @builder(ObjectType.TABLE, _D)
 def _table_drop(ctx: PlanContext, f: Finding) -> list[Step]:
     m, table = f.mismatch, f.mismatch.database
-    create = table_steps(m.schema, table, ctx.enums)[0]
-    return [Step(StepKind.DROP_TABLE, create.reverse, create.op, schema=m.schema,
+    steps = table_steps(m.schema, table, ctx.enums)
+    create = steps[0]
+    # the downgrade makes the whole table again: its indexes and foreign keys too, not only
+    # the CREATE TABLE (a dropped table came back without its keys, and --verify said so)
+    again = ops.ModifyTableOps(table.name, [st.op for st in steps if st.op is not None],
+                               schema=m.schema)
+    return [Step(StepKind.DROP_TABLE, create.reverse, again, schema=m.schema,
                  table=table.name, refers_to=create.refers_to)]
 
 

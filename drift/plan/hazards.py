@@ -30,6 +30,8 @@ class TableStats:
     nulls: dict[tuple[str, str, str], int] = field(default_factory=dict)
     # (schema, table, column) -> the views reading it: they block a type change
     views: dict[tuple[str, str, str], tuple[TableKey, ...]] = field(default_factory=dict)
+    # (column type, index method) pairs with no default operator class (plan.buildable)
+    opclass_gaps: frozenset[tuple[str, str]] = frozenset()
 
     def size(self, schema: str, table: str | None) -> str:
         rows = self.rows.get((schema, table or ""))

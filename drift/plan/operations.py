@@ -24,6 +24,7 @@ from drift.compare.exclusions import exclusion_base_name
 from drift.compare.tables import all_partitions
 from drift.mismatch import Change, Finding, Mismatch, ObjectType
 from drift.plan import ddl
+from drift.plan.buildable import guard_steps
 from drift.plan.objects import (
     EnumIndex,
     Named,
@@ -43,10 +44,13 @@ class PlanContext:
     models: s.Snapshot
     database: s.Snapshot
     enums: EnumIndex
+    # (column type, index method) pairs PostgreSQL has no default operator class for
+    opclass_gaps: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
-    def of(cls, models: s.Snapshot, database: s.Snapshot) -> PlanContext:
-        return cls(models, database, enum_index(models, database))
+    def of(cls, models: s.Snapshot, database: s.Snapshot,
+           opclass_gaps: frozenset[tuple[str, str]] = frozenset()) -> PlanContext:
+        return cls(models, database, enum_index(models, database), opclass_gaps)
 
     def table(self, side: s.Snapshot, schema: str, name: str | None) -> s.Table | None:
         sch = side.schema(schema)
@@ -312,7 +316,9 @@ def steps_for(ctx: PlanContext, finding: Finding) -> list[Step]:
     if build is None:
         return [manual(finding, f"no automatic operation for a {m.object_type.value} "
                                 f"{m.change.value.replace('_', ' ')}")]
-    steps = build(ctx, finding)
+    # what PostgreSQL would refuse to create (a model's bug) is a manual step instead
+    steps = guard_steps(ctx.models, ctx.database, ctx.opclass_gaps, finding,
+                        build(ctx, finding))
     destructive = m.change is Change.ONLY_IN_DATABASE
     # an unconfirmed rename: the add and the drop move no data, which the revision must say
     hint = (Hazard(HazardKind.DATA_LOSS, f"{m.hint}: if {m.path!r} was renamed, this "

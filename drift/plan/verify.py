@@ -28,10 +28,11 @@ from drift import schema as s
 from drift.compare import compare_snapshots
 from drift.errors import DriftError, first_line
 from drift.mismatch import Mismatch
-from drift.plan import Plan
+from drift.plan import HazardKind, Plan
 from drift.plan.objects import enum_index
 from drift.plan.operations import snapshot_steps
 from drift.plan.ordering import order_steps
+from drift.plan.steps import StepKind
 from drift.sources.database.connection import make_engine, redact_url
 from drift.sources.database.reflect import reflect_snapshot
 from drift.sources.migrations.env_runner import (
@@ -66,13 +67,15 @@ class VerifyReport:
     downgrade_ran: bool | None = None  # None: not asked
     downgrade_differences: tuple[str, ...] = ()
     downgrade_error: str | None = None
+    downgrade_irreversible: tuple[str, ...] = ()  # not given back, as its hazard says
     # objects of the live schema the scratch copy could not be given, for a person to check
     not_rebuilt: tuple[str, ...] = ()
 
     @property
     def converged(self) -> bool:
+        # the downgrade must give back the schema before the upgrade, to drift's comparator
         return bool(self.revisions) and all(r.converged for r in self.revisions) and (
-            self.downgrade_error is None)
+            self.downgrade_error is None) and not self.downgrade_differences
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,9 @@ def verify_plan(
         if heads:
             env.stamp(url, heads)
         verdicts: list[RevisionVerdict] = []
+        # what a manual step leaves undone (an index PostgreSQL cannot build) is no surprise
+        manual = {(st.schema, st.table, st.record) for st in plan.steps
+                  if st.kind is StepKind.MANUAL and st.record is not None}
         expected: set[str] = set()
         left: set[str] = set()
         failed = False
@@ -181,7 +187,8 @@ def verify_plan(
                 continue
             after = _compare(models, reflect_snapshot(url, schemas))
             unresolved = sorted(_describe(after[i]) for i in expected if i in after)
-            introduced = sorted(_describe(m) for i, m in after.items() if i not in before)
+            introduced = sorted(_describe(m) for i, m in after.items() if i not in before
+                                and (m.schema, m.table, m.models) not in manual)
             done = sum(1 for i in revision.converging_ids if i not in after)
             verdicts.append(RevisionVerdict(revision.key, revision.message, rev_id, done,
                                             tuple(unresolved), tuple(introduced),
@@ -199,8 +206,14 @@ def verify_plan(
             return replace(report, downgrade_ran=False,
                            downgrade_error=f"downgrade failed: {_after_colon(exc)}")
         back = compare_snapshots(baseline, reflect_snapshot(url, schemas))
-        diff = tuple(sorted(_describe(m) for m in back))
-        return replace(report, downgrade_ran=True, downgrade_differences=diff)
+        # a step marked irreversible (an enum label PostgreSQL cannot remove) is not undone,
+        # as its hazard says; any other difference means the downgrade does not converge
+        irreversible = {st.finding_id for st in plan.steps
+                        if any(h.kind is HazardKind.IRREVERSIBLE for h in st.hazards)}
+        diff = tuple(sorted(_describe(m) for m in back if m.id not in irreversible))
+        kept = tuple(sorted(_describe(m) for m in back if m.id in irreversible))
+        return replace(report, downgrade_ran=True, downgrade_differences=diff,
+                       downgrade_irreversible=kept)
 
 
 def _after_colon(exc: MigrationError) -> str:

@@ -3,7 +3,9 @@
 A table with unexpected drift is a failed test case (one <failure> listing its
 mismatches); expected drift goes to the case's <system-out>. Objects outside
 tables (enums, sequences, views, the schema) get a case each. Stale
-expectations are cases of their own suite: skipped, or failed under --strict.
+expectations are cases of their own suite: skipped, or failed under --strict. The
+migration history's own problems (several heads, a broken downgrade) are failed cases
+of a suite of their own.
 Built with ElementTree, so any text in a name is escaped by the library.
 """
 
@@ -135,6 +137,20 @@ def render_junit(result: CheckResult) -> str:
                 skipped=len(stale) - strict_failures)
         total += len(stale)
         failures += strict_failures
+    history = result.history.items if result.history is not None else ()
+    if history:  # the history's own problems: a failed case each
+        suite = ET.SubElement(root, "testsuite", name="drift.migrations")
+        for name, message, path in history:
+            case = ET.SubElement(suite, "testcase", classname="drift.migrations",
+                                 name=_x(f"migration history: {name}"), time="0")
+            if path:
+                case.set("file", _x(path))
+            ET.SubElement(case, "failure", message=_x(message),
+                          type="drift.migrations").text = _x(message)
+        for key, value in (("tests", len(history)), ("failures", len(history)), ("errors", 0)):
+            suite.set(key, str(value))
+        total += len(history)
+        failures += len(history)
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", "0")

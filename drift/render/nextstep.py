@@ -45,9 +45,9 @@ def accept_yaml(finding: Finding) -> str:
     return "- " + "\n  ".join(lines) + "\n"
 
 
-def next_steps(findings: Iterable[Finding], models: Snapshot, database: Snapshot
-               ) -> dict[str, NextStep]:
-    """Mismatch id -> its next step."""
+def next_steps(findings: Iterable[Finding], models: Snapshot, database: Snapshot,
+               opclass_gaps: frozenset[tuple[str, str]] = frozenset()) -> dict[str, NextStep]:
+    """Mismatch id -> its next step (``opclass_gaps``: as ``plan.buildable`` reads them)."""
     from alembic.autogenerate.api import AutogenContext
     from alembic.autogenerate.render import render_op
     from alembic.runtime.migration import MigrationContext
@@ -57,7 +57,7 @@ def next_steps(findings: Iterable[Finding], models: Snapshot, database: Snapshot
     from drift.plan.operations import PlanContext, steps_for
     from drift.plan.revision_script import PlannedOp
 
-    ctx = PlanContext.of(models, database)
+    ctx = PlanContext.of(models, database, opclass_gaps)
     # one rendering context for every finding (as alembic.autogenerate.render_python_code
     # makes one per call): making one costs more than rendering an operation
     context = MigrationContext.configure(dialect=postgresql.dialect())  # type: ignore[no-untyped-call]

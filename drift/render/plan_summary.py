@@ -94,6 +94,9 @@ def verify_lines(report: VerifyReport, markdown: bool = False) -> list[str]:
                     + "; ".join(report.downgrade_differences))
         else:
             down = "ran, back to the start"
+        if report.downgrade_irreversible and not report.downgrade_error:
+            down += (" (not undone, as marked irreversible: "
+                     + "; ".join(report.downgrade_irreversible) + ")")
         out.append(f"{bullet} downgrade: {esc(down)}")
     if markdown:
         out.append("")  # else the verdict renders inside the list above

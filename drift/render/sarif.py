@@ -25,28 +25,13 @@ from drift.mismatch import Change, Finding, Mismatch, ObjectType, Severity
 from drift.render.describe import side_value
 from drift.render.terminal import shown
 from drift.schema import Table
+from drift.sources.models.source_lines import SourceLine, locate
 
 if TYPE_CHECKING:
     from drift.result import CheckResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-
-
-@dataclass(frozen=True, slots=True)
-class SourceLine:
-    file: Path
-    line: int
-
-
-def locate(table: Table, name: str | None = None) -> SourceLine | None:
-    """The source line of ``name`` (a column, constraint or index name) in the class that
-    declares the models' ``table`` or its bases; else the class's own line; None if unknown.
-    The models' snapshot carries them (``Table.locations``, found at the import), so a run
-    that reads it from the cache points at the same lines."""
-    lines = {where.name: where for where in table.locations}
-    where = (lines.get(name) if name else None) or lines.get("")
-    return SourceLine(Path(where.file), where.line) if where is not None else None
 
 
 def _module_file(reference: str) -> Path | None:
@@ -235,12 +220,45 @@ def _rule(rid: str) -> dict[str, Any]:
     }
 
 
+HISTORY_RULE: dict[str, Any] = {
+    "id": "migrations/history",
+    "name": "MigrationsHistory",
+    "shortDescription": {"text": "migration history"},
+    "help": {"text": "The Alembic history itself is broken: several heads (merge them with "
+             "`alembic merge heads`), or a revision whose downgrade fails or does not give "
+             "the schema back (`drift check --migrations DIR --downgrades`)."},
+    "helpUri": "https://alembic.sqlalchemy.org/en/latest/branches.html",
+}
+
+
+def _history_results(result: CheckResult, rule_index: int, root: Path
+                     ) -> list[dict[str, Any]]:
+    """The history's own problems, each at its revision's file where it has one."""
+    out: list[dict[str, Any]] = []
+    for name, message, path in result.history.items if result.history is not None else ():
+        item: dict[str, Any] = {
+            "ruleId": HISTORY_RULE["id"],
+            "ruleIndex": rule_index,
+            "level": "error",
+            "message": {"text": f"migration history: {message}"},
+            "partialFingerprints": {"driftMigrationsProblem/v1": name},
+        }
+        if path:
+            item["locations"] = [{"physicalLocation": {
+                "artifactLocation": {"uri": _uri(Path(path), root)},
+                "region": {"startLine": 1}}}]
+        out.append(item)
+    return out
+
+
 def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
     """SARIF 2.1.0; file paths relative to ``root`` (default: the cwd) where inside it."""
     root = root or Path.cwd()
     unexpected = sorted(result.classification.unexpected, key=lambda f: f.mismatch.sort_key)
     rule_ids = sorted({_rule_id(f.mismatch) for f in unexpected})
     rules = [_rule(rid) for rid in rule_ids]
+    if result.history is not None and result.history.items:
+        rules.append(HISTORY_RULE)
     index = {rid: i for i, rid in enumerate(rule_ids)}
     # one lookup table, not a scan of the models' tables per result (thousands at 10k tables)
     declared = {
@@ -262,7 +280,7 @@ def render_sarif(result: CheckResult, *, root: Path | None = None) -> str:
                 "results": [
                     _result(f, index[_rule_id(f.mismatch)], declared, anchors, root)
                     for f in unexpected
-                ],
+                ] + _history_results(result, len(rules), root),
                 "columnKind": "unicodeCodePoints",
             }
         ],

@@ -74,8 +74,10 @@ def render_text_plain(result: CheckResult, *, verbose: bool = False) -> str:
 
 
 def verdict_line(result: CheckResult) -> str:
-    """The report's last line, plain: what a CI log shows after ``check -o`` or ``report``."""
-    return printable(_verdict(result, lambda text, **_: text))
+    """The report's last lines (one per cause), plain: what a CI log shows after
+    ``check -o`` or ``report``."""
+    return "\n".join(printable(line) for line in
+                     _verdict(result, lambda text, **_: text).split("\n"))
 
 
 def _terminal_lines(lines: Callable[[Style], Iterator[str]], color: bool) -> str:
@@ -160,8 +162,14 @@ def _lines(result: CheckResult, style: Style, verbose: bool = False) -> Iterator
         yield style(f"UNCHECKED QUERIES ({len(result.code.unchecked)})", fg="yellow", bold=True)
         for u in result.code.unchecked:
             yield f"  {u.location} {u.call}: {u.reason}"
+    problems = result.history.problems if result.history is not None else ()
+    if problems:
+        yield ""
+        yield style(f"MIGRATION HISTORY ({len(problems)})", fg="red", bold=True)
+        for problem in problems:
+            yield f"  {problem}"
     yield ""
-    yield _verdict(result, style)
+    yield from _verdict(result, style).split("\n")
 
 
 def _by_expectation(findings: list[Finding]) -> Iterator[str]:
@@ -229,6 +237,7 @@ def _query_finding(f: Finding, style: Style) -> Iterator[str]:
 
 
 def _verdict(result: CheckResult, style: Style) -> str:
+    """The verdict: one line per cause of failure (the counts on the first), else OK."""
     cls = result.classification
     counts = [f"{len(cls.expected)} expected"]
     if cls.stale:
@@ -236,11 +245,10 @@ def _verdict(result: CheckResult, style: Style) -> str:
     if cls.expired:
         counts.append(f"{len(cls.expired)} expired expectation(s)")
     tail = f" ({', '.join(counts)})"
-    if cls.unexpected:
-        verdict = f"FAIL: {len(cls.unexpected)} unexpected mismatch(es)"
-        return style(verdict, fg="red", bold=True) + tail
-    if result.failed:
-        return style("FAIL (--strict): stale or expired expectations", fg="red", bold=True) + tail
+    causes = result.failure_causes
+    if causes:
+        lines = [style(f"FAIL: {cause}", fg="red", bold=True) for cause in causes]
+        return "\n".join([lines[0] + tail, *lines[1:]])
     return style("OK: no unexpected drift", fg="green", bold=True) + tail
 
 

@@ -71,6 +71,7 @@ class ReportView:
     stale_count: int
     failed: bool
     verdict: str  # lower case, as the PR summary's heading reads it
+    migration_problems: tuple[str, ...]  # the history's own (several heads, downgrades)
     breakdowns: tuple[Breakdown, ...]
     unexpected: tuple[FindingRow, ...]
     phase_groups: tuple[PhaseGroup, ...]
@@ -171,7 +172,8 @@ def build_view(
         expired_count=sum(1 for r in rows if r.expired),
         stale_count=len(c.stale),
         failed=result.failed,
-        verdict=_verdict(len(unexpected), result.failed),
+        verdict=_verdict(result),
+        migration_problems=result.history.problems if result.history is not None else (),
         breakdowns=breakdowns,
         unexpected=unexpected,
         phase_groups=phase_groups,
@@ -197,10 +199,12 @@ def drift_marks(findings: Sequence[Finding]) -> dict[tuple[str, ...], str]:
     return marks
 
 
-def _verdict(unexpected: int, failed: bool) -> str:
-    if unexpected:
-        return plural(unexpected, "unexpected mismatch", "unexpected mismatches")
-    return "stale or expired expectations (strict)" if failed else "no unexpected drift"
+def _verdict(result: CheckResult) -> str:
+    causes = list(result.failure_causes)
+    unexpected = len(result.classification.unexpected)
+    if unexpected:  # the first cause, as the PR summary's heading has always read it
+        causes[0] = plural(unexpected, "unexpected mismatch", "unexpected mismatches")
+    return "; ".join(causes) if causes else "no unexpected drift"
 
 
 def _finding_key(f: Finding) -> tuple[int, SortKey]:

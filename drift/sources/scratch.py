@@ -15,6 +15,7 @@ import fcntl
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import time
 import uuid
@@ -60,6 +61,30 @@ def embedded_identity() -> str:
 
     bindir = find_bindir()
     return f"PostgreSQL {server_version(bindir)} at {bindir}" if bindir else "none"
+
+
+SERVER_LOG = "server-output.log"  # what the server's tools and the postmaster print
+
+
+@contextlib.contextmanager
+def _output_to(log: Path) -> Iterator[None]:
+    """The process's stdout and stderr (file descriptors 1 and 2, which initdb, pg_ctl and
+    the postmaster inherit) into ``log`` for the block: drift's stdout carries the report
+    only, and a server that outlives the block keeps writing there, not into it."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with open(log, "ab") as out:
+            os.dup2(out.fileno(), 1)
+            os.dup2(out.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
 
 
 def remove_orphaned_servers(root: Path | None = None) -> list[Path]:
@@ -132,22 +157,33 @@ class EmbeddedPostgres:
         else:
             base = directory
         self.directory = base
+        self.log = base / SERVER_LOG
         self._server: Any
         try:
             if bindir is not None:
                 from drift.sources.system_postgres import SystemPostgres
 
-                self._server = SystemPostgres(bindir, base)
+                with _output_to(self.log):
+                    self._server = SystemPostgres(bindir, base)
             else:
                 assert get_server is not None
-                with _start_lock():
+                with _start_lock(), _output_to(self.log):
                     self._server = get_server(base / "pgdata", cleanup_mode="stop")
         except DriftError:
             self._remove()
             raise
         except Exception as exc:  # pgserver raises plain exceptions with initdb/pg_ctl output
+            kept = self._keep_log()
             self._remove()
-            raise DriftError(f"cannot start the embedded PostgreSQL: {first_line(exc)}") from None
+            raise DriftError(f"cannot start the embedded PostgreSQL: {first_line(exc)} "
+                             f"(its output: {kept})") from None
+
+    def _keep_log(self) -> Path:
+        """The server's output, copied out of the folder a failed start removes."""
+        kept = Path(tempfile.gettempdir()) / f"drift-server-output-{os.getpid()}.log"
+        with contextlib.suppress(OSError):
+            shutil.copyfile(self.log, kept)
+        return kept
 
     def url(self, database: str = "postgres") -> str:
         base = parse_url(self._server.get_uri())
@@ -158,7 +194,7 @@ class EmbeddedPostgres:
         return create_database(self.url(), name)
 
     def stop(self) -> None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception), _output_to(self.log):
             self._server.cleanup()
         self._remove()
 

@@ -171,7 +171,8 @@ def _migrations_sides(config: CheckConfig, with_live: bool
     try:
         built = build_migrations_snapshot(
             config.migrations, config.scratch_url, config.schemas, cache=snapshot_cache(config),
-            downgrades=config.downgrades, protected=_protected(config))
+            downgrades=config.downgrades, protected=_protected(config),
+            base=config.migrations_base, env_vars=config.env_vars)
         at_live = (_history_at_live_revisions(config, built)
                    if with_live and config.url is not None else None)
     except DriftError:
@@ -191,7 +192,8 @@ def _history_at_live_revisions(config: CheckConfig, built: MigrationsSnapshot
     if not revisions or set(revisions) == set(built.history.heads):
         return None
     return build_snapshot_at(config.migrations, config.scratch_url, config.schemas,
-                             revisions, snapshot_cache(config), _protected(config))
+                             revisions, snapshot_cache(config), _protected(config),
+                             base=config.migrations_base, env_vars=config.env_vars)
 
 
 def _protected(config: CheckConfig) -> tuple[str, ...]:

@@ -168,7 +168,7 @@ def test_stale_expectation_fails_only_under_strict(drifted_db: str, tmp_path: Pa
     assert "public.nothing_here" in lenient.stdout
     strict = check(drifted_db, models, "--expectations", exp, "--strict")
     assert strict.exit_code == 1, strict.output
-    assert strict.stdout.splitlines()[-1].startswith("FAIL (--strict)")
+    assert strict.stdout.splitlines()[-1].startswith("FAIL: 1 stale expectation(s) (--strict)")
 
 
 # --- formats and outputs --------------------------------------------------------

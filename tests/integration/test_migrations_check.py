@@ -170,3 +170,89 @@ def test_the_warm_path_and_what_invalidates_it(shop: Path) -> None:
     fixed = drift(shop, "check")
     assert MIGRATIONS_CACHED not in fixed.stdout and MODELS_CACHED in fixed.stdout
     assert fixed.returncode == 0, fixed.stdout
+
+
+def test_stdout_is_the_report_alone_with_a_cold_embedded_server(shop: Path) -> None:
+    # an env.py that logs and prints to stdout, as scripts run by hand often do; the
+    # embedded server is started for this run (no --scratch-url), and stopped after env.py
+    env_py = shop / "migrations" / "env.py"
+    env_py.write_text(env_py.read_text().replace(
+        "from shop import settings\n",
+        "import logging\nimport sys\n\nfrom shop import settings\n\n"
+        "logging.basicConfig(stream=sys.stdout, level=logging.INFO)\n"
+        "print('migrating', settings.database_url())\n"))
+    run = drift(shop, "check", "--no-cache", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)  # nothing but the report
+    assert report["migrations"]["heads"] == [HEAD]
+    assert "migrating postgresql" in run.stderr
+
+
+RENAME_INDEX = '''"""name the customer index as the models do
+
+Revision ID: 9c1d2e3f4a5b
+Revises: e5b6d2a09f17
+Create Date: 2024-05-02 11:00:00
+
+"""
+from alembic import op
+
+revision = "9c1d2e3f4a5b"
+down_revision = "e5b6d2a09f17"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.drop_index("ix_billing_orders_customer_id", table_name="orders", schema="billing")
+    op.create_index("ix_orders_customer", "orders", ["customer_id"], schema="billing")
+
+
+def downgrade() -> None:
+    op.drop_index("ix_orders_customer", table_name="orders", schema="billing")
+    op.create_index("ix_billing_orders_customer_id", "orders", ["customer_id"],
+                    schema="billing")
+'''
+
+
+def test_an_index_the_next_revision_recreates_under_another_name(shop: Path,
+                                                                  database_url: str) -> None:
+    alembic(shop, "upgrade", "head", database_url=database_url)  # e5b6d2a09f17
+    (shop / "migrations" / "versions" / "20240502_9c1d2e3f4a5b_customer_index.py").write_text(
+        RENAME_INDEX)
+    orders = shop / "shop" / "models" / "orders.py"
+    orders.write_text(orders.read_text().replace(
+        "    customer_id: Mapped[int] = mapped_column(ForeignKey(\"customers.id\"), index=True)",
+        "    customer_id: Mapped[int] = mapped_column(ForeignKey(\"customers.id\"))").replace(
+        "        {\"schema\": \"billing\"},",
+        "        Index(\"ix_orders_customer\", \"customer_id\"),\n"
+        "        {\"schema\": \"billing\"},"))
+    run = drift(shop, "check", "--url", database_url, "--format", "json")
+    assert run.returncode == 1, run.stderr
+    assert sorted((f["path"], f["change"], f["attribute"], f["cause"])
+                  for f in findings(run.stdout)) == [
+        ("billing.orders.ix_billing_orders_customer_id", "differs", "name",
+         "pending_migration")]
+
+
+def test_an_index_rebuilt_by_hand_with_another_operator_class(shop: Path,
+                                                              database_url: str) -> None:
+    alembic(shop, "upgrade", "head", database_url=database_url)
+    # the models ask for an index with varchar_pattern_ops (no revision makes it); by hand,
+    # production got one with text_pattern_ops: models, migrations and the live database
+    # all disagree, though the finding is a different kind in each comparison (differs,
+    # only_in_models, only_in_database)
+    customers = shop / "shop" / "models" / "customers.py"
+    customers.write_text(customers.read_text().replace(
+        "    city: Mapped[str] = mapped_column(String(100))\n",
+        "    city: Mapped[str] = mapped_column(String(100))\n\n"
+        "    __table_args__ = (Index(\"ix_addresses_city\", \"city\",\n"
+        "                            postgresql_ops={\"city\": \"varchar_pattern_ops\"}),)\n"
+    ).replace("from sqlalchemy import ForeignKey,", "from sqlalchemy import ForeignKey, Index,"))
+    execute_script(database_url, "CREATE INDEX ix_addresses_city ON addresses "
+                                 "(city text_pattern_ops);")
+    run = drift(shop, "check", "--url", database_url, "--format", "json")
+    assert run.returncode == 1, run.stderr
+    assert sorted((f["path"], f["change"], f["attribute"], f["cause"])
+                  for f in findings(run.stdout)) == [
+        ("public.addresses.ix_addresses_city", "differs", "opclass", "both")]

@@ -555,3 +555,17 @@ def test_an_extension_the_models_need_is_created_by_the_first_revision(
     upgrade = text.split("def upgrade", 1)[1]
     assert upgrade.index("CREATE EXTENSION IF NOT EXISTS \"vector\"") < upgrade.index(
         "op.create_table('items'"), text
+
+
+def test_check_migrations_names_options_it_has_in_one_line(project: Project) -> None:
+    _settings_env(project, f"myapp_{uuid.uuid4().hex[:8]}")
+    args = ["check", "--models", project.models, "--schema", "public", "--migrations",
+            str(project.migrations), "--scratch-url", project.server, "--no-cache"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2, refused.output
+    [line] = refused.output.strip().splitlines()
+    assert "refused before it connected" in line and "--env-var NAME" in line
+    assert "\\n" not in line
+    named = CliRunner().invoke(main, [*args, "--env-var", "APP_DB_URL"])
+    assert named.exit_code == 1, named.output  # models declare more than 0001 builds
+    assert "column country" in named.output

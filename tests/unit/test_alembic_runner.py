@@ -75,3 +75,19 @@ def test_endpoints_are_compared_as_the_driver_gets_them() -> None:
     a = endpoint_of("postgresql://u@h:5432/scratch")
     assert a == endpoint_of("postgresql+asyncpg://other@h/scratch")
     assert a != endpoint_of("postgresql://u@h/production")
+
+
+def test_a_plain_postgresql_url_is_handed_over_with_an_installed_driver() -> None:
+    # SQLAlchemy 2.1 reads plain postgresql:// as psycopg 3: env.py gets a URL it can use
+    import sqlalchemy as sa
+
+    from drift.sources.migrations.scratch_guard import driver_url
+
+    url = driver_url("postgresql+psycopg2://u@localhost:5432/scratch",
+                     "postgresql://app@db.internal/app", "")
+    parsed = sa.engine.make_url(url)
+    assert parsed.database == "scratch"
+    parsed.get_dialect().import_dbapi()  # raises ImportError for a driver not installed
+    asyncpg = driver_url("postgresql+psycopg2://u@localhost:5432/scratch",
+                         "postgresql+asyncpg://app@db.internal/app", "")
+    assert asyncpg.startswith("postgresql+asyncpg://")

@@ -35,6 +35,14 @@ NOTE = Column("note", "text")
     ((), (), (NOTE,), (), Cause.OUT_OF_BAND),
     # all three disagree on the type
     ((NAME,), (NAME_VARCHAR,), (NAME_INT,), None, Cause.BOTH),
+    # the same object, another kind of finding in each comparison: the models' column no
+    # revision adds (models vs head: only in models), added by hand with another type
+    # (head vs live: only in the database; models vs live: the type differs)
+    ((NAME,), (), (NAME_INT,), None, Cause.BOTH),
+    # the models changed the type and nothing else; by hand, the live column lost NOT NULL:
+    # two attributes, two findings, each with its own cause
+    ((NAME_VARCHAR,), (Column("name", "text", nullable=False),), (NAME_INT,), None,
+     Cause.BOTH),
 ])
 def test_cause(models: tuple[Column, ...], head: tuple[Column, ...], live: tuple[Column, ...],
                at_live: tuple[Column, ...] | None, expected: Cause) -> None:
@@ -46,3 +54,14 @@ def test_cause(models: tuple[Column, ...], head: tuple[Column, ...], live: tuple
     assert found.cause is expected
     assert found.id == mismatches[0].id  # the cause is no part of the stable id
 
+
+
+def test_two_attributes_of_one_object_are_two_findings() -> None:
+    # models vs head: the type; head vs live: NOT NULL; models vs live: both attributes
+    models = snap(NAME_VARCHAR, origin="models")
+    head = snap(Column("name", "text"))
+    live = snap(Column("name", "character varying(80)", nullable=False))
+    [nullable] = compare_snapshots(models, live)
+    assert nullable.attribute == "nullable"
+    [found] = assign_causes([nullable], models, head, live)
+    assert found.cause is Cause.OUT_OF_BAND  # the type difference is not this finding's

@@ -140,7 +140,7 @@ def test_strict_failure_reads_the_same_in_every_report() -> None:
         classification=replace(result.classification, findings=expected),
     )
     assert strict.failed
-    verdict = "stale or expired expectations (strict)"
+    verdict = "1 stale expectation(s) (--strict)"
     assert render_markdown_summary(strict).startswith(f"### ❌ drift: {verdict}\n")
     assert f"\n**{verdict.capitalize()}** · 3 mismatches" in render_markdown_report(strict)
     assert f'id="verdict">{verdict.capitalize()}</div>' in render_html(strict)

@@ -273,7 +273,27 @@ def test_verdicts() -> None:
         "OK: no unexpected drift (1 expected, 1 stale expectation(s))"
     )
     strict = make_result(expected_only, stale=(STALE,), strict=True)
-    assert render_text_plain(strict).splitlines()[-1].startswith("FAIL (--strict)")
+    assert render_text_plain(strict).splitlines()[-1] == (
+        "FAIL: 1 stale expectation(s) (--strict) (1 expected, 1 stale expectation(s))")
+    # without --strict, a stale entry is no cause: the verdict never says "--strict" then
+    assert "--strict" not in render_text_plain(lenient)
+
+
+def test_each_cause_of_failure_has_its_own_line() -> None:
+    from dataclasses import replace
+
+    from drift.result import DowngradeProblem, HistoryCheck
+
+    expected_only = (Finding(LEGACY_FLAG, Status.EXPECTED, LEGACY_OK),)
+    strict = make_result(expected_only, stale=(STALE,), strict=True)
+    broken = replace(strict, history=HistoryCheck(("b2", "c3"), True, (
+        DowngradeProblem("b2", "downgrade failed: no such table"),), 3, 3))
+    assert render_text_plain(broken).splitlines()[-3:] == [
+        "FAIL: the migration history: the migration history has 2 heads (b2, c3): merge "
+        "them with `alembic merge heads` (1 expected, 1 stale expectation(s))",
+        "FAIL: the migration history: revision b2: downgrade failed: no such table",
+        "FAIL: 1 stale expectation(s) (--strict)",
+    ]
 
 
 def test_colour_only_in_the_coloured_variant() -> None:

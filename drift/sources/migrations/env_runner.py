@@ -32,8 +32,15 @@ from alembic.config import Config
 from alembic.script import Script, ScriptDirectory
 
 from drift.errors import DriftError, first_line
-from drift.sources.database.connection import make_engine
 from drift.sources.migrations.driver_guard import Refusal, guarded
+from drift.sources.migrations.env_files import (
+    TEMPLATE,
+    minimal_ini,
+    project_output,
+    resolve_script_location,
+    template_fallback,
+)
+from drift.sources.migrations.handover import Handover
 from drift.sources.migrations.scratch_guard import (
     check_protected,
     driver_url,
@@ -114,13 +121,14 @@ class AlembicEnvironment:
         return self.script_location / "env.py"
 
     def config(self, url: str | None = None) -> Config:
-        # quiet: Alembic's "Generating ..." lines would mix with drift's output; and no file
-        # name, so that env.py leaves logging alone: the ini's [alembic] options are copied
-        config = Config(output_buffer=io.StringIO(),
+        # quiet: Alembic's "Generating ..." lines would mix with drift's output; a real file
+        # name, as under `alembic`: env.py may call fileConfig(config.config_file_name) or
+        # read %(here)s (the logging it sets up is put back afterwards, see env_files)
+        if self.ini is not None:
+            read_ini(self.ini)  # one line naming a file configparser cannot read
+        config = Config(str(self.ini or minimal_ini()), output_buffer=io.StringIO(),
                         cmd_opts=argparse.Namespace(quiet=True, x=[]))
-        for key, value in self._ini_options().items():
-            config.set_main_option(key, value.replace("%", "%%"))
-        config.set_main_option("script_location", str(self.script_location))
+        config.set_main_option("script_location", str(self.script_location).replace("%", "%%"))
         config.attributes["configure_logger"] = False
         if self.staging:
             config.set_main_option("path_separator", "os")
@@ -169,7 +177,7 @@ class AlembicEnvironment:
 
     def input_files(self) -> tuple[Path, ...]:
         """Every file the environment's result depends on (for cache keys)."""
-        files = [self.env_py, self.script_location / "script.py.mako"]
+        files = [self.env_py, self.script_location / TEMPLATE]
         if self.ini is not None:
             files.append(self.ini)
         for location in [*self.version_locations(), *self.staging]:
@@ -218,15 +226,16 @@ class AlembicEnvironment:
         before = version_of(scratch_url)
         source = self.env_py.read_text(encoding="utf-8", errors="replace")
         configured = self._ini_options().get("sqlalchemy.url")
-        engine = make_engine(scratch_url)
+        handed_url = driver_url(scratch_url, configured, source)
+        handover = Handover(handed_url, scratch_url)  # the driver env.py is configured with
         try:
-            with engine.connect() as conn, fresh_imports(), \
+            with handover.connect() as conn, fresh_imports(), project_output(), \
                     scratch_environment(scratch_url, self.env_vars, source), \
                     only_scratch(scratch_url, conn) as guard:
-                config = self.config(driver_url(scratch_url, configured, source))
+                config = self.config(handed_url)
                 config.attributes["connection"] = conn
                 try:
-                    action(config)
+                    handover.run(action, config)
                 except (sa.exc.DBAPIError, util.CommandError) as exc:
                     if guard.refusals:
                         raise self._unsafe(guard.refusals[0]) from None
@@ -245,9 +254,9 @@ class AlembicEnvironment:
                 if guard.refusals:  # the project's code caught the refusal and went on
                     raise self._unsafe(guard.refusals[0])
                 if conn.in_transaction():
-                    conn.commit()
+                    handover.run(conn.commit)
         finally:
-            engine.dispose()
+            handover.close()
         check_protected(protected)
         after = version_of(scratch_url)
         if not moved(before, after):
@@ -275,7 +284,8 @@ class AlembicEnvironment:
     def _unsafe(self, refusal: Refusal) -> DriftError:
         return DriftError(
             f"{refusal}, not to the scratch database drift hands it: refused {refusal.when}, "
-            'nothing written; use config.attributes.get("connection") (README, '
+            "nothing written; name the variable env.py reads its URL from with --env-var NAME, "
+            'or use config.attributes.get("connection") (README, '
             "'drift plan --verify and your env.py')")
 
 
@@ -288,11 +298,11 @@ def open_environment(migrations: Path, env_vars: Sequence[str] = ()) -> AlembicE
         location = read_ini(ini).get("script_location")
         if not location:
             raise DriftError(f"{ini} has no script_location")
-        here = Path(location)
-        migrations = (here if here.is_absolute() else ini.parent / here).resolve()
-    if not (migrations / "env.py").is_file() or not (migrations / "script.py.mako").is_file():
-        raise DriftError(f"{migrations} is not an Alembic environment (no env.py or "
-                         "script.py.mako): create one with `alembic init`")
+        migrations = resolve_script_location(ini, location)
+    if not (migrations / "env.py").is_file():
+        # script.py.mako is needed only to write a revision (and then Alembic's serves)
+        raise DriftError(f"{migrations} is not an Alembic environment (no env.py): create "
+                         "one with `alembic init`")
     if ini is None:
         ini = next((p for p in (migrations / "alembic.ini", migrations.parent / "alembic.ini")
                     if p.is_file()), None)
@@ -359,7 +369,8 @@ def run_offline_revision(env: AlembicEnvironment, config: Config,
     connection: the scripts Alembic wrote."""
     source = env.env_py.read_text(encoding="utf-8", errors="replace")
     try:
-        with fresh_imports(), scratch_environment(_NOWHERE, env.env_vars, source), \
+        with fresh_imports(), project_output(), template_fallback(env.script_location), \
+                scratch_environment(_NOWHERE, env.env_vars, source), \
                 only_scratch(_NOWHERE) as guard:
             scripts = run_project_code(env.script_location, lambda: command.revision(
                 config, message="drift", sql=True,

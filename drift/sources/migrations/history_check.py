@@ -21,7 +21,7 @@ from drift.mismatch import Mismatch
 from drift.result import DowngradeProblem, HistoryCheck
 from drift.schema import Snapshot
 from drift.sources.cache import SnapshotCache, digest, drift_version
-from drift.sources.database.connection import read_only_connection
+from drift.sources.database.connection import make_engine, read_only_connection
 from drift.sources.database.reflect import reflect_snapshot
 from drift.sources.migrations.env_runner import (
     AlembicEnvironment,
@@ -55,12 +55,14 @@ def _server_identity(scratch_url: str | None) -> str:
 
 
 def cache_key(env: AlembicEnvironment, schemas: tuple[str, ...], target: str,
-              scratch_url: str | None) -> str:
+              scratch_url: str | None, base: Path | None = None) -> str:
     # PYTHONPATH decides which file an import finds (the recorded files say only which
     # file was found last time)
     parts: list[str | bytes] = [KIND, target, ",".join(schemas), drift_version(),
                                 _server_identity(scratch_url),
                                 os.environ.get("PYTHONPATH", "")]
+    if base is not None:
+        parts += ["base", read_base(base)]
     root = env.script_location.parent
     for path in env.input_files():
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
@@ -76,49 +78,82 @@ def build_migrations_snapshot(
     cache: SnapshotCache | None = None,
     downgrades: bool = False,
     protected: tuple[str, ...] = (),
+    base: Path | None = None,
+    env_vars: tuple[str, ...] = (),
 ) -> MigrationsSnapshot:
     """Upgrade a scratch database to the heads of ``migrations`` and reflect ``schemas``.
 
-    ``protected``: URLs of databases the run must prove it did not touch (the live one).
+    ``protected``: URLs of databases the run must prove it did not touch (the live one);
+    ``base``: a SQL file run on the scratch database before the first revision;
+    ``env_vars``: more variables env.py reads its URL from (pointed at the scratch).
     """
-    env = open_environment(migrations)
+    env = open_environment(migrations, env_vars)
     heads = env.heads()
-    key = cache_key(env, schemas, "heads", scratch_url)
+    key = cache_key(env, schemas, "heads", scratch_url, base)
     if cache is not None and not downgrades:
         snapshot = _load(cache, key)
         if snapshot is not None:
             snapshot = replace(snapshot, source="migrations (heads, from the cache)")
             return MigrationsSnapshot(snapshot, env.script_location, True, HistoryCheck(heads))
     problems: tuple[DowngradeProblem, ...] = ()
+    checked = total = 0
     if downgrades:
         # on a database of its own: a failed step may leave it where no upgrade runs on
         with scratch_database(scratch_url) as url:
-            problems = _check_downgrades(env, url, schemas, protected)
+            apply_base(url, base)
+            problems, checked, total = _check_downgrades(env, url, schemas, protected)
     with scratch_database(scratch_url) as url, record_inputs() as read:
+        apply_base(url, base)
         env.upgrade(url, "heads", protected_urls=protected)
         snapshot = _reflect_built(url, schemas)
     if cache is not None:
         _store(cache, key, snapshot, env, read)
-    return MigrationsSnapshot(snapshot, env.script_location, False,
-                              HistoryCheck(heads, downgrades, problems))
+    return MigrationsSnapshot(snapshot, env.script_location, False, HistoryCheck(
+        heads, downgrades and checked == total, problems, total, checked))
 
 
 def build_snapshot_at(migrations: Path, scratch_url: str | None, schemas: tuple[str, ...],
                       revisions: tuple[str, ...], cache: SnapshotCache | None = None,
-                      protected: tuple[str, ...] = ()) -> Snapshot:
+                      protected: tuple[str, ...] = (), base: Path | None = None,
+                      env_vars: tuple[str, ...] = ()) -> Snapshot:
     """The schema at ``revisions`` (where a live database stands), for pending_migration."""
-    env = open_environment(migrations)
+    env = open_environment(migrations, env_vars)
     target = ",".join(revisions)
-    key = cache_key(env, schemas, target, scratch_url)
+    key = cache_key(env, schemas, target, scratch_url, base)
     if cache is not None and (hit := _load(cache, key)) is not None:
         return hit
     with scratch_database(scratch_url) as url, record_inputs() as read:
+        apply_base(url, base)
         for revision in revisions:
             env.upgrade(url, revision, protected_urls=protected)
         snapshot = _reflect_built(url, schemas)
     if cache is not None:
         _store(cache, key, snapshot, env, read)
     return snapshot
+
+
+def read_base(base: Path) -> bytes:
+    try:
+        return base.read_bytes()
+    except OSError as exc:
+        raise DriftError(f"cannot read the migrations base {base}: {exc.strerror}") from None
+
+
+def apply_base(url: str, base: Path | None) -> None:
+    """Run the base schema's SQL (``migrations_base``) on a fresh scratch database."""
+    if base is None:
+        return
+    sql = read_base(base).decode("utf-8", errors="replace")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            # no parameters: the driver sends the script as it is (a % stays a %)
+            conn.execution_options(no_parameters=True).exec_driver_sql(sql)
+    except sa.exc.DBAPIError as exc:
+        raise DriftError(f"the migrations base {base} failed on the scratch database: "
+                         f"{first_line(exc)}") from None
+    finally:
+        engine.dispose()
 
 
 def _load(cache: SnapshotCache, key: str) -> Snapshot | None:
@@ -163,47 +198,57 @@ def _describe(m: Mismatch) -> str:
 
 
 def _check_downgrades(env: AlembicEnvironment, url: str, schemas: tuple[str, ...],
-                      protected: tuple[str, ...]) -> tuple[DowngradeProblem, ...]:
-    """Each revision, base first: upgrade to it, downgrade one step, compare, upgrade again.
+                      protected: tuple[str, ...]
+                      ) -> tuple[tuple[DowngradeProblem, ...], int, int]:
+    """Each revision, base first: upgrade to it, downgrade one step, compare, upgrade again;
+    the problems, the revisions checked and the revisions of the history.
 
-    A merge revision has no one step back to take, so it is only upgraded. A
-    failed downgrade rolls back (PostgreSQL's DDL is transactional), so the next
-    revision starts from this one; a failed upgrade ends the check.
+    A merge revision has no one step back to take, so it is only upgraded (and counts as
+    checked). A failed downgrade rolls back (PostgreSQL's DDL is transactional), so the
+    next revision starts from this one; a failed upgrade ends the check, and the count
+    says how far it got.
     """
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(env.config())
     problems: list[DowngradeProblem] = []
-    for rev in reversed(list(script.walk_revisions())):
+    revisions = list(reversed(list(script.walk_revisions())))
+    checked = 0
+    for rev in revisions:
         down = rev.down_revision
         try:
             if isinstance(down, tuple | list):
                 env.upgrade(url, rev.revision, protected_urls=protected)
+                checked += 1
                 continue
             before = _reflect_built(url, schemas)
             env.upgrade(url, rev.revision, protected_urls=protected)
         except DriftError as exc:
-            problems.append(DowngradeProblem(rev.revision, f"upgrade failed: {exc}"))
+            problems.append(DowngradeProblem(rev.revision, f"upgrade failed: {exc}", (),
+                                             rev.path))
             break
         after = _reflect_built(url, schemas)
+        checked += 1
         try:
             # rev@-1: one step down on this revision's branch only (a plain target would
             # take every branch above it down too)
             env.downgrade(url, f"{rev.revision}@-1", protected_urls=protected)
         except DriftError as exc:
-            problems.append(DowngradeProblem(rev.revision, f"downgrade failed: {exc}"))
+            problems.append(DowngradeProblem(rev.revision, f"downgrade failed: {exc}", (),
+                                             rev.path))
             continue
         back = tuple(sorted(_describe(m) for m in compare_snapshots(before, _reflect_built(
             url, schemas))))
         if back:
-            problems.append(DowngradeProblem(rev.revision, differences=back))
+            problems.append(DowngradeProblem(rev.revision, differences=back, path=rev.path))
         try:
             env.upgrade(url, rev.revision, protected_urls=protected)
         except DriftError as exc:
             problems.append(DowngradeProblem(rev.revision, f"upgrade after downgrade failed: "
-                                                           f"{exc}"))
+                                                           f"{exc}", (), rev.path))
             break
         if compare_snapshots(after, _reflect_built(url, schemas)):
             problems.append(DowngradeProblem(rev.revision, "upgrading again after its "
-                                                           "downgrade gives another schema"))
-    return tuple(problems)
+                                                           "downgrade gives another schema",
+                                             (), rev.path))
+    return tuple(problems), checked, len(revisions)

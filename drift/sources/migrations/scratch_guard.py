@@ -63,8 +63,21 @@ def url_for(scratch_url: str, like: str | None) -> str:
         theirs = None
     if theirs is not None and theirs.drivername.startswith("postgres"):
         # postgres:// (as hosting providers spell it) is kept too: env.py may rewrite it
-        scratch = scratch.set(drivername=theirs.drivername)
+        scratch = scratch.set(drivername=installed_driver(theirs.drivername))
     return _plain(scratch)
+
+
+def installed_driver(drivername: str) -> str:
+    """``drivername``, or psycopg2 (which drift ships) where it names no driver and the
+    dialect's default one is not installed: SQLAlchemy 2.1 reads plain ``postgresql://`` as
+    psycopg 3, which the project's environment may not have."""
+    if "+" in drivername or not drivername.startswith("postgresql"):
+        return drivername
+    try:
+        sa.engine.make_url(f"{drivername}://").get_dialect().import_dbapi()
+    except ImportError:
+        return "postgresql+psycopg2"
+    return drivername
 
 
 def _plain(url: sa.engine.URL) -> str:
