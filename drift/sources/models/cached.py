@@ -72,8 +72,12 @@ def declare_models(references: tuple[str, ...], wanted: tuple[str, ...],
             if snapshot is not None:
                 return DeclaredModels(snapshot, frozenset(variant.get("schemas", ())), True)
     if python.own:
+        from drift.sources.migrations.driver_guard import install
         from drift.sources.models.probe import declare
 
+        # the drivers wrapped before any project module binds their connect (env.py may
+        # later call a connect that a module imported here took from psycopg2)
+        install()
         found = declare(references, wanted)
         snapshot, schemas = found.snapshot, frozenset(found.schemas)
         built, inputs = tuple(found.built), found.inputs

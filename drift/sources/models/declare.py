@@ -24,7 +24,6 @@ from sqlalchemy.orm import registry as Registry
 from drift.errors import DriftError, first_line
 from drift.normalize import canonical as nz
 from drift.schema import Domain, EnumType, Schema, Sequence, Snapshot, Table
-from drift.sources.migrations.driver_guard import install as install_driver_guard
 from drift.sources.models.column_types import type_text
 from drift.sources.models.context import DeclareContext, is_domain, stored_name, stored_schema
 from drift.sources.models.locations import table_locations
@@ -68,9 +67,6 @@ def _import_models(module_name: str) -> ModuleType:
     import (a third of ``drift check`` at 2,000 tables, bench/HOTSPOTS.md) and
     again during declare and compare. Frozen, later collections skip them.
     """
-    # the drivers wrapped before any project module binds their connect (env.py may later
-    # call a connect that a module imported here took from psycopg2)
-    install_driver_guard()
     with nz.bulk_build():
         try:
             return importlib.import_module(module_name)
