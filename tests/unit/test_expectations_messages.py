@@ -18,7 +18,7 @@ from drift.mismatch import Change, Mismatch, ObjectType, Phase, Severity
 
 ENTRY_KEYS = "path, object_type, change, attribute, reason, phase, ticket, owner, expires, cause"
 OBJECT_TYPES = ("schema, table, column, primary_key, foreign_key, index, unique_constraint, "
-                "check_constraint, enum, sequence, view, domain, exclusion_constraint")
+                "check_constraint, enum, sequence, view, domain, exclusion_constraint, query")
 
 # (file, line, message): the error is "<file>:<line>: <message>"
 BAD_FILES = [
