@@ -9,7 +9,9 @@ are a public contract (DESIGN.md).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -158,6 +160,11 @@ class Phase:
     description: str = ""
 
 
+# longest reason a finding's own copy of its expectation holds in the JSON report (a 5 MB
+# reason accepting 20 findings made a 100 MB report); the same as a terminal line shows
+FINDING_REASON_LIMIT = 2_000
+
+
 @dataclass(frozen=True, slots=True)
 class Expectation:
     """One entry of the expectations file; matches mismatches by glob and fields."""
@@ -174,7 +181,24 @@ class Expectation:
     cause: Cause | None = None
     source: str = ""  # "file:line", for messages and stale reports
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def key(self) -> str:
+        """The entry's fingerprint (every field, its place in the file too): the same from run
+        to run, and two entries never share it (they are on different lines)."""
+        fields = json.dumps(self._fields(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(fields.encode("utf-8")).hexdigest()[:12]
+
+    def to_dict(self, reason_limit: int | None = None) -> dict[str, Any]:
+        """The entry as the JSON report gives it; with ``reason_limit``, a longer reason cut
+        with a note (a finding's copy: the whole entry is under the report's ``expectations``
+        by the same key)."""
+        fields = self._fields()
+        if reason_limit is not None and len(self.reason) > reason_limit:
+            left = len(self.reason) - reason_limit
+            fields["reason"] = f"{self.reason[:reason_limit]}… ({left:,} more characters cut)"
+        return {"key": self.key, **fields}
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "object_type": self.object_type.value if self.object_type else None,
@@ -216,11 +240,18 @@ class Finding:
             "database": to_jsonable(m.database),
             "severity": m.severity.value,
             "status": self.status.value,
-            "expectation": self.expectation.to_dict() if self.expectation else None,
+            # a reason of any length is held once, in the report's ``expectations``
+            "expectation": (self.expectation.to_dict(reason_limit=FINDING_REASON_LIMIT)
+                            if self.expectation else None),
             "hint": m.hint,
             "cause": m.cause.value if m.cause else None,
             **({"query": m.query.to_dict()} if m.query is not None else {}),
         }
+
+
+def matched_expectations(findings: Sequence[Finding]) -> tuple[Expectation, ...]:
+    """Each expectation a finding matched, once, in the findings' order."""
+    return tuple(dict.fromkeys(f.expectation for f in findings if f.expectation is not None))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from drift.mismatch import Classification, Finding, Mismatch, summarize
+from drift.mismatch import (
+    Classification,
+    Finding,
+    Mismatch,
+    matched_expectations,
+    summarize,
+)
 from drift.schema import Snapshot
 
 # None given: the schemas the models declare, plus the connection's default schema
@@ -150,12 +156,16 @@ class CheckResult:
             "summary": summarize(findings),
             "mismatches": [f.to_dict() for f in findings],
             "stale_expectations": [e.to_dict() for e in self.classification.stale],
+            "expectations": [e.to_dict() for e in matched_expectations(findings)],
             **({"migrations": self.history.to_dict()} if self.history is not None else {}),
             **({"queries": self.code.to_dict()} if self.code is not None else {}),
         }
 
 
-REPORT_FORMAT_VERSION = 1
+# 2: the top-level ``expectations`` hold each matched entry whole, once; a finding's
+# ``expectation`` gives its ``key`` and its reason cut to FINDING_REASON_LIMIT
+REPORT_FORMAT_VERSION = 2
+
 
 
 @dataclass(frozen=True, slots=True)

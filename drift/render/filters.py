@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from drift.render.terminal import cut, printable
+from drift.render.terminal import cut, printable, shown
 
 # Characters that start Markdown syntax or HTML inline, and what makes each literal; one
 # translate() pass, since reports of thousands of tables call this for every cell.
@@ -152,7 +152,20 @@ def dash(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+def html_text(value: Any) -> str:
+    """A name or free text for the HTML report, whole: controls, line breaks and bidi controls
+    visibly escaped as the text formats show them (autoescape then makes it safe markup)."""
+    return printable(str("" if value is None else value))
+
+
+def html_cut(value: Any) -> str:
+    """Like ``html_text``, long free text cut with a note (a row of a table)."""
+    return shown(str("" if value is None else value))
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "text": html_text,
+    "cut": html_cut,
     "md": md_inline,
     "md_cell": md_cell,
     "md_code": md_code,

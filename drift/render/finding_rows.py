@@ -9,6 +9,7 @@ from drift.mismatch import Change, Expectation, Finding, Phase, Status
 from drift.render.describe import side_value
 from drift.render.nextstep import NextStep
 from drift.render.query_view import QueryView, query_view
+from drift.render.terminal import TEXT_LIMIT, cut
 
 EXPIRY_WARNING = timedelta(days=30)
 NO_PHASE = "none"
@@ -25,14 +26,16 @@ CHANGE_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class ExpectationView:
+    key: str  # the anchor of its entry in the HTML, its key in the JSON report
     path: str
-    reason: str
+    reason: str  # whole: a finding's row shows it cut (``long``), the entry once in full
     phase: str
     ticket: str
     owner: str
     expires: str
     expiring_soon: bool  # within EXPIRY_WARNING of the report's day
     source: str
+    long: bool  # longer than a row shows
     # what the filters of the HTML report match a stale expectation's row on
     schema: str = ""
     phase_key: str = NO_PHASE
@@ -75,6 +78,7 @@ def phase_label(number: int | None, phases: dict[int, Phase]) -> str:
 def expectation_view(e: Expectation, phases: dict[int, Phase], today: date) -> ExpectationView:
     first = e.path.split(".", 1)[0]
     return ExpectationView(
+        key=e.key,
         path=e.path,
         reason=e.reason,
         phase=phase_label(e.phase, phases),
@@ -83,10 +87,11 @@ def expectation_view(e: Expectation, phases: dict[int, Phase], today: date) -> E
         expires=e.expires.isoformat() if e.expires else "",
         expiring_soon=e.expires is not None and today <= e.expires <= today + EXPIRY_WARNING,
         source=e.source,
+        long=len(e.reason) > TEXT_LIMIT,
         schema="" if any(ch in first for ch in "*?[") else first,
         phase_key=str(e.phase) if e.phase is not None else NO_PHASE,
         object_type=e.object_type.value if e.object_type else "",
-        search=" ".join((e.path, e.reason, e.ticket or "", e.owner or "")).lower(),
+        search=" ".join((e.path, cut(e.reason), e.ticket or "", e.owner or "")).lower(),
     )
 
 
@@ -109,7 +114,7 @@ def finding_row(
     words = [m.path, m.object_type.value, m.attribute or "", models, database, m.hint or "",
              m.cause.value if m.cause else ""]
     if exp:
-        words += [exp.reason, exp.ticket, exp.owner]
+        words += [cut(exp.reason), exp.ticket, exp.owner]  # a long reason: its start
     return FindingRow(
         id=m.id,
         path=m.path,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from drift.mismatch import Finding, Severity, SortKey, Status
+from drift.mismatch import Finding, Severity, SortKey, Status, matched_expectations
 from drift.render.filters import plural
 from drift.render.finding_rows import (
     NO_PHASE,
@@ -27,6 +27,7 @@ from drift.render.history_view import HistoryView, history_view
 from drift.render.nextstep import next_steps
 from drift.render.query_view import QueriesView, queries_view
 from drift.render.reference import ReferenceView, build_reference, worst
+from drift.render.terminal import TEXT_LIMIT
 from drift.render.trend_chart import TrendChart, trend_chart
 from drift.report.history import TrendPoint, WeekOverWeek
 
@@ -80,6 +81,8 @@ class ReportView:
     trend: TrendChart | None
     reference: ReferenceView | None
     queries: QueriesView | None = None  # with --code: what breaks when each phase ships
+    # each expectation whose reason is longer than a row shows, once, with it whole
+    long_reasons: tuple[ExpectationView, ...] = ()
 
     @property
     def expected_rows(self) -> tuple[FindingRow, ...]:
@@ -182,6 +185,9 @@ def build_view(
         trend=trend_chart(trend),
         reference=ref,
         queries=queries_view(c.findings, result.code, phases),
+        long_reasons=tuple(expectation_view(e, phases, today)
+                           for e in matched_expectations(c.findings)
+                           if len(e.reason) > TEXT_LIMIT),
     )
 
 

@@ -188,8 +188,9 @@ def test_json_report_follows_the_contract(drifted_db: str, tmp_path: Path) -> No
         "summary",
         "mismatches",
         "stale_expectations",
+        "expectations",
     ]
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", data["generated_at"])
     assert list(data["database"]) == ["url", "server_version"]
     assert data["database"]["url"].startswith("postgresql")

@@ -323,6 +323,7 @@ def test_json_is_exactly_to_dict_in_contract_order() -> None:
         "summary",
         "mismatches",
         "stale_expectations",
+        "expectations",
     ]
     assert text == json.dumps(FULL.to_dict(), indent=2, ensure_ascii=False) + "\n"
     assert data["mismatches"][1]["database"]["type"] == "boolean"
