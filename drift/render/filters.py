@@ -1,6 +1,7 @@
 """Every template filter, in one place (the templates only format).
 
-HTML escaping is Jinja's autoescape; these filters handle the contexts it does
+HTML escaping is Jinja's autoescape (``text``, ``cut`` and ``lines`` escape controls and bidi
+controls before it, as the text formats show them); the other filters handle the contexts it does
 not know about: Markdown table cells and inline text, Mermaid identifiers.
 """
 
@@ -158,6 +159,12 @@ def html_text(value: Any) -> str:
     return printable(str("" if value is None else value))
 
 
+def html_lines(value: Any) -> str:
+    """Like ``html_text`` for a block of several lines (code in a ``<pre>``): its own line
+    breaks kept, every other control escaped."""
+    return "\n".join(printable(line) for line in str("" if value is None else value).split("\n"))
+
+
 def html_cut(value: Any) -> str:
     """Like ``html_text``, long free text cut with a note (a row of a table)."""
     return shown(str("" if value is None else value))
@@ -166,6 +173,7 @@ def html_cut(value: Any) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "text": html_text,
     "cut": html_cut,
+    "lines": html_lines,
     "md": md_inline,
     "md_cell": md_cell,
     "md_code": md_code,

@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
+from html.parser import HTMLParser
 
 from drift.classify.classifier import classify
 from drift.classify.expectations import ExpectationsFile
 from drift.compare import compare_snapshots
 from drift.mismatch import Expectation
 from drift.render.changes import render_changes_text
+from drift.render.html import render_html
 from drift.render.junit import render_junit
 from drift.render.markdown import render_markdown_summary
 from drift.render.sarif import render_sarif
@@ -117,3 +119,35 @@ def test_long_free_text_is_cut_with_a_note_where_a_person_reads_it() -> None:
     # the line's first 2,000 characters, and a note of how many were left out
     assert f"      expected: {'r' * 1_984}… (4,998,036 more characters cut)\n" in text
     assert len(render_markdown_summary(result)) < 20_000
+
+
+class _Shown(HTMLParser):
+    """The text a browser shows: the page's text and its tooltips (not the style or script)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip += tag in ("style", "script")
+        self.texts += [v for k, v in attrs if k == "title" and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.texts.append(data)
+
+
+def test_html_shows_them_escaped() -> None:
+    parser = _Shown()
+    parser.feed(render_html(hostile_result()))
+    shown = "\n".join(parser.texts)
+    no_raw_controls(shown.replace("\n", ""))  # the page's own line breaks between elements
+    # the name never breaks a line (code blocks keep their own lines): it ends where it starts
+    lines = [line for t in parser.texts for line in t.split("\n") if "public.t" in line]
+    assert lines and all("@user #123" in line for line in lines)
+    assert f"public.t{ESCAPED}" in shown  # the finding's path
+    assert f"kept{ESCAPED}" in shown  # the reason
