@@ -147,6 +147,9 @@ def order(sug: Any, chains: list[list[Any]], seed: int) -> None:
             pass
         _transpose(sug, near)
         best = _keep(sug, chains, best)
+    if best[0] == 0:  # nothing to gain (most per-table diagrams): no restarts
+        _restore(sug, best[1])
+        return
     size = sum(len(layer) for layer in sug.layers)
     rng = random.Random(seed)
     for start in range(max(3, min(24, WORK // max(size * size, 1)))):
@@ -164,4 +167,6 @@ def order(sug: Any, chains: list[list[Any]], seed: int) -> None:
         _sift(sug, near)
         here = _keep(sug, chains, here)
         best = here if here[0] < best[0] else best
+        if best[0] == 0:
+            break
     _restore(sug, best[1])
