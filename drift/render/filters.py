@@ -67,6 +67,12 @@ def md_code(value: Any) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def one_line(value: Any) -> str:
+    """A statement on one line (a table cell): its whitespace runs made single spaces, so a
+    multi-line SQL string reads as SQL, not as escaped line breaks."""
+    return " ".join(str(value).split())
+
+
 _MERMAID_BAD = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -177,6 +183,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "md": md_inline,
     "md_cell": md_cell,
     "md_code": md_code,
+    "one_line": one_line,
     "mermaid_id": mermaid_id,
     "mermaid_type": mermaid_type,
     "mermaid_entity": mermaid_entity,

@@ -42,10 +42,16 @@ def _case_of(f: Finding) -> str:
     return f"{m.object_type.value} {m.name or m.schema}"
 
 
+def _lines(f: Finding) -> list[str]:
+    """A finding as the test tab shows it, each line escaped on its own (a query's are its
+    header, its statement and its expectation: their line breaks are the text's structure)."""
+    if f.mismatch.query is not None:
+        return [_x(line) for line in _query_lines(f)]
+    return [_x(_line(f))]
+
+
 def _line(f: Finding) -> str:
     m = f.mismatch
-    if m.query is not None:
-        return _query_line(f)
     what = f"{m.path}: {m.object_type.value} {m.change.value}" + (
         f" {m.attribute}" if m.attribute else ""
     )
@@ -60,7 +66,7 @@ def _line(f: Finding) -> str:
     return line
 
 
-def _query_line(f: Finding) -> str:
+def _query_lines(f: Finding) -> list[str]:
     """A statement of the application: where it is, where it first breaks, what breaks it."""
     m, q = f.mismatch, f.mismatch.query
     assert q is not None
@@ -68,10 +74,10 @@ def _query_line(f: Finding) -> str:
             f"breaks {q.state_label}: {q.message}")
     if q.operation:
         line += f"; planned operation: {q.operation}"
-    line += f" (id {m.id})\n    " + " ".join(q.statement.split())
+    lines = [line + f" (id {m.id})", "    " + " ".join(q.statement.split())]
     if f.expectation is not None:
-        line += f"\n    {'expired ' if f.expired else ''}expectation: {f.expectation.reason}"
-    return line
+        lines.append(f"    {'expired ' if f.expired else ''}expectation: {f.expectation.reason}")
+    return lines
 
 
 def _counts(suite: ET.Element, *, tests: int, failures: int, skipped: int = 0) -> None:
@@ -113,10 +119,11 @@ def render_junit(result: CheckResult) -> str:
                     message=_x(f"{len(bad)} unexpected mismatch(es) in {schema}.{name}"),
                     type="drift.unexpected",
                 )
-                failure.text = "\n".join(_x(_line(f)) for f in bad)
+                failure.text = "\n".join(line for f in bad for line in _lines(f))
             good = [f for f in found if f.status is Status.EXPECTED]
             if good:
-                ET.SubElement(case, "system-out").text = "\n".join(_x(_line(f)) for f in good)
+                ET.SubElement(case, "system-out").text = "\n".join(
+                    line for f in good for line in _lines(f))
         _counts(suite, tests=len(cases[schema]), failures=suite_failures)
         total += len(cases[schema])
         failures += suite_failures
