@@ -523,3 +523,21 @@ def test_the_refusal_names_the_line_even_when_env_py_swallows_it(production: str
     run = project.drift("plan", "--verify", "--url", production, "--models", "models:Base",
                         "--migrations", "migrations", "--scratch-url", pg_server.admin_url)
     _unchanged(project, run, dump, versions, project.root / "migrations" / "env.py")
+
+
+def test_a_project_inside_the_interpreters_prefix_is_still_named(production: str, pg_server,
+                                                                 tmp_path: Path) -> None:
+    """A project under ``sys.prefix`` (an app in /usr/src/app beside the system's Python, or
+    in its virtual environment's folder) is still the project's code: the refusal names its
+    env.py line, not "code outside the project"."""
+    inside = Path(sys.prefix) / f"drift-test-app-{tmp_path.name}"
+    try:
+        project = build_project(inside, Shape(env_online=RAW_PSYCOPG2), production,
+                                pg_server.admin_url)
+        dump, versions = dump_schema(production), project.versions()
+        run = project.drift("plan", "--verify", "--url", production, "--models",
+                            "models:Base", "--migrations", "migrations", "--scratch-url",
+                            pg_server.admin_url)
+        _unchanged(project, run, dump, versions, project.root / "migrations" / "env.py")
+    finally:
+        shutil.rmtree(inside, ignore_errors=True)

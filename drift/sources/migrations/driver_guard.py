@@ -32,7 +32,6 @@ import ipaddress
 import os
 import socket
 import sys
-import sysconfig
 import threading
 import traceback
 import weakref
@@ -46,6 +45,7 @@ from sqlalchemy import event
 from sqlalchemy.pool import Pool
 
 from drift.errors import DriftError
+from drift.sources.project_code import is_project_file
 
 # (server, database): server is "unix:<socket path>" or "tcp:<address>:<port>"
 Endpoint = tuple[str, str]
@@ -184,12 +184,6 @@ def _on_pool_connect(dbapi_connection: Any, connection_record: Any) -> None:
     _check(dbapi_connection, dbapi_connection.close)
 
 
-_DRIFT = str(Path(__file__).resolve().parents[2])
-_INSTALLED = tuple({str(Path(p).resolve()) for p in (
-    sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
-    sysconfig.get_paths()["stdlib"], sys.prefix, sys.base_prefix)})
-
-
 def opened_at(stack: Sequence[traceback.FrameSummary] | None = None) -> str:
     """The innermost frame of the project's own code: the file and line that connected."""
     frames = stack if stack is not None else traceback.extract_stack()
@@ -197,10 +191,8 @@ def opened_at(stack: Sequence[traceback.FrameSummary] | None = None) -> str:
         name = frame.filename
         if name.startswith("<"):
             continue
-        path = str(Path(name).resolve())  # Alembic loads env.py by a path relative to cwd
-        if path.startswith(_DRIFT + os.sep) or path.startswith(_INSTALLED):
-            continue
-        return f"{path}:{frame.lineno}"
+        if is_project_file(name):  # Alembic loads env.py by a path relative to the cwd
+            return f"{Path(name).resolve()}:{frame.lineno}"
     return "code outside the project"
 
 

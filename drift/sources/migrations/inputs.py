@@ -27,20 +27,14 @@ import importlib.util
 import os
 import stat
 import sys
-import sysconfig
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from drift.sources.cache import file_digest
+from drift.sources.project_code import is_project_file
 
-# not sys.prefix: a project may live under it (/usr/src/app with the system's Python)
-_INSTALLED = tuple(sorted({
-    str(Path(p).resolve()) + os.sep for p in (
-        sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"],
-        sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
-        str(Path(__file__).resolve().parents[2]))}))
 _DEVICES = ("/dev/", "/proc/", "/sys/")
 
 
@@ -183,7 +177,7 @@ def _source_of(path: str) -> str:
 def _digests(paths: Iterable[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for path in sorted({_source_of(p) for p in paths}):
-        if path.startswith(_INSTALLED) or path.startswith(_DEVICES):
+        if path.startswith(_DEVICES) or not is_project_file(path):
             continue
         try:
             if not stat.S_ISREG(os.stat(path).st_mode):

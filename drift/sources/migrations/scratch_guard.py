@@ -20,10 +20,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import sysconfig
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -44,6 +42,7 @@ from drift.sources.migrations.driver_guard import (
     guarded,
     scratch_endpoint,
 )
+from drift.sources.project_code import is_project_file
 from drift.sources.scratch import create_database, drop_database, embedded_postgres
 
 # the variables real projects read their database URL from
@@ -160,16 +159,12 @@ def _fresh_imports() -> Iterator[None]:
     when imported): each run of env.py sees them anew, as ``alembic`` on the command line
     would; installed packages stay loaded (C extensions cannot be imported twice)."""
     before = set(sys.modules)
-    installed = tuple(str(Path(p).resolve()) for p in {
-        sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
-        sysconfig.get_paths()["stdlib"], sys.prefix, sys.base_prefix})
     try:
         yield
     finally:
         for name in set(sys.modules) - before:
             file = getattr(sys.modules[name], "__file__", None)
-            ours = name == "drift" or name.startswith("drift.")
-            if file and not ours and not str(Path(file).resolve()).startswith(installed):
+            if file and is_project_file(file):
                 del sys.modules[name]
 
 
