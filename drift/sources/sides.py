@@ -142,15 +142,31 @@ def _reflect_with_literals(config: CheckConfig, models: Snapshot) -> tuple[Snaps
 
 def _literals_on_scratch(config: CheckConfig, models: Snapshot, built: Snapshot) -> Snapshot:
     """With no live database, the models' literals as a scratch database prints them (the
-    server that printed the history's): started only when there is a literal to ask about."""
+    server that printed the history's): started only when there is a literal to ask about,
+    and kept in the cache with the other sides, so a warm run asks no server again."""
+    from drift.sources.cache import digest, drift_version
     from drift.sources.database.connection import read_only_connection
     from drift.sources.database.literals import canonical_literals, has_questions
+    from drift.sources.migrations.history_check import server_identity
     from drift.sources.migrations.scratch_guard import scratch_database
 
     if not has_questions(models, built):
         return models
+    cache = snapshot_cache(config)
+    # by content: a side read from the cache says so in its source, the schemas are the same
+    key = digest([LITERALS, replace(models, source=None).to_json(),
+                  replace(built, source=None).to_json(), drift_version(),
+                  server_identity(config.scratch_url)])
+    if cache is not None and (hit := cache.load_snapshot(LITERALS, key)) is not None:
+        return hit
     with scratch_database(config.scratch_url) as url, read_only_connection(url) as conn:
-        return canonical_literals(models, conn, built)
+        answered = canonical_literals(models, conn, built)
+    if cache is not None:
+        cache.store_snapshot(LITERALS, key, answered)
+    return answered
+
+
+LITERALS = "literals"  # the cache's kind for the models with PostgreSQL's answers
 
 
 def snapshot_cache(config: CheckConfig) -> SnapshotCache | None:

@@ -92,3 +92,27 @@ def test_a_literal_the_history_spells_otherwise_still_differs(tmp_path: Path) ->
     found = sorted((m["path"], m["attribute"]) for m in json.loads(run.stdout)["mismatches"])
     assert found == [("public.plans.ck_plans_rules_are_text", "expression"),
                      ("public.plans.grace", "default")]
+
+
+def test_a_warm_run_asks_no_server_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The answers PostgreSQL gave about the models' literals are kept with the other cached
+    sides: a warm `drift check --migrations` starts no scratch server to ask them again."""
+    from click.testing import CliRunner
+
+    from drift.cli.commands import main
+    from drift.sources import scratch
+
+    shop = _shop_with_plans(tmp_path)
+    cold = drift(shop, "check")
+    assert cold.returncode == 0, cold.stdout + cold.stderr
+
+    def no_server(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm run started a scratch server")
+
+    monkeypatch.chdir(shop)
+    monkeypatch.setattr(scratch.EmbeddedPostgres, "__init__", no_server)
+    for name in ("DATABASE_URL", "DRIFT_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    warm = CliRunner().invoke(main, ["check"])
+    assert warm.exit_code == 0, (warm.output, warm.exception)
+    assert "(from the cache)" in warm.output

@@ -43,7 +43,7 @@ class MigrationsSnapshot:
     history: HistoryCheck
 
 
-def _server_identity(scratch_url: str | None) -> str:
+def server_identity(scratch_url: str | None) -> str:
     """What the built schema depends on besides the files: the PostgreSQL that ran them."""
     if scratch_url is None:
         return embedded_identity()
@@ -59,7 +59,7 @@ def cache_key(env: AlembicEnvironment, schemas: tuple[str, ...], target: str,
     # PYTHONPATH decides which file an import finds (the recorded files say only which
     # file was found last time)
     parts: list[str | bytes] = [KIND, target, ",".join(schemas), drift_version(),
-                                _server_identity(scratch_url),
+                                server_identity(scratch_url),
                                 os.environ.get("PYTHONPATH", "")]
     if base is not None:
         parts += ["base", read_base(base)]
