@@ -541,3 +541,28 @@ def test_a_project_inside_the_interpreters_prefix_is_still_named(production: str
         _unchanged(project, run, dump, versions, project.root / "migrations" / "env.py")
     finally:
         shutil.rmtree(inside, ignore_errors=True)
+
+
+def test_the_fingerprint_reads_version_tables_under_hostile_names(database_url: str) -> None:
+    """A schema named with a quote, a percent and a bind-like colon keeps its own
+    alembic_version: the fingerprint reads it, and names it when it moves."""
+    from drift.sources.migrations.fingerprint import changes, take
+
+    def run(sql: str) -> None:  # psycopg2 with no parameters: the % stays as written
+        engine = make_engine(database_url)
+        try:
+            with engine.begin() as conn:
+                conn.connection.dbapi_connection.cursor().execute(sql)
+        finally:
+            engine.dispose()
+
+    run('''
+        CREATE SCHEMA "we""ird %s :x";
+        CREATE TABLE "we""ird %s :x".alembic_version (version_num varchar(32) PRIMARY KEY);
+        INSERT INTO "we""ird %s :x".alembic_version VALUES ('a1');
+    ''')
+    before = take(database_url)
+    assert before.versions == (('we"ird %s :x', ("a1",)),)
+    run('''UPDATE "we""ird %s :x".alembic_version SET version_num = 'b2';''')
+    assert changes(before, take(database_url)) == [
+        'we"ird %s :x.alembic_version moved from a1 to b2']

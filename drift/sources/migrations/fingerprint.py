@@ -46,11 +46,12 @@ def take(url: str) -> Fingerprint:
         with read_only_connection(url) as conn:
             schemas = tuple(conn.execute(_USER_SCHEMAS).scalars())
             catalog = reflect_consistently(conn, schemas, source=redact_url(url))
-            quote = conn.dialect.identifier_preparer.quote
+            # a Core select, not text: a name may hold a quote, a % or a ':x'
             versions = tuple(
-                (schema, tuple(sorted(str(v) for v in conn.execute(sa.text(
-                    f"SELECT version_num FROM {quote(schema)}.{quote(table)}")).scalars())))
-                for schema, table in conn.execute(_VERSION_TABLES))
+                (schema, tuple(sorted(str(v) for v in conn.execute(
+                    sa.select(sa.column("version_num")).select_from(
+                        sa.table(table, schema=schema))).scalars())))
+                for schema, table in conn.execute(_VERSION_TABLES).all())
     except sa.exc.DBAPIError as exc:
         raise DriftError(f"cannot read {redact_url(url)} to prove it unchanged: "
                          f"{first_line(exc)}") from None
