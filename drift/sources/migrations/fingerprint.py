@@ -46,16 +46,19 @@ def take(url: str) -> Fingerprint:
         with read_only_connection(url) as conn:
             schemas = tuple(conn.execute(_USER_SCHEMAS).scalars())
             catalog = reflect_consistently(conn, schemas, source=redact_url(url))
-            # a Core select, not text: a name may hold a quote, a % or a ':x'
-            versions = tuple(
-                (schema, tuple(sorted(str(v) for v in conn.execute(
-                    sa.select(sa.column("version_num")).select_from(
-                        sa.table(table, schema=schema))).scalars())))
-                for schema, table in conn.execute(_VERSION_TABLES).all())
+            versions = tuple((schema, _revisions(conn, schema, table))
+                             for schema, table in conn.execute(_VERSION_TABLES).all())
     except sa.exc.DBAPIError as exc:
         raise DriftError(f"cannot read {redact_url(url)} to prove it unchanged: "
                          f"{first_line(exc)}") from None
     return Fingerprint(catalog, versions)
+
+
+def _revisions(conn: sa.Connection, schema: str, table: str) -> tuple[str, ...]:
+    # a Core select, not SQL text: a name may hold a quote, a % or a ':x'
+    version_num: sa.ColumnClause[str] = sa.column("version_num")
+    rows = conn.execute(sa.select(version_num).select_from(sa.table(table, schema=schema)))
+    return tuple(sorted(str(v) for v in rows.scalars()))
 
 
 def changes(before: Fingerprint, after: Fingerprint) -> list[str]:
